@@ -1,0 +1,1 @@
+// Matching module: see DEVELOPERS.md for its place in the layering.

@@ -1,0 +1,1 @@
+// Potentials module: see DEVELOPERS.md for its place in the layering.

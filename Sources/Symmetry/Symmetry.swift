@@ -1,0 +1,1 @@
+// Symmetry module: see DEVELOPERS.md for its place in the layering.

@@ -1,0 +1,1 @@
+// Tensor module: see DEVELOPERS.md for its place in the layering.

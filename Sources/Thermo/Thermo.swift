@@ -1,0 +1,1 @@
+// Thermo module: see DEVELOPERS.md for its place in the layering.
