@@ -1,1 +1,0 @@
-// Potentials module: see DEVELOPERS.md for its place in the layering.
