@@ -15,9 +15,12 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Potentials", targets: ["Potentials"]),
+        .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries from Debian (scripts/bootstrap installs them).
@@ -39,10 +42,18 @@ let package = Package(
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
         .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
 
+        // Layer 8: design campaigns (pipeline, knowledge store, reports).
+        .target(
+            name: "Campaign",
+            dependencies: [
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials",
+                .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+            ]),
+
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Campaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -55,6 +66,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
+        .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
