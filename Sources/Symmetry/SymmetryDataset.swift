@@ -94,18 +94,6 @@ public struct SymmetryDataset: Hashable, Sendable {
 
     /// Number of space-group operations (centring translations included).
     public var operationCount: Int { operations.count }
-
-    /// Sites grouped into symmetry-equivalent sets (indices into the input), in order of first
-    /// appearance.
-    public var equivalentSiteGroups: [[Int]] {
-        var order: [Int] = []
-        var members: [Int: [Int]] = [:]
-        for (i, rep) in equivalentAtoms.enumerated() {
-            if members[rep] == nil { order.append(rep) }
-            members[rep, default: []].append(i)
-        }
-        return order.map { members[$0]! }
-    }
 }
 
 /// A NUL-terminated C `char[N]` field as a String.
