@@ -7,13 +7,9 @@ import Symmetry
 struct SymmetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "symmetry",
-        abstract: "Find the space group, Wyckoff positions and standardized cells of structures (spglib).",
-        discussion: """
-            FILE is JSON (optionally .gz): a structure {"lattice", "species", "frac_coords"}, a \
-            pymatgen Structure dict, a list of these, or {"structures": [{"id", "structure"}]}.
-            """)
+        abstract: "Find the space group, Wyckoff positions and standardized cells of structures (spglib).")
 
-    @Argument(help: "Structure file.")
+    @Argument(help: "Structure file (CIF, POSCAR, extended XYZ, pymatgen JSON; .gz allowed) or folder.")
     var file: String
 
     @Option(parsing: .unconditional, help: "Distance tolerance in Å.")
@@ -33,8 +29,8 @@ struct SymmetryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let entries: [(name: String, structure: Structure)]
-        do { entries = try StructureJSON.read(URL(fileURLWithPath: file)) } catch {
+        let entries: [StructureInput]
+        do { entries = try StructureInput.load([file]) } catch {
             printError("error: \(error)")
             throw ExitCode.failure
         }
@@ -123,8 +119,4 @@ struct SymmetryCommand: ParsableCommand {
             "frac_coords": s.fracCoords.map { [$0.x, $0.y, $0.z] },
         ]
     }
-}
-
-private func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
