@@ -38,7 +38,7 @@ public enum SiteComparator: String, Sendable, CaseIterable, Codable {
         }
         guard total > 0 else { return "" }
         return amounts.filter { $0.value > 1e-8 }.sorted { $0.key < $1.key }
-            .map { "\($0.key):\(String(format: "%.6f", $0.value / total))" }.joined(separator: " ")
+            .map { "\($0.key):\(Int(($0.value / total * 1e6).rounded()))" }.joined(separator: " ")
     }
 
     private static func amounts(_ occ: [Site.SpeciesOccupancy], key: (Species) -> String) -> [String: Double] {

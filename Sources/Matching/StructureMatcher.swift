@@ -128,9 +128,12 @@ public struct StructureMatcher: Sendable, Hashable {
 
         // mask[r * cols + c] = 1 when s2 site r may not map onto s1 site c.
         var mask = [UInt8](repeating: 0, count: rows * cols)
+        // Compare each distinct pair of site occupancies once.
+        let (kinds1, table1) = Self.kinds(s1), (kinds2, table2) = Self.kinds(s2)
+        let kindEqual = table2.map { b in table1.map { a in comparator.areEqual(a, b) } }
         var compatible = [Bool](repeating: false, count: n1 * n2)
         for i2 in 0..<n2 {
-            for i1 in 0..<n1 { compatible[i2 * n1 + i1] = comparator.areEqual(s1.sites[i1].occupancy, s2.sites[i2].occupancy) }
+            for i1 in 0..<n1 { compatible[i2 * n1 + i1] = kindEqual[kinds2[i2]][kinds1[i1]] }
         }
         for r in 0..<rows {
             let i2 = s1Supercell ? r : r / fu
@@ -181,6 +184,19 @@ public struct StructureMatcher: Sendable, Hashable {
         }
         if let b = best, b.value < stol { return b }
         return nil
+    }
+
+    /// Index of each site's occupancy in a table of the distinct occupancies.
+    static func kinds(_ s: Structure) -> ([Int], [[Site.SpeciesOccupancy]]) {
+        var table: [[Site.SpeciesOccupancy]] = []
+        var index: [[Site.SpeciesOccupancy]: Int] = [:]
+        let kinds = s.sites.map { site -> Int in
+            if let k = index[site.occupancy] { return k }
+            index[site.occupancy] = table.count
+            table.append(site.occupancy)
+            return table.count - 1
+        }
+        return (kinds, table)
     }
 
     struct Candidate {
@@ -240,7 +256,7 @@ public struct StructureMatcher: Sendable, Hashable {
                         var ok = false
                         for j in 0..<b.count where m[i * cols + j] == 0 {
                             let d = a[i] - b[j]
-                            let w = absolute(d - d.rounded(.toNearestOrAwayFromZero))
+                            let w = absolute(d - d.rounded(.toNearestOrEven))
                             if w.x <= t.x && w.y <= t.y && w.z <= t.z { ok = true; break }
                         }
                         if !ok { return false }
@@ -274,7 +290,7 @@ public struct StructureMatcher: Sendable, Hashable {
         for i in 0..<rows {
             for j in 0..<cols where mask[i * cols + j] == 0 {
                 let fd = f2[j] - f1[i]
-                let w = absolute(fd - fd.rounded(.toNearestOrAwayFromZero))
+                let w = absolute(fd - fd.rounded(.toNearestOrEven))
                 if w.x > tol.x || w.y > tol.y || w.z > tol.z { continue }
                 let pre = c2[j] - c1[i]
                 var best = 1e100

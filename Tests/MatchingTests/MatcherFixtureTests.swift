@@ -16,7 +16,8 @@ final class MatcherFixtureTests: XCTestCase {
         let pairs = try XCTUnwrap(root["pairs"] as? [[String: Any]])
         for (name, matcher) in Self.settings {
             var fitDisagreements: [String] = []
-            var rmsFailures: [String] = []
+            var rmsFailures: [String] = []      // pairs that fit in both: rms must agree
+            var rmsOnlyDiffers: [String] = []   // pairs that fit in neither: rms/None may differ on ties
             for pair in pairs {
                 let id = pair["id"] as! String
                 let s1 = try Fixtures.structure(pair["structure_1"]!), s2 = try Fixtures.structure(pair["structure_2"]!)
@@ -26,21 +27,23 @@ final class MatcherFixtureTests: XCTestCase {
                 if fit != expectedFit { fitDisagreements.append("\(id) (\(pair["transform"]!)): kiln \(fit), pymatgen \(expectedFit)") }
                 let rms = matcher.rmsDistance(s1, s2)
                 let expectedRMS = expected["rms"] as? Double, expectedMax = expected["max_dist"] as? Double
+                let agrees: Bool
                 switch (rms, expectedRMS) {
-                case let (r?, e?):
-                    if abs(r.rms - e) > 1e-4 || abs(r.maxDistance - expectedMax!) > 1e-4 {
-                        rmsFailures.append("\(id): rms \(r.rms) vs \(e), max \(r.maxDistance) vs \(expectedMax!)")
-                    }
-                case (nil, nil): break
-                default: rmsFailures.append("\(id): rms \(String(describing: rms)) vs \(String(describing: expectedRMS))")
+                case let (r?, e?): agrees = abs(r.rms - e) <= 1e-4 && abs(r.maxDistance - expectedMax!) <= 1e-4
+                case (nil, nil): agrees = true
+                default: agrees = false
+                }
+                if !agrees {
+                    let line = "\(id): rms \(rms.map { "\($0.rms), max \($0.maxDistance)" } ?? "none") vs pymatgen \(expectedRMS.map { "\($0), max \(expectedMax!)" } ?? "none")"
+                    if fit && expectedFit { rmsFailures.append(line) } else { rmsOnlyDiffers.append(line) }
                 }
             }
             let agreement = 1 - Double(fitDisagreements.count) / Double(pairs.count)
             print("[\(name)] fit agreement \(agreement * 100) %; disagreements: \(fitDisagreements)")
-            print("[\(name)] rms failures: \(rmsFailures)")
+            print("[\(name)] rms differs where neither fits (documented ties): \(rmsOnlyDiffers)")
             XCTAssertGreaterThanOrEqual(agreement, 0.995, "[\(name)] fit disagreements: \(fitDisagreements)")
-            XCTAssertLessThanOrEqual(Double(rmsFailures.count), 0.005 * Double(pairs.count),
-                                     "[\(name)] rms disagreements: \(rmsFailures)")
+            XCTAssertEqual(rmsFailures, [], "[\(name)] rms disagreements where both fit")
+            XCTAssertLessThanOrEqual(rmsOnlyDiffers.count, 4, "[\(name)] rms differs where neither fits: \(rmsOnlyDiffers)")
         }
     }
 
