@@ -8,13 +8,13 @@ public struct CampaignReport: Sendable {
     /// Candidates in rank order (unranked ones after).
     public var records: [CandidateRecord]
     public var funnel: [(stage: String, count: Int)]
-    public var hulls: [(system: String, plot: HullPlot)]
+    public var hulls: [(system: String, svg: String)]
     /// Where the reference energies and structures come from.
     public var provenance: [String]
     public var wallSeconds: Double
 
     public init(spec: CampaignSpec, records: [CandidateRecord], funnel: [(stage: String, count: Int)],
-                hulls: [(system: String, plot: HullPlot)], provenance: [String], wallSeconds: Double) {
+                hulls: [(system: String, svg: String)], provenance: [String], wallSeconds: Double) {
         self.spec = spec
         self.records = records
         self.funnel = funnel
@@ -61,9 +61,9 @@ public struct CampaignReport: Sendable {
 
         h += "<h2 id=\"hull\">Convex hull</h2>"
         if hulls.isEmpty { h += "<p class=\"muted\">Hull plots are drawn for binary and ternary systems only.</p>" }
-        for (system, plot) in hulls {
-            h += "<h3>\(esc(system))</h3>" + plot.svg()
-            h += "<p class=\"muted\">Circles: reference phases (filled = on the hull). Triangles: candidates (red on the hull, orange within 0.1 eV/atom).</p>"
+        for (system, svg) in hulls {
+            h += "<h3>\(esc(system))</h3>" + svg
+            h += "<p class=\"muted\">Reference phases of the built-in MP hull with the campaign's candidates highlighted.</p>"
         }
 
         h += "<h2 id=\"candidates\">Candidates</h2><table><tr><th>rank</th><th>structure</th><th>formula</th><th>E<sub>hull</sub> (eV/atom)</th><th>E<sub>f</sub> (eV/atom)</th><th>decomposition</th><th>space group</th><th>unique</th><th>new</th><th>HHI</th><th>generator / parent</th><th>status</th></tr>"
