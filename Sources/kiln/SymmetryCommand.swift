@@ -89,6 +89,7 @@ struct SymmetryCommand: ParsableCommand {
         let s = analyzer.structure
         return [
             "id": name,
+            "spglib_version": spglibVersion,
             "symprec": symprec,
             "angle_tolerance": angleTolerance,
             "number": d.number,
