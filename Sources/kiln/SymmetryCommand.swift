@@ -85,6 +85,7 @@ struct SymmetryCommand: ParsableCommand {
         let s = analyzer.structure
         return [
             "id": name,
+            "spglib_version": spglibVersion,
             "symprec": symprec,
             "angle_tolerance": angleTolerance,
             "number": d.number,
