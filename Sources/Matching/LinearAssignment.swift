@@ -1,10 +1,10 @@
 /// Minimum-cost assignment of rows to columns (rows ≤ columns), by the shortest augmenting path
 /// method of Crouse (2016), the algorithm behind SciPy's `linear_sum_assignment`. Ties are broken
 /// the same way SciPy breaks them, so equal-cost matchings come out identical.
-enum LinearAssignment {
+public enum LinearAssignment {
     /// Column assigned to each row of a row-major `rows × cols` cost matrix, or nil when no
     /// finite-cost assignment exists.
-    static func solve(_ input: UnsafeBufferPointer<Double>, rows nr: Int, cols nc: Int) -> [Int]? {
+    public static func solve(_ input: UnsafeBufferPointer<Double>, rows nr: Int, cols nc: Int) -> [Int]? {
         precondition(nr <= nc && input.count == nr * nc, "cost matrix must be rows × cols with rows ≤ cols")
         if nr == 0 { return [] }
         let minValue = input.min()!
@@ -64,7 +64,8 @@ enum LinearAssignment {
         return col4row
     }
 
-    static func solve(_ cost: [Double], rows: Int, cols: Int) -> [Int]? {
+    /// Same, on an array.
+    public static func solve(_ cost: [Double], rows: Int, cols: Int) -> [Int]? {
         cost.withUnsafeBufferPointer { solve($0, rows: rows, cols: cols) }
     }
 }

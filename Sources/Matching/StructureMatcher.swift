@@ -206,44 +206,33 @@ public struct StructureMatcher: Sendable, Hashable {
     }
 
     /// Every way of expressing s1 (or its supercell) in a basis close to s2's lattice, with the
-    /// average lattice distances are measured on (pymatgen's `_get_supercells`).
-    func supercells(_ s1: Structure, _ s2: Structure, fu: Int, s1Supercell: Bool) -> [Candidate] {
-        func average(_ l1: Matrix3, _ l2: Lattice) -> Lattice {
-            let p1 = Lattice(l1).parameters, p2 = l2.parameters
-            let p = zip(p1, p2).map { ($0 + $1) / 2 }
-            return Lattice(a: p[0], b: p[1], c: p[2], alpha: p[3], beta: p[4], gamma: p[5])
-        }
-        func generate(_ a: Structure, _ b: Structure) -> [(Vec3s: [Vec3], fixed: [Vec3], avg: Lattice)] {
-            let bfc = b.fracCoords
-            var out: [([Vec3], [Vec3], Lattice)] = []
-            let maps = LatticeSearch.mappings(of: a.lattice, onto: b.lattice, ltol: ltol, angleTol: angleTol, determinant: fu)
+    /// average lattice distances are measured on (pymatgen's `_get_supercells`). Lazy, so a fit
+    /// that succeeds early builds only the candidates it looks at.
+    func supercells(_ s1: Structure, _ s2: Structure, fu: Int, s1Supercell: Bool)
+        -> LazyMapSequence<[(aligned: Matrix3, scale: Matrix3)], Candidate> {
+        // With s1Supercell false the supercell is built of s2 and expressed near s1's lattice.
+        let (a, b) = s1Supercell ? (s1, s2) : (s2, s1)
+        let maps = LatticeSearch.mappings(of: a.lattice, onto: b.lattice, ltol: ltol, angleTol: angleTol, determinant: fu)
+        let fixed = b.fracCoords, cart = a.cartesianCoords, afc = a.fracCoords
+        let target = b.lattice.parameters
+        return maps.lazy.map { aligned, scale in
+            var fc: [Vec3] = []
             if fu == 1 {
-                let cart = a.cartesianCoords
-                for (aligned, _) in maps {
-                    let inv = aligned.inverse
-                    let fc = cart.map { c -> Vec3 in let f = c * inv; return f - f.rounded(.down) }
-                    out.append((fc, bfc, average(aligned, b.lattice)))
-                }
+                let inv = aligned.inverse
+                fc = cart.map { c -> Vec3 in let f = c * inv; return f - f.rounded(.down) }
             } else {
-                let afc = a.fracCoords
-                for (aligned, scale) in maps {
-                    let inv = scale.inverse
-                    let points = LatticeSearch.latticePoints(in: scale)
-                    var fc: [Vec3] = []
-                    fc.reserveCapacity(afc.count * points.count)
-                    for f in afc {
-                        let g = f * inv
-                        for p in points { let h = g + p; fc.append(h - h.rounded(.down)) }
-                    }
-                    out.append((fc, bfc, average(aligned, b.lattice)))
+                let inv = scale.inverse
+                let points = LatticeSearch.latticePoints(in: scale)
+                fc.reserveCapacity(afc.count * points.count)
+                for f in afc {
+                    let g = f * inv
+                    for p in points { let h = g + p; fc.append(h - h.rounded(.down)) }
                 }
             }
-            return out
+            let p = zip(Lattice(aligned).parameters, target).map { ($0 + $1) / 2 }
+            let average = Lattice(a: p[0], b: p[1], c: p[2], alpha: p[3], beta: p[4], gamma: p[5])
+            return s1Supercell ? Candidate(s1: fc, s2: fixed, average: average) : Candidate(s1: fixed, s2: fc, average: average)
         }
-        if s1Supercell {
-            return generate(s1, s2).map { Candidate(s1: $0.0, s2: $0.1, average: $0.2) }
-        }
-        return generate(s2, s1).map { Candidate(s1: $0.1, s2: $0.0, average: $0.2) }
     }
 
     /// pymatgen's `is_coord_subset_pbc`: every shifted s2 site lies within the per-axis fractional

@@ -1,7 +1,7 @@
 import Crystal
 import KilnTestSupport
 import XCTest
-@testable import Matching
+import Matching
 
 /// StructureMatcher against pymatgen's answers in Tests/Fixtures/matcher.json.gz.
 final class MatcherFixtureTests: XCTestCase {
