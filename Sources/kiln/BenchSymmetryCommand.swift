@@ -8,7 +8,7 @@ import Symmetry
 /// SpacegroupAnalyzer construction, for symprec 1e-3 and 0.1 with angle tolerance -1).
 struct BenchSymmetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-symmetry",
+        commandName: "symmetry",
         abstract: "Time symmetry analysis (spglib dataset + standardization) over a structure file.")
 
     @Argument(help: "Structure file (JSON, optionally .gz; e.g. Tests/Fixtures/structures.json.gz).")
