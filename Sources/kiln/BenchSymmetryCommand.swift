@@ -23,7 +23,7 @@ struct BenchSymmetryCommand: ParsableCommand {
 
     func run() throws {
         let structures: [Structure]
-        do { structures = try StructureJSON.read(URL(fileURLWithPath: file)).map(\.structure) } catch {
+        do { structures = try BenchInputs.fixtureStructures(file) } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
