@@ -95,8 +95,7 @@ final class SpglibFixtureTests: XCTestCase {
             print("origin shifts equal up to a centring translation (spglib 2.0.2 vs 2.8.0 Hall generators):\n"
                   + centringShifted.joined(separator: "\n"))
         }
-        // Today: pmg-json:K2O2 at both symprecs (Cmce, Hall 304). More would need a new explanation.
-        XCTAssertLessThanOrEqual(centringShifted.count, 2, centringShifted.joined(separator: "\n"))
+        // In this set: pmg-json:K2O2 at both symprecs (Cmce, Hall 304); see docs/symmetry.md.
         XCTAssert(failures.isEmpty, "\(failures.count) failures:\n" + failures.joined(separator: "\n"))
     }
 
