@@ -1,0 +1,67 @@
+/// NumPy broadcasting rules: shapes are aligned at their last axis; each pair of
+/// extents must be equal or one of them 1.
+enum Broadcasting {
+    /// The broadcast shape of `a` and `b`, or a precondition failure naming both.
+    static func shape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
+        let rank = max(a.count, b.count)
+        var result = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            precondition(
+                x == y || x == 1 || y == 1,
+                "Tensor.\(op): shapes \(a) and \(b) cannot be broadcast together")
+            result[i] = x == 1 ? y : x
+        }
+        return result
+    }
+
+    /// Element strides of a row-major tensor of shape `input` read as if it had shape
+    /// `output` (0 along broadcast axes).
+    static func strides(of input: [Int], in output: [Int]) -> [Int] {
+        precondition(input.count <= output.count, "Tensor: shape \(input) cannot broadcast to \(output)")
+        var strides = [Int](repeating: 0, count: output.count)
+        var step = 1
+        let offset = output.count - input.count
+        for i in stride(from: input.count - 1, through: 0, by: -1) {
+            let extent = input[i]
+            precondition(
+                extent == output[i + offset] || extent == 1,
+                "Tensor: shape \(input) cannot broadcast to \(output)")
+            strides[i + offset] = extent == 1 ? 0 : step
+            step *= extent
+        }
+        return strides
+    }
+
+    /// Visits runs `runs` of the output, a run being a stretch along its last axis.
+    /// For each run `body` gets the run index (output offset = run × last extent) and
+    /// the start offsets into each input described by `strides`.
+    static func forEachRun(
+        output: [Int], strides: [[Int]], runs: Range<Int>, _ body: (_ run: Int, _ offsets: [Int]) -> Void
+    ) {
+        let rank = output.count
+        guard !runs.isEmpty else { return }
+        // Multi-index (over all but the last axis) and input offsets of the first run.
+        var index = [Int](repeating: 0, count: max(rank - 1, 0))
+        var offsets = [Int](repeating: 0, count: strides.count)
+        var rest = runs.lowerBound
+        for axis in stride(from: rank - 2, through: 0, by: -1) {
+            index[axis] = rest % output[axis]
+            rest /= output[axis]
+            for k in 0..<strides.count { offsets[k] += index[axis] * strides[k][axis] }
+        }
+        for run in runs {
+            body(run, offsets)
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                for k in 0..<strides.count { offsets[k] += strides[k][axis] }
+                if index[axis] < output[axis] { break }
+                for k in 0..<strides.count { offsets[k] -= strides[k][axis] * output[axis] }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+    }
+}

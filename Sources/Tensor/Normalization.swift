@@ -1,0 +1,126 @@
+/// Per-row normalisation over the last axis: `xhat = (x − mean)·rstd`, with row
+/// statistics accumulated in Double (biased variance, as PyTorch's LayerNorm).
+func layerNormKernel<T: TensorScalar>(_ x: [T], width d: Int, epsilon: Double) -> (xhat: [T], rstd: [T]) {
+    let rows = d == 0 ? 0 : x.count / d
+    var rstd = [T](repeating: 0, count: rows)
+    let xhat: [T] = makeArray(count: x.count) { (o: UnsafeMutableBufferPointer<T>) in
+        x.withUnsafeBufferPointer { xp in
+            rstd.withUnsafeMutableBufferPointer { rp in
+                Parallel.chunks(rows, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
+                    for row in r {
+                        let base = row * d
+                        var sum = 0.0
+                        for j in 0..<d { sum += Double(xp[base + j]) }
+                        let mean = sum / Double(d)
+                        var sq = 0.0
+                        for j in 0..<d {
+                            let c = Double(xp[base + j]) - mean
+                            sq += c * c
+                        }
+                        let inv = 1 / (sq / Double(d) + epsilon).squareRoot()
+                        let (m, s) = (T(mean), T(inv))
+                        for j in 0..<d { o[base + j] = (xp[base + j] - m) * s }
+                        rp[row] = s
+                    }
+                }
+            }
+        }
+    }
+    return (xhat, rstd)
+}
+
+/// `dx = rstd·(dxhat − mean(dxhat) − xhat·mean(dxhat·xhat))` per row.
+func layerNormBackwardKernel<T: TensorScalar>(_ dxhat: [T], _ xhat: [T], _ rstd: [T], width d: Int) -> [T] {
+    makeArray(count: dxhat.count) { (o: UnsafeMutableBufferPointer<T>) in
+        dxhat.withUnsafeBufferPointer { gp in
+            xhat.withUnsafeBufferPointer { hp in
+                rstd.withUnsafeBufferPointer { rp in
+                    Parallel.chunks(rstd.count, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
+                        for row in r {
+                            let base = row * d
+                            var sg = 0.0, sgh = 0.0
+                            for j in 0..<d {
+                                sg += Double(gp[base + j])
+                                sgh += Double(gp[base + j]) * Double(hp[base + j])
+                            }
+                            let (mg, mgh) = (T(sg / Double(d)), T(sgh / Double(d)))
+                            let s = rp[row]
+                            for j in 0..<d { o[base + j] = s * (gp[base + j] - mg - hp[base + j] * mgh) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// Layer normalisation over the last axis (PyTorch `LayerNorm(d)`):
+    /// `(x − mean)/√(var + ε)·gamma + beta`, `gamma`/`beta` of shape [d] or absent.
+    public func layerNorm(gamma: Tensor? = nil, beta: Tensor? = nil, epsilon: Double = 1e-5) -> Tensor {
+        precondition(rank >= 1, "Tensor.layerNorm: needs rank ≥ 1, got a scalar")
+        let d = shape[rank - 1]
+        for (name, p) in [("gamma", gamma), ("beta", beta)] {
+            guard let p else { continue }
+            precondition(p.shape == [d], "Tensor.layerNorm: \(name) \(p.shape) must be [\(d)]")
+            precondition(p.dtype == dtype, "Tensor.layerNorm: \(name) dtype \(p.dtype) does not match \(dtype)")
+        }
+        let xhat: Tensor, rstd: Tensor
+        switch storage {
+        case .float32(let v):
+            let (h, r) = layerNormKernel(v, width: d, epsilon: epsilon)
+            (xhat, rstd) = (Tensor(shape: shape, storage: .float32(h)), Tensor(shape: [r.count], storage: .float32(r)))
+        case .float64(let v):
+            let (h, r) = layerNormKernel(v, width: d, epsilon: epsilon)
+            (xhat, rstd) = (Tensor(shape: shape, storage: .float64(h)), Tensor(shape: [r.count], storage: .float64(r)))
+        }
+        var value = xhat
+        if let gamma { value = Tensor.broadcastValues(MultiplyKernel.self, value, gamma, op: "layerNorm") }
+        if let beta { value = Tensor.broadcastValues(AddKernel.self, value, beta, op: "layerNorm") }
+        let hasGamma = gamma != nil
+        let inputs = [self] + [gamma, beta].compactMap { $0 }
+        return Tensor.record(value, inputs: inputs) { g, needed in
+            var grads: [Tensor?] = []
+            if needed[0] {
+                let dxhat = gamma.map { g * $0 } ?? g
+                grads.append(Tensor.layerNormGradient(dxhat: dxhat, xhat: xhat, rstd: rstd))
+            } else {
+                grads.append(nil)
+            }
+            if hasGamma { grads.append(needed[1] ? (g * xhat).sum(toShape: [d]) : nil) }
+            if beta != nil { grads.append(needed[grads.count] ? g.sum(toShape: [d]) : nil) }
+            return grads
+        }
+    }
+
+    /// Input gradient of layer normalisation (a first-order primitive, not recorded).
+    static func layerNormGradient(dxhat: Tensor, xhat: Tensor, rstd: Tensor) -> Tensor {
+        let d = xhat.shape.last ?? 1
+        switch (dxhat.storage, xhat.storage, rstd.storage) {
+        case let (.float32(g), .float32(h), .float32(r)):
+            return Tensor(shape: xhat.shape, storage: .float32(layerNormBackwardKernel(g, h, r, width: d)))
+        case let (.float64(g), .float64(h), .float64(r)):
+            return Tensor(shape: xhat.shape, storage: .float64(layerNormBackwardKernel(g, h, r, width: d)))
+        default:
+            preconditionFailure("Tensor.layerNorm: gradient dtype \(dxhat.dtype) does not match \(xhat.dtype)")
+        }
+    }
+
+    /// Graph normalisation (Cai et al. 2021) of node rows grouped into `count` graphs by
+    /// `rows` (graph of each row): `gamma·(x − alpha·μ_g)/√(σ²_g + ε) + beta`, with μ_g and
+    /// σ²_g the per-graph mean and variance of each feature; `alpha`, `gamma`, `beta` of
+    /// shape [features] or absent (1, 1, 0). Built from differentiable primitives.
+    public func graphNorm(
+        rows: [Int], count: Int, alpha: Tensor? = nil, gamma: Tensor? = nil, beta: Tensor? = nil,
+        epsilon: Double = 1e-5
+    ) -> Tensor {
+        precondition(rank == 2, "Tensor.graphNorm: needs [nodes, features], got \(shape)")
+        let mean = segmentMean(rows: rows, count: count).gather(rows: rows)
+        let centered = self - (alpha.map { mean * $0 } ?? mean)
+        let variance = centered.squared().segmentMean(rows: rows, count: count)
+        var y = centered / (variance + epsilon).sqrt().gather(rows: rows)
+        if let gamma { y = y * gamma }
+        if let beta { y = y + beta }
+        return y
+    }
+}

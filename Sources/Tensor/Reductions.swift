@@ -1,0 +1,82 @@
+/// Sums `x` (shape `xs`) down to `target` (a shape `xs` broadcasts from), accumulating in Double.
+func sumToShapeKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ target: [Int]) -> [T] {
+    let m = target.reduce(1, *)
+    var acc = [Double](repeating: 0, count: m)
+    guard !x.isEmpty else { return [T](repeating: 0, count: m) }
+    x.withUnsafeBufferPointer { xp in
+        acc.withUnsafeMutableBufferPointer { ap in
+            if m == 1 {
+                var s = 0.0
+                for v in xp { s += Double(v) }
+                ap[0] = s
+                return
+            }
+            let st = Broadcasting.strides(of: target, in: xs)
+            let last = xs.last ?? 1
+            let lt = st.last ?? 0
+            Broadcasting.forEachRun(output: xs, strides: [st], runs: 0..<(x.count / max(last, 1))) { run, off in
+                let base = run * last
+                let o = off[0]
+                if lt != 0 {
+                    for j in 0..<last { ap[o + j] += Double(xp[base + j]) }
+                } else {
+                    var s = 0.0
+                    for j in 0..<last { s += Double(xp[base + j]) }
+                    ap[o] += s
+                }
+            }
+        }
+    }
+    return acc.map { T($0) }
+}
+
+extension Tensor {
+    /// Sum over the axes along which `shape` would broadcast to this tensor's shape
+    /// (the adjoint of `expanded(to:)`); `shape` is the result's shape.
+    public func sum(toShape target: [Int]) -> Tensor {
+        if target == shape { return self }
+        let x = self
+        let value: Tensor
+        switch storage {
+        case .float32(let v): value = Tensor(shape: target, storage: .float32(sumToShapeKernel(v, shape, target)))
+        case .float64(let v): value = Tensor(shape: target, storage: .float64(sumToShapeKernel(v, shape, target)))
+        }
+        return Tensor.record(value, inputs: [x]) { g, _ in [g.expanded(to: x.shape)] }
+    }
+
+    /// Sum of all elements (rank 0), accumulated in Double.
+    public func sum() -> Tensor {
+        sum(toShape: [])
+    }
+
+    /// Sum along `axis` (negative counts from the end), accumulated in Double.
+    public func sum(axis: Int, keepingDims: Bool = false) -> Tensor {
+        let a = normalizedAxis(axis, op: "sum")
+        var kept = shape
+        kept[a] = 1
+        let s = sum(toShape: kept)
+        if keepingDims { return s }
+        var dropped = shape
+        dropped.remove(at: a)
+        return s.reshaped(to: dropped)
+    }
+
+    /// Mean of all elements (rank 0).
+    public func mean() -> Tensor {
+        sum() * (1 / Double(Swift.max(count, 1)))
+    }
+
+    /// Mean along `axis` (negative counts from the end).
+    public func mean(axis: Int, keepingDims: Bool = false) -> Tensor {
+        let a = normalizedAxis(axis, op: "mean")
+        return sum(axis: a, keepingDims: keepingDims) * (1 / Double(Swift.max(shape[a], 1)))
+    }
+
+    /// `axis` in `0..<rank`, with negative values counted from the end.
+    func normalizedAxis(_ axis: Int, op: String, rankOffset: Int = 0) -> Int {
+        let r = rank + rankOffset
+        let a = axis < 0 ? axis + r : axis
+        precondition(a >= 0 && a < r, "Tensor.\(op): axis \(axis) out of range for shape \(shape)")
+        return a
+    }
+}
