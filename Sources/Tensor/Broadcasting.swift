@@ -3,17 +3,11 @@
 enum Broadcasting {
     /// The broadcast shape of `a` and `b`, or a precondition failure naming both.
     static func shape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
-        let rank = max(a.count, b.count)
-        var result = [Int](repeating: 1, count: rank)
-        for i in 0..<rank {
-            let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]
-            let y = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-            precondition(
-                x == y || x == 1 || y == 1,
-                "Tensor.\(op): shapes \(a) and \(b) cannot be broadcast together")
-            result[i] = x == 1 ? y : x
+        do {
+            return try Tensor.broadcastShape(a, b)
+        } catch {
+            preconditionFailure("Tensor.\(op): shapes \(a) and \(b) cannot be broadcast together")
         }
-        return result
     }
 
     /// Element strides of a row-major tensor of shape `input` read as if it had shape
@@ -63,5 +57,32 @@ enum Broadcasting {
                 axis -= 1
             }
         }
+    }
+}
+
+/// Errors from the throwing shape checks.
+public enum TensorError: Error, Equatable, CustomStringConvertible {
+    /// Two shapes that NumPy broadcasting cannot combine.
+    case incompatibleShapes([Int], [Int])
+
+    public var description: String {
+        switch self {
+        case let .incompatibleShapes(a, b): return "shapes \(a) and \(b) cannot be broadcast together"
+        }
+    }
+}
+
+extension Tensor {
+    /// The shape NumPy broadcasting gives `a` and `b`, or `TensorError.incompatibleShapes`.
+    public static func broadcastShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
+        let rank = Swift.max(a.count, b.count)
+        let pa = [Int](repeating: 1, count: rank - a.count) + a
+        let pb = [Int](repeating: 1, count: rank - b.count) + b
+        var result: [Int] = []
+        for (x, y) in zip(pa, pb) {
+            guard x == y || x == 1 || y == 1 else { throw TensorError.incompatibleShapes(a, b) }
+            result.append(x == 1 ? y : x)
+        }
+        return result
     }
 }
