@@ -18,6 +18,13 @@ func sigmoidScalar<T: TensorScalar>(_ x: T) -> T {
 func unaryForward<T: TensorScalar>(
     _ op: UnaryOp, _ x: UnsafeBufferPointer<T>, _ y: UnsafeMutableBufferPointer<T>, _ r: Range<Int>
 ) {
+    if T.self == Float.self,
+        FastMath.forward(
+            op, unsafeBitCast(x, to: UnsafeBufferPointer<Float>.self),
+            unsafeBitCast(y, to: UnsafeMutableBufferPointer<Float>.self), r)
+    {
+        return
+    }
     switch op {
     case .affine(let a, let b):
         let (a, b) = (T(a), T(b))
@@ -60,6 +67,14 @@ func unaryDerivative<T: TensorScalar>(
     _ op: UnaryOp, _ x: UnsafeBufferPointer<T>, _ y: UnsafeBufferPointer<T>, _ g: UnsafeBufferPointer<T>,
     _ d: UnsafeMutableBufferPointer<T>, _ r: Range<Int>
 ) {
+    if T.self == Float.self,
+        FastMath.derivative(
+            op, unsafeBitCast(x, to: UnsafeBufferPointer<Float>.self), unsafeBitCast(y, to: UnsafeBufferPointer<Float>.self),
+            unsafeBitCast(g, to: UnsafeBufferPointer<Float>.self),
+            unsafeBitCast(d, to: UnsafeMutableBufferPointer<Float>.self), r)
+    {
+        return
+    }
     switch op {
     case .affine(let a, _):
         let a = T(a)

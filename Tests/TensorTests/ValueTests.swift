@@ -156,3 +156,39 @@ final class ValueTests: XCTestCase {
                     expected, 1e-5, "layerNorm float32")
     }
 }
+
+/// The vectorised float32 exp/sigmoid/SiLU paths against float64 references.
+final class FastMathTests: XCTestCase {
+    func testFloat32ExpFamilyAccuracy() {
+        // A sweep over [-100, 100] plus a ragged tail (count not a multiple of 8).
+        let xs = (0..<20_003).map { -100 + 200 * Double($0) / 20_002 }
+        let x32 = Tensor(shape: [xs.count], scalars: xs.map { Float($0) })
+        let x64 = x32.cast(to: .float64)
+        func worst(_ f: (Tensor) -> Tensor, range: ClosedRange<Double>) -> Double {
+            zip(zip(f(x32).doubles, f(x64).doubles), x64.doubles).filter { range.contains($0.1) }
+                .map { pair, _ in Swift.abs(pair.0 - pair.1) / Swift.max(Swift.abs(pair.1), 1e-30) }.max()!
+        }
+        XCTAssertLessThan(worst({ $0.exp() }, range: -87...88), 4e-7, "exp")
+        XCTAssertLessThan(worst({ $0.sigmoid() }, range: -80...100), 4e-7, "sigmoid")
+        XCTAssertLessThan(worst({ $0.silu() }, range: -80...100), 4e-7, "silu")
+        XCTAssertEqual(Tensor(shape: [3], scalars: [-1000, 0, 1000] as [Float]).sigmoid().floats[1], 0.5)
+        let extremes = Tensor(shape: [4], scalars: [-1000, 1000, -.infinity, .infinity] as [Float])
+        XCTAssert(extremes.sigmoid().floats.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
+        XCTAssertEqual(extremes.silu().floats[1], 1000)
+        XCTAssertLessThan(Swift.abs(extremes.silu().floats[0]), 1e-30)
+
+        // Derivatives through the tape, float32 vs float64.
+        for (name, f) in [("exp", { (t: Tensor) in t.exp() }), ("sigmoid", { $0.sigmoid() }),
+                          ("silu", { $0.silu() }), ("softplus", { $0.softplus() })] as [(String, (Tensor) -> Tensor)] {
+            let sample = Tensor(shape: [1001], scalars: (0..<1001).map { Float(-30 + 60 * Double($0) / 1000) })
+            func grad(_ t: Tensor) -> [Double] {
+                let tape = Tape()
+                let w = tape.watch(t)
+                return tape.gradients(of: f(w).sum(), wrt: [w])[0].doubles
+            }
+            let g32 = grad(sample), g64 = grad(sample.cast(to: .float64))
+            let bad = zip(g32, g64).filter { Swift.abs($0 - $1) > 1e-6 * Swift.max(1, Swift.abs($1)) }
+            XCTAssert(bad.isEmpty, "\(name) derivative: \(bad.count) float32 values off, first \(String(describing: bad.first))")
+        }
+    }
+}
