@@ -9,15 +9,13 @@ func layerNormKernel<T: TensorScalar>(_ x: [T], width d: Int, epsilon: Double) -
                 Parallel.chunks(rows, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
                     for row in r {
                         let base = row * d
-                        var sum = 0.0
-                        for j in 0..<d { sum += Double(xp[base + j]) }
-                        let mean = sum / Double(d)
-                        var sq = 0.0
-                        for j in 0..<d {
-                            let c = Double(xp[base + j]) - mean
-                            sq += c * c
-                        }
-                        let inv = 1 / (sq / Double(d) + epsilon).squareRoot()
+                        // Moments of x − x₀ (x₀ the row's first element) avoid cancellation
+                        // in E[x²] − mean² when the mean is large.
+                        let shift = Double(xp[base])
+                        let (sum, sq) = rowMoments(xp, base, d, shift: shift)
+                        let centred = sum / Double(d)
+                        let mean = centred + shift
+                        let inv = 1 / (Swift.max(sq / Double(d) - centred * centred, 0) + epsilon).squareRoot()
                         let (m, s) = (T(mean), T(inv))
                         for j in 0..<d { o[base + j] = (xp[base + j] - m) * s }
                         rp[row] = s
@@ -29,6 +27,53 @@ func layerNormKernel<T: TensorScalar>(_ x: [T], width d: Int, epsilon: Double) -
     return (xhat, rstd)
 }
 
+/// Σ(x − shift) and Σ(x − shift)² over `x[base..<base+d]` in Double, with four
+/// independent accumulators.
+@inline(__always)
+func rowMoments<T: TensorScalar>(
+    _ x: UnsafeBufferPointer<T>, _ base: Int, _ d: Int, shift: Double
+) -> (Double, Double) {
+    var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+    var (q0, q1, q2, q3) = (0.0, 0.0, 0.0, 0.0)
+    var j = 0
+    while j + 4 <= d {
+        let (a, b) = (Double(x[base + j]) - shift, Double(x[base + j + 1]) - shift)
+        let (c, e) = (Double(x[base + j + 2]) - shift, Double(x[base + j + 3]) - shift)
+        s0 += a; s1 += b; s2 += c; s3 += e
+        q0 += a * a; q1 += b * b; q2 += c * c; q3 += e * e
+        j += 4
+    }
+    while j < d {
+        let a = Double(x[base + j]) - shift
+        s0 += a; q0 += a * a
+        j += 1
+    }
+    return ((s0 + s1) + (s2 + s3), (q0 + q1) + (q2 + q3))
+}
+
+/// Σg and Σg·h over one row in Double, with four independent accumulators.
+@inline(__always)
+func rowDotSums<T: TensorScalar>(
+    _ g: UnsafeBufferPointer<T>, _ h: UnsafeBufferPointer<T>, _ base: Int, _ d: Int
+) -> (Double, Double) {
+    var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+    var (p0, p1, p2, p3) = (0.0, 0.0, 0.0, 0.0)
+    var j = 0
+    while j + 4 <= d {
+        let (a, b, c, e) = (Double(g[base + j]), Double(g[base + j + 1]), Double(g[base + j + 2]), Double(g[base + j + 3]))
+        s0 += a; s1 += b; s2 += c; s3 += e
+        p0 += a * Double(h[base + j]); p1 += b * Double(h[base + j + 1])
+        p2 += c * Double(h[base + j + 2]); p3 += e * Double(h[base + j + 3])
+        j += 4
+    }
+    while j < d {
+        let a = Double(g[base + j])
+        s0 += a; p0 += a * Double(h[base + j])
+        j += 1
+    }
+    return ((s0 + s1) + (s2 + s3), (p0 + p1) + (p2 + p3))
+}
+
 /// `dx = rstd·(dxhat − mean(dxhat) − xhat·mean(dxhat·xhat))` per row.
 func layerNormBackwardKernel<T: TensorScalar>(_ dxhat: [T], _ xhat: [T], _ rstd: [T], width d: Int) -> [T] {
     makeArray(count: dxhat.count) { (o: UnsafeMutableBufferPointer<T>) in
@@ -38,11 +83,7 @@ func layerNormBackwardKernel<T: TensorScalar>(_ dxhat: [T], _ xhat: [T], _ rstd:
                     Parallel.chunks(rstd.count, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
                         for row in r {
                             let base = row * d
-                            var sg = 0.0, sgh = 0.0
-                            for j in 0..<d {
-                                sg += Double(gp[base + j])
-                                sgh += Double(gp[base + j]) * Double(hp[base + j])
-                            }
+                            let (sg, sgh) = rowDotSums(gp, hp, base, d)
                             let (mg, mgh) = (T(sg / Double(d)), T(sgh / Double(d)))
                             let s = rp[row]
                             for j in 0..<d { o[base + j] = s * (gp[base + j] - mg - hp[base + j] * mgh) }

@@ -1,33 +1,44 @@
-/// Sums `x` (shape `xs`) down to `target` (a shape `xs` broadcasts from), accumulating in Double.
+/// Sums `x` (shape `xs`) down to `target` (a shape `xs` broadcasts from), accumulating
+/// in Double; large inputs are split across workers, each with its own accumulator.
 func sumToShapeKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ target: [Int]) -> [T] {
     let m = target.reduce(1, *)
-    var acc = [Double](repeating: 0, count: m)
     guard !x.isEmpty else { return [T](repeating: 0, count: m) }
+    let st = Broadcasting.strides(of: target, in: xs)
+    let last = xs.last ?? 1
+    let lt = st.last ?? 0
+    let runs = x.count / max(last, 1)
+    let parts = (x.count >= 1 << 16 && m * 8 <= x.count) ? min(Parallel.workers, runs) : 1
+    var partials = [Double](repeating: 0, count: parts * m)
     x.withUnsafeBufferPointer { xp in
-        acc.withUnsafeMutableBufferPointer { ap in
-            if m == 1 {
-                var s = 0.0
-                for v in xp { s += Double(v) }
-                ap[0] = s
-                return
-            }
-            let st = Broadcasting.strides(of: target, in: xs)
-            let last = xs.last ?? 1
-            let lt = st.last ?? 0
-            Broadcasting.forEachRun(output: xs, strides: [st], runs: 0..<(x.count / max(last, 1))) { run, off in
-                let base = run * last
-                let o = off[0]
-                if lt != 0 {
-                    for j in 0..<last { ap[o + j] += Double(xp[base + j]) }
-                } else {
-                    var s = 0.0
-                    for j in 0..<last { s += Double(xp[base + j]) }
-                    ap[o] += s
+        partials.withUnsafeMutableBufferPointer { pp in
+            let size = (runs + parts - 1) / parts
+            Parallel.chunks(parts, grain: 1) { partRange in
+                for part in partRange {
+                    let ap = pp.baseAddress! + part * m
+                    let lo = part * size, hi = min(runs, lo + size)
+                    guard lo < hi else { continue }
+                    Broadcasting.forEachRun(output: xs, strides: [st], runs: lo..<hi) { run, off in
+                        let base = run * last
+                        let o = off[0]
+                        if lt != 0 {
+                            for j in 0..<last { ap[o + j] += Double(xp[base + j]) }
+                        } else {
+                            var s = 0.0
+                            for j in 0..<last { s += Double(xp[base + j]) }
+                            ap[o] += s
+                        }
+                    }
                 }
             }
         }
     }
-    return acc.map { T($0) }
+    return makeArray(count: m) { (o: UnsafeMutableBufferPointer<T>) in
+        for i in 0..<m {
+            var s = 0.0
+            for part in 0..<parts { s += partials[part * m + i] }
+            o[i] = T(s)
+        }
+    }
 }
 
 extension Tensor {

@@ -29,6 +29,10 @@ struct BenchTensorCommand: ParsableCommand {
         print("OpenBLAS core: \(BLASRuntime.coreName) (OPENBLAS_CORETYPE=\(env), recommended "
               + "\(BLASRuntime.recommendedCoreType() ?? "none"), threads \(BLASRuntime.threadCount))")
         print(BLASRuntime.configuration)
+        if !BLASRuntime.isFastKernel {
+            print("note: not the recommended kernel; unset OPENBLAS_CORETYPE (kiln then restarts itself with "
+                  + "\(BLASRuntime.recommendedCoreType() ?? "it")) for full GEMM speed")
+        }
         print("")
         print("GEMM                      dtype    ms/call   GFLOP/s")
         let shapes: [(String, Int, Int, Int)] = [

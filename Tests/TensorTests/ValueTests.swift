@@ -152,6 +152,8 @@ final class ValueTests: XCTestCase {
             for j in 0..<64 { expected.append((row[j] - mean) / (variance + 1e-5).squareRoot() * g[j] + b[j]) }
         }
         assertClose(y, expected, 1e-12, "layerNorm float64")
+        // A large common offset must not cost accuracy (no E[x²] − mean² cancellation).
+        assertClose((x + 1e6).layerNorm(gamma: gamma, beta: beta).doubles, expected, 1e-9, "layerNorm offset")
         assertClose(x.cast(to: .float32).layerNorm(gamma: gamma.cast(to: .float32), beta: beta.cast(to: .float32)).doubles,
                     expected, 1e-5, "layerNorm float32")
     }
