@@ -21,17 +21,29 @@ func broadcastKernel<K: BinaryKernel, T: TensorScalar>(
     _: K.Type, _ x: [T], _ xs: [Int], _ y: [T], _ ys: [Int], _ out: [Int]
 ) -> [T] {
     let n = out.reduce(1, *)
-    return makeArray(count: n) { (o: UnsafeMutableBufferPointer<T>) in
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeBufferPointer { yp in
+    // Loops index raw base pointers held in locals, so LLVM sees no aliasing and vectorises.
+    return makeArray(count: n) { (ob: UnsafeMutableBufferPointer<T>) in
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeBufferPointer { yb in
+                guard n > 0 else { return }
+                let o = ob.baseAddress!, xp = xb.baseAddress!, yp = yb.baseAddress!
                 if x.count == n && y.count == n {
-                    Parallel.chunks(n) { r in for i in r { o[i] = K.apply(xp[i], yp[i]) } }
+                    Parallel.chunks(n) { r in
+                        let (oo, xx, yy) = (o + r.lowerBound, xp + r.lowerBound, yp + r.lowerBound)
+                        for i in 0..<r.count { oo[i] = K.apply(xx[i], yy[i]) }
+                    }
                 } else if y.count == 1 {
                     let s = yp[0]
-                    Parallel.chunks(n) { r in for i in r { o[i] = K.apply(xp[i], s) } }
+                    Parallel.chunks(n) { r in
+                        let (oo, xx) = (o + r.lowerBound, xp + r.lowerBound)
+                        for i in 0..<r.count { oo[i] = K.apply(xx[i], s) }
+                    }
                 } else if x.count == 1 {
                     let s = xp[0]
-                    Parallel.chunks(n) { r in for i in r { o[i] = K.apply(s, yp[i]) } }
+                    Parallel.chunks(n) { r in
+                        let (oo, yy) = (o + r.lowerBound, yp + r.lowerBound)
+                        for i in 0..<r.count { oo[i] = K.apply(s, yy[i]) }
+                    }
                 } else {
                     let sx = Broadcasting.strides(of: xs, in: out)
                     let sy = Broadcasting.strides(of: ys, in: out)
@@ -40,20 +52,18 @@ func broadcastKernel<K: BinaryKernel, T: TensorScalar>(
                     let runs = n / max(last, 1)
                     Parallel.chunks(runs, grain: max(1, (1 << 15) / max(last, 1))) { range in
                         Broadcasting.forEachRun(output: out, strides: [sx, sy], runs: range) { run, off in
-                            let base = run * last
-                            let (ox, oy) = (off[0], off[1])
+                            let oo = o + run * last, xx = xp + off[0], yy = yp + off[1]
                             switch (lx != 0, ly != 0) {
                             case (true, true):
-                                for j in 0..<last { o[base + j] = K.apply(xp[ox + j], yp[oy + j]) }
+                                for j in 0..<last { oo[j] = K.apply(xx[j], yy[j]) }
                             case (true, false):
-                                let s = yp[oy]
-                                for j in 0..<last { o[base + j] = K.apply(xp[ox + j], s) }
+                                let s = yy[0]
+                                for j in 0..<last { oo[j] = K.apply(xx[j], s) }
                             case (false, true):
-                                let s = xp[ox]
-                                for j in 0..<last { o[base + j] = K.apply(s, yp[oy + j]) }
+                                let s = xx[0]
+                                for j in 0..<last { oo[j] = K.apply(s, yy[j]) }
                             case (false, false):
-                                let v = K.apply(xp[ox], yp[oy])
-                                for j in 0..<last { o[base + j] = v }
+                                oo.update(repeating: K.apply(xx[0], yy[0]), count: last)
                             }
                         }
                     }

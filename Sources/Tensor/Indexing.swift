@@ -1,12 +1,11 @@
 func gatherKernel<T: TensorScalar>(_ x: [T], width w: Int, _ rows: [Int]) -> [T] {
-    makeArray(count: rows.count * w) { (o: UnsafeMutableBufferPointer<T>) in
-        x.withUnsafeBufferPointer { xp in
-            rows.withUnsafeBufferPointer { ip in
+    makeArray(count: rows.count * w) { (ob: UnsafeMutableBufferPointer<T>) in
+        x.withUnsafeBufferPointer { xb in
+            rows.withUnsafeBufferPointer { ib in
+                guard rows.count * w > 0 else { return }
+                let o = ob.baseAddress!, xp = xb.baseAddress!, ip = ib.baseAddress!
                 Parallel.chunks(rows.count, grain: Swift.max(1, (1 << 15) / Swift.max(w, 1))) { r in
-                    for i in r {
-                        let src = ip[i] * w, dst = i * w
-                        for j in 0..<w { o[dst + j] = xp[src + j] }
-                    }
+                    for i in r { (o + i * w).update(from: xp + ip[i] * w, count: w) }
                 }
             }
         }
@@ -15,9 +14,11 @@ func gatherKernel<T: TensorScalar>(_ x: [T], width w: Int, _ rows: [Int]) -> [T]
 
 func scatterAddKernel<T: TensorScalar>(_ x: [T], width w: Int, _ rows: [Int], count: Int) -> [T] {
     var out = [T](repeating: 0, count: count * w)
-    x.withUnsafeBufferPointer { xp in
-        rows.withUnsafeBufferPointer { ip in
-            out.withUnsafeMutableBufferPointer { o in
+    x.withUnsafeBufferPointer { xb in
+        rows.withUnsafeBufferPointer { ib in
+            out.withUnsafeMutableBufferPointer { ob in
+                guard rows.count * w > 0 else { return }
+                let o = ob.baseAddress!, xp = xb.baseAddress!, ip = ib.baseAddress!
                 // Workers own disjoint column bands, so no two write the same element.
                 let bands = (rows.count * w >= 1 << 16 && w >= 16) ? Swift.min(Parallel.workers, w / 8) : 1
                 let band = (w + bands - 1) / bands
@@ -25,8 +26,8 @@ func scatterAddKernel<T: TensorScalar>(_ x: [T], width w: Int, _ rows: [Int], co
                     for part in parts {
                         let lo = part * band, hi = Swift.min(w, lo + band)
                         for i in 0..<rows.count {
-                            let src = i * w, dst = ip[i] * w
-                            for j in lo..<hi { o[dst + j] += xp[src + j] }
+                            let src = xp + i * w + lo, dst = o + ip[i] * w + lo
+                            for j in 0..<(hi - lo) { dst[j] += src[j] }
                         }
                     }
                 }
@@ -42,9 +43,10 @@ func blockCopy<T: TensorScalar>(
     _ x: UnsafeBufferPointer<T>, xStride: Int, xOffset: Int,
     _ o: UnsafeMutableBufferPointer<T>, oStride: Int, oOffset: Int, outer: Int, length: Int
 ) {
+    guard length > 0 else { return }
+    let xp = x.baseAddress!, op = o.baseAddress!
     for b in 0..<outer {
-        let s = b * xStride + xOffset, d = b * oStride + oOffset
-        for j in 0..<length { o[d + j] = x[s + j] }
+        (op + b * oStride + oOffset).update(from: xp + b * xStride + xOffset, count: length)
     }
 }
 

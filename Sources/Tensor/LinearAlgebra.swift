@@ -32,7 +32,8 @@ func gemmKernel<T: TensorScalar>(
     if let bias {
         c = makeArray(count: m * n) { (o: UnsafeMutableBufferPointer<T>) in
             bias.withUnsafeBufferPointer { bp in
-                for i in 0..<m { for j in 0..<n { o[i * n + j] = bp[j] } }
+                guard n > 0 else { return }
+                for i in 0..<m { (o.baseAddress! + i * n).update(from: bp.baseAddress!, count: n) }
             }
         }
     } else {

@@ -3,9 +3,11 @@
 func layerNormKernel<T: TensorScalar>(_ x: [T], width d: Int, epsilon: Double) -> (xhat: [T], rstd: [T]) {
     let rows = d == 0 ? 0 : x.count / d
     var rstd = [T](repeating: 0, count: rows)
-    let xhat: [T] = makeArray(count: x.count) { (o: UnsafeMutableBufferPointer<T>) in
+    let xhat: [T] = makeArray(count: x.count) { (ob: UnsafeMutableBufferPointer<T>) in
         x.withUnsafeBufferPointer { xp in
             rstd.withUnsafeMutableBufferPointer { rp in
+                guard rows > 0 else { return }
+                let o = ob.baseAddress!, xb = xp.baseAddress!
                 Parallel.chunks(rows, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
                     for row in r {
                         let base = row * d
@@ -17,7 +19,8 @@ func layerNormKernel<T: TensorScalar>(_ x: [T], width d: Int, epsilon: Double) -
                         let mean = centred + shift
                         let inv = 1 / (Swift.max(sq / Double(d) - centred * centred, 0) + epsilon).squareRoot()
                         let (m, s) = (T(mean), T(inv))
-                        for j in 0..<d { o[base + j] = (xp[base + j] - m) * s }
+                        let (oo, xx) = (o + base, xb + base)
+                        for j in 0..<d { oo[j] = (xx[j] - m) * s }
                         rp[row] = s
                     }
                 }
@@ -76,17 +79,20 @@ func rowDotSums<T: TensorScalar>(
 
 /// `dx = rstd·(dxhat − mean(dxhat) − xhat·mean(dxhat·xhat))` per row.
 func layerNormBackwardKernel<T: TensorScalar>(_ dxhat: [T], _ xhat: [T], _ rstd: [T], width d: Int) -> [T] {
-    makeArray(count: dxhat.count) { (o: UnsafeMutableBufferPointer<T>) in
+    makeArray(count: dxhat.count) { (ob: UnsafeMutableBufferPointer<T>) in
         dxhat.withUnsafeBufferPointer { gp in
             xhat.withUnsafeBufferPointer { hp in
                 rstd.withUnsafeBufferPointer { rp in
+                    guard !rp.isEmpty else { return }
+                    let o = ob.baseAddress!, gb = gp.baseAddress!, hb = hp.baseAddress!
                     Parallel.chunks(rstd.count, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
                         for row in r {
                             let base = row * d
                             let (sg, sgh) = rowDotSums(gp, hp, base, d)
                             let (mg, mgh) = (T(sg / Double(d)), T(sgh / Double(d)))
                             let s = rp[row]
-                            for j in 0..<d { o[base + j] = s * (gp[base + j] - mg - hp[base + j] * mgh) }
+                            let (oo, gg, hh) = (o + base, gb + base, hb + base)
+                            for j in 0..<d { oo[j] = s * (gg[j] - mg - hh[j] * mgh) }
                         }
                     }
                 }

@@ -9,8 +9,9 @@ func sumToShapeKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ target: [Int]) -
     let runs = x.count / max(last, 1)
     let parts = (x.count >= 1 << 16 && m * 8 <= x.count) ? min(Parallel.workers, runs) : 1
     var partials = [Double](repeating: 0, count: parts * m)
-    x.withUnsafeBufferPointer { xp in
+    x.withUnsafeBufferPointer { xb in
         partials.withUnsafeMutableBufferPointer { pp in
+            let xp = xb.baseAddress!
             let size = (runs + parts - 1) / parts
             Parallel.chunks(parts, grain: 1) { partRange in
                 for part in partRange {
@@ -18,14 +19,13 @@ func sumToShapeKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ target: [Int]) -
                     let lo = part * size, hi = min(runs, lo + size)
                     guard lo < hi else { continue }
                     Broadcasting.forEachRun(output: xs, strides: [st], runs: lo..<hi) { run, off in
-                        let base = run * last
-                        let o = off[0]
+                        let xx = xp + run * last, aa = ap + off[0]
                         if lt != 0 {
-                            for j in 0..<last { ap[o + j] += Double(xp[base + j]) }
+                            for j in 0..<last { aa[j] += Double(xx[j]) }
                         } else {
                             var s = 0.0
-                            for j in 0..<last { s += Double(xp[base + j]) }
-                            ap[o] += s
+                            for j in 0..<last { s += Double(xx[j]) }
+                            aa[0] += s
                         }
                     }
                 }

@@ -3,15 +3,15 @@ func expandKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ out: [Int]) -> [T] {
     let sx = Broadcasting.strides(of: xs, in: out)
     let last = out.last ?? 1
     let lx = sx.last ?? 0
-    return makeArray(count: n) { (o: UnsafeMutableBufferPointer<T>) in
-        x.withUnsafeBufferPointer { xp in
+    return makeArray(count: n) { (ob: UnsafeMutableBufferPointer<T>) in
+        x.withUnsafeBufferPointer { xb in
+            guard n > 0 else { return }
+            let o = ob.baseAddress!, xp = xb.baseAddress!
             Broadcasting.forEachRun(output: out, strides: [sx], runs: 0..<(n / max(last, 1))) { run, off in
-                let base = run * last
                 if lx != 0 {
-                    for j in 0..<last { o[base + j] = xp[off[0] + j] }
+                    (o + run * last).update(from: xp + off[0], count: last)
                 } else {
-                    let v = xp[off[0]]
-                    for j in 0..<last { o[base + j] = v }
+                    (o + run * last).update(repeating: xp[off[0]], count: last)
                 }
             }
         }
@@ -26,14 +26,15 @@ func permuteKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ axes: [Int]) -> [T]
     let last = out.last ?? 1
     let ls = strides.last ?? 1
     let n = x.count
-    return makeArray(count: n) { (o: UnsafeMutableBufferPointer<T>) in
-        x.withUnsafeBufferPointer { xp in
+    return makeArray(count: n) { (ob: UnsafeMutableBufferPointer<T>) in
+        x.withUnsafeBufferPointer { xb in
+            guard n > 0 else { return }
+            let o = ob.baseAddress!, xp = xb.baseAddress!
             let runs = n / max(last, 1)
             Parallel.chunks(runs, grain: Swift.max(1, (1 << 15) / Swift.max(last, 1))) { range in
                 Broadcasting.forEachRun(output: out, strides: [strides], runs: range) { run, off in
-                    let base = run * last
-                    let start = off[0]
-                    for j in 0..<last { o[base + j] = xp[start + j * ls] }
+                    let oo = o + run * last, xx = xp + off[0]
+                    for j in 0..<last { oo[j] = xx[j * ls] }
                 }
             }
         }

@@ -194,3 +194,25 @@ final class FastMathTests: XCTestCase {
         }
     }
 }
+
+/// Zero-sized tensors (no edges, no atoms) go through every op without trapping.
+final class EmptyTensorTests: XCTestCase {
+    func testEmptyTensors() {
+        let tape = Tape()
+        let h = tape.watch(Tensor.zeros([0, 4]))
+        let atoms = tape.watch(Tensor.ones([2, 4]))
+        let edges = atoms.gather(rows: [])
+        XCTAssertEqual(edges.shape, [0, 4])
+        let messages = (edges * h + 1).silu().layerNorm().linear(weight: Tensor.ones([3, 4]), bias: Tensor.ones([3]))
+        XCTAssertEqual(messages.shape, [0, 3])
+        let summed = messages.scatterAdd(rows: [], count: 2)
+        XCTAssertEqual(summed.floats, [0, 0, 0, 0, 0, 0])
+        let total = Tensor.concat([summed.sum(axis: 1), Tensor.concat([h, h], axis: 0).sum(axis: 1)], axis: 0).sum()
+        XCTAssertEqual(total.item, 0)
+        let grads = tape.gradients(of: total, wrt: [h, atoms])
+        XCTAssertEqual(grads[0].shape, [0, 4])
+        XCTAssertEqual(grads[1].floats, [Float](repeating: 0, count: 8))
+        XCTAssertEqual(h.transposed().shape, [4, 0])
+        XCTAssertEqual(h.expanded(to: [2, 0, 4]).count, 0)
+    }
+}
