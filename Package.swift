@@ -42,7 +42,7 @@ let package = Package(
         ]),
         .target(name: "Matching", dependencies: ["Crystal", "Symmetry"]),
         // Layer 5: tensors with reverse-mode autodiff.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
         .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
 
