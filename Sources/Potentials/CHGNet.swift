@@ -3,7 +3,8 @@ import Foundation
 
 /// CHGNet (Deng et al., Nat. Mach. Intell. 5, 1031 (2023)), pretrained model 0.3.0, as a
 /// `Calculator`: energy (the network energy plus AtomRef), forces −∂E/∂r, stress
-/// (1/V)·∂E/∂ε in GPa with CHGNet's (ASE's) sign, and site magnetic moments (µB).
+/// (1/V)·∂E/∂ε in GPa with CHGNet's (ASE's) sign (V = a·(b×c), signed, as CHGNet has it),
+/// and site magnetic moments (µB).
 /// The pass runs in float32 like CHGNet; geometry and gradients of the geometry in Double.
 public struct CHGNet: Calculator {
     public let config: CHGNetConfig
@@ -54,7 +55,9 @@ public struct CHGNet: Calculator {
         var result = CalculationResult(energy: out.networkEnergy + reference)
         if properties.contains(.forces) { result.forces = out.positionGradient.map { -$0 } }
         if properties.contains(.stress), let g = out.strainGradient {
-            result.stress = g * (config.stressUnitFactor / structure.volume)
+            // CHGNet divides by the signed volume a·(b×c), so a left-handed cell gets the
+            // opposite sign; reproduced here to agree with CHGNet.
+            result.stress = g * (config.stressUnitFactor / structure.lattice.signedVolume)
         }
         if properties.contains(.magmoms) { result.magmoms = out.magmoms }
         return result

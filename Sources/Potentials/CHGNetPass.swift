@@ -30,10 +30,14 @@ struct CHGNetPass {
 
     private func geometry(frac: [Vec3], lattice: Matrix3) -> Geometry {
         let g = graph
+        // Edge vectors as CHGNet forms them in float32: centre − (neighbour + image·L), with
+        // positions F·L. Rounding them the same way matters for very short bonds.
+        let l = (SIMD3<Float>(lattice[0]), SIMD3<Float>(lattice[1]), SIMD3<Float>(lattice[2]))
+        func times(_ x: SIMD3<Float>) -> SIMD3<Float> { x.x * l.0 + x.y * l.1 + x.z * l.2 }
+        let positions = frac.map { times(SIMD3<Float>($0)) }
         let vectors = (0..<g.directedEdgeCount).map { d -> Vec3 in
-            let n = g.images[d]
-            return (frac[Int(g.centers[d])] - frac[Int(g.neighbors[d])]
-                    - Vec3(Double(n.x), Double(n.y), Double(n.z))) * lattice
+            let neighbor = positions[Int(g.neighbors[d])] + times(SIMD3<Float>(g.images[d]))
+            return Vec3(positions[Int(g.centers[d])] - neighbor)
         }
         let lengths = vectors.map { norm($0) }
         let units = zip(vectors, lengths).map { $0 / $1 }
