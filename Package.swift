@@ -44,7 +44,8 @@ let package = Package(
         // Layer 5: tensors with reverse-mode autodiff.
         .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
+        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
+                resources: [.copy("Resources/chgnet-0.3.0")]),
 
         // Layer 8: design campaigns (pipeline, knowledge store, reports).
         .target(
