@@ -8,7 +8,7 @@ import Potentials
 /// on the fixture structures and compares with Benchmarks/chgnet_python.py's PyTorch timings.
 struct BenchCHGNetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-chgnet",
+        commandName: "chgnet",
         abstract: "Benchmark CHGNet single points on Tests/Fixtures/chgnet.json.gz against PyTorch CHGNet.")
 
     @Option(help: "Folder with chgnet.json.gz and structures.json.gz.")

@@ -9,7 +9,7 @@ import Thermo
 /// Benchmarks/hull_python.py (pymatgen). Reports the median of `--repeats` runs and peak memory.
 struct BenchHullCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-hull",
+        commandName: "hull",
         abstract: "Benchmark the Thermo hull on Tests/Fixtures/hull.json.gz and hull_mp_large.json.gz.")
 
     @Option(help: "Fixture directory holding hull.json.gz and hull_mp_large.json.gz.")
