@@ -111,3 +111,47 @@ final class PhaseDiagramEdgeCaseTests: XCTestCase {
         XCTAssertEqual(pd2.stableIndices, pd.stableIndices)
     }
 }
+
+/// Hull energies of a random ternary against brute force over every triangle of entries.
+final class TernaryBruteForceTests: XCTestCase {
+    func testHullEnergyEqualsBestTriangle() throws {
+        var rng = SeededGenerator(seed: 11)
+        let els = try ["Ca", "Ti", "O"].map { try Element($0) }
+        var entries = try els.map { try ThermoEntry(composition: Composition([($0, 1.0)]), energyPerAtom: 0, id: $0.symbol) }
+        for i in 0..<40 {
+            let comp = Composition(els.map { ($0, Double(Int.random(in: 0...5, using: &rng))) }.filter { $0.1 > 0 })
+            guard comp.numAtoms > 0, comp.elements.count > 1 else { continue }
+            entries.append(try ThermoEntry(composition: comp, energyPerAtom: Double.random(in: -2...0.3, using: &rng), id: "c\(i)"))
+        }
+        let pd = try PhaseDiagram(entries: entries)
+        let pts: [([Double], Double)] = entries.map { e in
+            let r = try! pd.analyze(e, phaseSeparation: false)
+            return (els.map { e.composition[$0] / e.composition.numAtoms }, r.formationEnergyPerAtom)
+        }
+        var failures: [String] = []
+        for q in 0..<60 {
+            var x = (0..<3).map { _ in Double.random(in: 0.01...1, using: &rng) }
+            if q % 5 == 0 { x[2] = 0 }  // on an edge of the triangle
+            let s = x.reduce(0, +)
+            x = x.map { $0 / s }
+            var best = Double.infinity
+            for a in pts.indices { for b in a..<pts.count { for c in b..<pts.count {
+                // Solve λa·pa + λb·pb + λc·pc = x with Σλ = 1 (first two coordinates suffice).
+                let (p, r, t) = (pts[a].0, pts[b].0, pts[c].0)
+                let m = [[p[0] - t[0], r[0] - t[0]], [p[1] - t[1], r[1] - t[1]]]
+                let det = m[0][0] * m[1][1] - m[0][1] * m[1][0]
+                guard abs(det) > 1e-12 else { continue }
+                let v = [x[0] - t[0], x[1] - t[1]]
+                let la = (v[0] * m[1][1] - m[0][1] * v[1]) / det
+                let lb = (m[0][0] * v[1] - v[0] * m[1][0]) / det
+                let lc = 1 - la - lb
+                guard la >= -1e-12, lb >= -1e-12, lc >= -1e-12 else { continue }
+                best = min(best, la * pts[a].1 + lb * pts[b].1 + lc * pts[c].1)
+            } } }
+            let comp = Composition(zip(els, x).map { ($0, $1) })
+            let mine = try pd.hullFormationEnergy(of: comp)
+            if abs(mine - best) > 1e-9 { failures.append("\(x): \(mine) vs brute force \(best)") }
+        }
+        XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n"))
+    }
+}
