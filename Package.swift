@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Potentials", targets: ["Potentials"]),
+        .library(name: "Generation", targets: ["Generation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,14 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
         .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
+        // Layer 7: candidate generators (substitution, random symmetric) and built-in reference structures.
+        .target(
+            name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
+            resources: [
+                .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
+                .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
+                .copy("Resources/element_volumes.json"),
+            ]),
 
         .executableTarget(
             name: "kiln",
@@ -55,6 +64,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
