@@ -45,7 +45,7 @@ let package = Package(
             resources: [
                 .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
-                .copy("Resources/element_volumes.json"),
+                .copy("Resources/element_volumes.json"), .copy("Resources/smact_screening.json"),
             ]),
 
         .executableTarget(

@@ -10,6 +10,7 @@ Outputs:
   lambda.json.gz             pymatgen's ionic substitution weights (Hautier et al. 2011)
   wyckoff_list.csv.gz        pyxtal 1.1.5 Wyckoff positions of the 230 space groups
   element_volumes.json       volume per atom (Å³) fitted to the MP structures (non-negative least squares)
+  smact_screening.json       SMACT 4.0.2 Pauling electronegativities (element_data.txt) and its `smact.metals` list
 
 The .kref format (little-endian, then gzip):
   "KILNREF1", u32 records N, u32 sites S, u32 occupants P, u32 text bytes T
@@ -129,5 +130,18 @@ volumes = {s: round(fitted.get(s, 4 / 3 * math.pi * r ** 3 * scale), 3) for s, r
 meta = {"source": "non-negative least-squares fit of cell volumes of mp_cgcnn36k (Materials Project, CC-BY-4.0)",
         "median_relative_error": round(float(np.median(rel)), 4), "fitted_elements": sorted(fitted),
         "other_elements": f"4/3·π·r_cov³ × {scale:.3f} (median ratio over fitted elements)", "volumes": volumes}
-json.dump(meta, open(os.path.join(out, "element_volumes.json"), "w"), indent=0, sort_keys=True)
+json.dump(meta, open(os.path.join(out, "element_volumes.json"), "w"), sort_keys=True)
 print("volume fit: median relative error", np.median(rel), "elements fitted", len(fitted), "total", len(volumes))
+
+# SMACT's screening data: its own Pauling electronegativities and the `smact.metals` list of SMACT 4.0.2.
+metals = ("Ac Ag Al Am Au Ba Be Bi Bk Ca Cd Ce Cf Cm Co Cr Cs Cu Dy Er Es Eu Fe Fm Fr Ga Gd Ge Hf Hg Ho In Ir K La "
+          "Li Lu Md Mg Mn Mo Na Nb Nd Ni No Np Os Pa Pb Pd Po Pr Pt Pu Ra Rb Re Rh Ru Sb Sc Sm Sn Sr Ta Tb Tc Th Ti "
+          "Tl Tm U V W Y Yb Zn Zr").split()
+eneg = {}
+for line in open(os.path.join(data, "elemental/smact/element_data.txt")):
+    p = line.split()
+    if p and not line.startswith("#") and p[9] != "None":
+        eneg[p[0]] = float(p[9])
+json.dump({"source": "SMACT 4.0.2 (MIT): data/element_data.txt column el_neg; smact.metals",
+           "metals": metals, "pauling_electronegativity": eneg},
+          open(os.path.join(out, "smact_screening.json"), "w"), sort_keys=True)

@@ -1,4 +1,5 @@
 import Crystal
+import Foundation
 
 /// Which oxidation-state list of the bundled element table to use.
 public enum OxidationStateSet: String, Sendable, Hashable, CaseIterable {
@@ -30,6 +31,8 @@ public struct OxidationAssignment: Sendable, Hashable, CustomStringConvertible {
 /// SMACT-style screening (`smact.screening.smact_validity`): a composition is valid when some choice of
 /// one oxidation state per element is charge neutral and every cation is less electronegative (Pauling)
 /// than every anion. Single elements are valid; all-metal compositions are valid as alloys when allowed.
+/// Electronegativities and the metal list are SMACT 4.0.2's own (they differ from pymatgen's for
+/// 16 elements, e.g. W 1.7 vs 2.36), so answers match SMACT.
 public enum ChargeBalance {
     /// True when the composition passes the SMACT test (see the type's description).
     public static func isNeutral(_ composition: Composition, states: OxidationStateSet = .icsd24,
@@ -48,13 +51,12 @@ public enum ChargeBalance {
         guard !els.isEmpty, let counts = reducedCounts(composition, els) else { return [] }
         let lists = els.map { states.states($0) }
         if lists.contains(where: \.isEmpty) { return [] }
-        let eneg = els.map(\.electronegativity)
         var out: [OxidationAssignment] = []
         var chosen = [Int](repeating: 0, count: els.count)
         func search(_ i: Int, _ charge: Int) {
             if out.count >= limit { return }
             if i == els.count {
-                if charge == 0 && (!paulingTest || passesPauling(chosen, eneg)) {
+                if charge == 0 && (!paulingTest || passesPauling(chosen, els)) {
                     out.append(OxidationAssignment(elements: els, oxidationStates: chosen))
                 }
                 return
@@ -69,8 +71,9 @@ public enum ChargeBalance {
     }
 
     /// SMACT's `eneg_states_test`: no cation at least as electronegative as an anion; an element
-    /// without a Pauling electronegativity fails.
-    static func passesPauling(_ ox: [Int], _ eneg: [Double?]) -> Bool {
+    /// without a SMACT electronegativity fails.
+    static func passesPauling(_ ox: [Int], _ els: [Element]) -> Bool {
+        let eneg = els.map(electronegativity)
         for i in ox.indices {
             for j in ox.indices where j > i {
                 guard let ei = eneg[i], let ej = eneg[j] else { return false }
@@ -81,14 +84,24 @@ public enum ChargeBalance {
         return true
     }
 
-    /// pymatgen's `Element.is_metal`: alkali, alkaline-earth, transition, post-transition, lanthanoid, actinoid.
-    public static func isMetal(_ e: Element) -> Bool {
-        let postTransition: Set<String> = ["Al", "Ga", "In", "Tl", "Sn", "Pb", "Bi"]
-        if e.symbol == "H" { return false }
-        if e.group == 1 || e.group == 2 { return true }
-        if (3...12).contains(e.group) || e.block == "f" { return true }
-        return postTransition.contains(e.symbol)
+    /// SMACT's Pauling electronegativity of the element (nil where SMACT has none).
+    public static func electronegativity(_ e: Element) -> Double? { smact.electronegativity[e.symbol] }
+
+    /// True for the elements in SMACT's `metals` list.
+    public static func isMetal(_ e: Element) -> Bool { smact.metals.contains(e.symbol) }
+
+    private struct SMACTData: Decodable {
+        let metals: Set<String>
+        let electronegativity: [String: Double]
+        enum CodingKeys: String, CodingKey { case metals, electronegativity = "pauling_electronegativity" }
     }
+
+    private static let smact: SMACTData = {
+        guard let url = Bundle.module.url(forResource: "smact_screening", withExtension: "json"),
+              let data = try? Data(contentsOf: url), let table = try? JSONDecoder().decode(SMACTData.self, from: data)
+        else { fatalError("Kiln's bundled SMACT table (Generation/smact_screening.json) is missing or corrupt") }
+        return table
+    }()
 
     private static func present(_ c: Composition) -> [Element] {
         c.elements.filter { c[$0] > Composition.amountTolerance }

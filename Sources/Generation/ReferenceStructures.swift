@@ -23,7 +23,9 @@ public struct ReferenceRecord: Sendable {
 public struct ReferenceStructures: RandomAccessCollection, Sendable {
     public let name: String
     private let columns: [String: Int]
-    private let rows: [[Substring]]
+    /// UTF-8 text of the records, one tab-separated line each; line i spans lineStart[i]..<lineStart[i+1]-1.
+    private let text: [UInt8]
+    private let lineStart: [Int]
     private let siteStart: [Int]
     private let lattice: [Int32]
     private let frac: [Int32]
@@ -44,12 +46,12 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
     private static let cachedAFLOW = Result(catching: { try ReferenceStructures(resource: "aflow_prototypes") })
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { rows.count }
+    public var endIndex: Int { lineStart.count - 1 }
 
     public subscript(i: Int) -> ReferenceRecord {
         var meta: [String: String] = [:]
-        for (key, col) in columns where !["id", "formula", "formation_energy_per_atom", "band_gap"].contains(key) {
-            if !rows[i][col].isEmpty { meta[key] = String(rows[i][col]) }
+        for key in columns.keys where !["id", "formula", "formation_energy_per_atom", "band_gap"].contains(key) {
+            meta[key] = field(key, i)
         }
         return ReferenceRecord(id: id(at: i), formula: formula(at: i), structure: structure(at: i),
                                formationEnergyPerAtom: double("formation_energy_per_atom", i),
@@ -99,15 +101,22 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
         return Structure(lattice: Lattice(l), sites: sites)
     }
 
+    /// Column `name` of record i; nil when empty.
     private func field(_ name: String, _ i: Int) -> String? {
-        guard let c = columns[name], !rows[i][c].isEmpty else { return nil }
-        return String(rows[i][c])
+        guard let c = columns[name] else { return nil }
+        var start = lineStart[i], column = 0
+        let end = lineStart[i + 1] - 1
+        while column < c {
+            while text[start] != 9 { start += 1 }  // tab
+            start += 1
+            column += 1
+        }
+        var stop = start
+        while stop < end && text[stop] != 9 { stop += 1 }
+        return stop > start ? String(decoding: text[start..<stop], as: UTF8.self) : nil
     }
 
-    private func double(_ name: String, _ i: Int) -> Double? {
-        guard let c = columns[name], !rows[i][c].isEmpty else { return nil }
-        return Double(rows[i][c])
-    }
+    private func double(_ name: String, _ i: Int) -> Double? { field(name, i).flatMap(Double.init) }
 
     /// Decodes a bundled `.kref.gz` file (format in scripts/build_generation_resources.py).
     init(resource: String) throws {
@@ -127,17 +136,30 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
             throw fail("not a Kiln reference-structure file")
         }
         let (n, nSites, nOcc, nText) = (try reader.count(), try reader.count(), try reader.count(), try reader.count())
-        let text = String(decoding: try reader.bytes(nText), as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count == n + 1 else { throw fail("expected \(n) text lines, found \(lines.count - 1)") }
-        let header = lines.removeFirst().split(separator: "\t").map(String.init)
+        text = try reader.array(nText)
+        guard let headerEnd = text.firstIndex(of: 10) else { throw fail("no header line") }
+        let header = String(decoding: text[..<headerEnd], as: UTF8.self).split(separator: "\t").map(String.init)
         columns = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
         guard columns["id"] != nil, columns["formula"] != nil else { throw fail("no id/formula columns") }
-        rows = try lines.enumerated().map { k, line in
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard f.count == header.count else { throw fail("record \(k + 1) has \(f.count) fields, expected \(header.count)") }
-            return f
+        // Record line starts; every line must have one field per column.
+        var starts = [headerEnd + 1]
+        starts.reserveCapacity(n + 1)
+        var badLine: Int?
+        text.withUnsafeBufferPointer { t in
+            var tabs = 0
+            for k in (headerEnd + 1)..<t.count {
+                if t[k] == 9 { tabs += 1 } else if t[k] == 10 {
+                    if tabs != header.count - 1 && badLine == nil { badLine = starts.count }
+                    starts.append(k + 1)
+                    tabs = 0
+                }
+            }
+            if tabs != header.count - 1 && badLine == nil { badLine = starts.count }
         }
+        starts.append(text.count + 1)
+        if let bad = badLine { throw fail("record \(bad) does not have \(header.count) fields") }
+        guard starts.count == n + 1 else { throw fail("expected \(n) records, found \(starts.count - 1)") }
+        lineStart = starts
         let counts: [UInt16] = try reader.array(n)
         lattice = try reader.array(9 * n)
         frac = try reader.array(3 * nSites)
@@ -148,7 +170,8 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
         siteStart = Self.prefixSums(counts.map(Int.init))
         occupantStart = Self.prefixSums(occCounts.map(Int.init))
         guard siteStart.last == nSites, occupantStart.last == nOcc else { throw fail("site counts do not add up") }
-        if let bad = numbers.first(where: { $0 == 0 || Int($0) > Crystal.Element.all.count }) {
+        let known = elementTable.count - 1
+        if let bad = numbers.first(where: { $0 == 0 || Int($0) > known }) {
             throw fail("unknown atomic number \(bad)")
         }
     }
@@ -167,25 +190,25 @@ private struct ByteReader {
     var offset = 0
     var remaining: Int { data.count - offset }
 
-    mutating func bytes(_ n: Int) throws -> Data {
-        guard n >= 0, n <= remaining else { throw GenerationError.corruptResource("file ends early") }
-        defer { offset += n }
-        return data.subdata(in: data.startIndex + offset..<data.startIndex + offset + n)
-    }
+    mutating func bytes(_ n: Int) throws -> [UInt8] { try array(n) }
 
-    mutating func count() throws -> Int {
-        let v: [UInt32] = try array(1)
-        return Int(v[0])
-    }
+    mutating func count() throws -> Int { Int(try array(1)[0] as UInt32) }
 
-    /// `n` fixed-width little-endian integers.
+    /// `n` fixed-width little-endian integers, copied in bulk.
     mutating func array<T: FixedWidthInteger>(_ n: Int) throws -> [T] {
-        let size = n * MemoryLayout<T>.size
-        guard size <= remaining else { throw GenerationError.corruptResource("file ends early") }
-        let start = data.startIndex + offset
+        let size = n * MemoryLayout<T>.stride
+        guard n >= 0, size <= remaining else { throw GenerationError.corruptResource("file ends early") }
+        let start = offset
         offset += size
-        return data.withUnsafeBytes { raw in
-            (0..<n).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: start - data.startIndex + $0 * MemoryLayout<T>.size, as: T.self)) }
+        var out = [T](repeating: 0, count: n)
+        out.withUnsafeMutableBytes { dst in
+            data.withUnsafeBytes { src in
+                dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + size]))
+            }
         }
+        #if _endian(big)
+        for k in out.indices { out[k] = T(littleEndian: out[k]) }
+        #endif
+        return out
     }
 }

@@ -111,8 +111,7 @@ public struct SubstitutionGenerator: StructureGenerator {
     private func proposals(_ set: ReferenceStructures, _ i: Int, _ source: Source, _ target: GenerationTarget,
                            _ model: SubstitutionProbability) throws -> [Proposal] {
         let comp = set.composition(at: i)
-        let parentIons = ChargeBalance.assignments(comp, states: target.oxidationStates)
-            .map(\.species).filter { $0.allSatisfy(model.knows) }
+        let parentIons = Self.plausibleIons(comp, target.oxidationStates, model)
         guard !parentIons.isEmpty else { return [] }
         let counts = parentIons[0].map { comp[$0.element] }
         var out: [Proposal] = []
@@ -131,7 +130,7 @@ public struct SubstitutionGenerator: StructureGenerator {
                         guard abs(charge) < 1e-9, prob > threshold,
                               chosen.map(\.element) != old.map(\.element) else { return }
                         if target.requireChargeBalance && !ChargeBalance.passesPauling(
-                            chosen.map { Int($0.oxidationState!) }, chosen.map(\.element.electronegativity)) { return }
+                            chosen.map { Int($0.oxidationState!) }, chosen.map(\.element)) { return }
                         let newComp = Composition(zip(chosen, counts).map { ($0.element, $1) })
                         out.append(Proposal(
                             source: source, index: i, parentID: set.id(at: i),
@@ -156,6 +155,18 @@ public struct SubstitutionGenerator: StructureGenerator {
             }
         }
         return out
+    }
+
+    /// The parent's charge-neutral ion assignments with λ data that use the most common oxidation
+    /// states (pymatgen's `common_oxidation_states`), e.g. Li+ Co3+ O2- rather than Li+ Co+ O- for LiCoO2.
+    static func plausibleIons(_ comp: Composition, _ states: OxidationStateSet,
+                              _ model: SubstitutionProbability) -> [[Species]] {
+        let all = ChargeBalance.assignments(comp, states: states).filter { $0.species.allSatisfy(model.knows) }
+        let score = all.map { a in
+            zip(a.elements, a.oxidationStates).filter { $0.data.commonOxidationStates.contains($1) }.count
+        }
+        guard let top = score.max() else { return [] }
+        return all.indices.filter { score[$0] == top }.map { all[$0].species }
     }
 
     /// Cheap structure-type key used to drop near-identical candidates: formula, site count and the
