@@ -24,7 +24,7 @@ public struct GenerationTarget: Sendable, Hashable {
         var sets: [[Element]] = []
         for text in systems {
             let parts = text.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
-            let els = try Self.elements(parts, context: "chemical system '\(text)'")
+            let els = try Self.elements(parts, context: "chemical system '\(text)'").sorted { $0.symbol < $1.symbol }
             guard Set(els).count == els.count else {
                 throw GenerationError.invalidTarget("chemical system '\(text)' repeats an element")
             }
@@ -44,7 +44,7 @@ public struct GenerationTarget: Sendable, Hashable {
             throw GenerationError.invalidTarget(
                 "element count \(elementCount) does not fit \(els.count) allowed elements")
         }
-        try self.init(sets: Self.subsets(of: els.sorted(), sizes: elementCount), forbidden: forbidden,
+        try self.init(sets: Self.subsets(of: els.sorted { $0.symbol < $1.symbol }, sizes: elementCount), forbidden: forbidden,
                       maxAtoms: maxAtoms, requireChargeBalance: requireChargeBalance,
                       oxidationStates: oxidationStates)
     }

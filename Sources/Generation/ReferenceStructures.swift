@@ -59,6 +59,8 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
     }
 
     public func id(at i: Int) -> String { field("id", i) ?? "" }
+    /// Index of the record with this id (linear search).
+    public func index(ofID id: String) -> Int? { indices.first { self.id(at: $0) == id } }
     public func formula(at i: Int) -> String { field("formula", i) ?? "" }
     /// Number of sites of record i (no structure is built).
     public func siteCount(at i: Int) -> Int { siteStart[i + 1] - siteStart[i] }

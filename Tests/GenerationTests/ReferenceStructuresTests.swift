@@ -18,7 +18,7 @@ final class ReferenceStructuresTests: XCTestCase {
         XCTAssertEqual(mp.count, 36737)
         XCTAssertEqual(mp.indices.reduce(0) { $0 + mp.siteCount(at: $1) }, 949_393)
 
-        let bate = try XCTUnwrap(mp.first { $0.id == "mp-1000" })
+        let bate = mp[try XCTUnwrap(mp.index(ofID: "mp-1000"))]
         XCTAssertEqual(bate.formula, "BaTe")
         XCTAssertEqual(bate.formationEnergyPerAtom ?? 0, -1.79233721, accuracy: 1e-7)
         XCTAssertEqual(bate.bandGap ?? 0, 1.593, accuracy: 1e-9)
@@ -43,7 +43,7 @@ final class ReferenceStructuresTests: XCTestCase {
         XCTAssertEqual(aflow.count, 1043)
         XCTAssertEqual(aflow.indices.reduce(0) { $0 + aflow.siteCount(at: $1) }, 41_927)
         XCTAssertEqual(aflow.indices.filter { !aflow.isOrdered(at: $0) }.count, 32)
-        let rocksalt = try XCTUnwrap(aflow.first { $0.id == "AB_cF8_225_a_b" })
+        let rocksalt = aflow[try XCTUnwrap(aflow.index(ofID: "AB_cF8_225_a_b"))]
         XCTAssertEqual(rocksalt.formula, "NaCl")
         XCTAssertEqual(rocksalt.metadata["strukturbericht"], "B1")
         XCTAssertEqual(rocksalt.metadata["spacegroup_number"], "225")

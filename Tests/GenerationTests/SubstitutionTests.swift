@@ -67,7 +67,8 @@ final class SubstitutionTests: XCTestCase {
                 failures.append("\(id): provenance \(c.provenance)")
             }
             // Volume follows the per-element volume estimate of the new composition.
-            if let parent = mp.first(where: { $0.id == id }) {
+            if let k = mp.index(ofID: id) {
+                let parent = mp[k]
                 let expected = parent.structure.volume * (try VolumeEstimator.volume(of: comp))
                     / (try VolumeEstimator.volume(of: parent.structure.composition))
                 if abs(c.structure.volume / expected - 1) > 1e-4 { failures.append("\(id): volume \(c.structure.volume) vs \(expected)") }
