@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,11 +7,14 @@ public enum OxidationStateSet: String, Sendable, Hashable, CaseIterable {
     case smact14
     /// SMACT's ICSD 2024 list, states with more than 5 reports (`ElementData.smactICSD24OxidationStates`).
     case icsd24
+    /// pymatgen's common oxidation states (`ElementData.commonOxidationStates`), a stricter list.
+    case common
 
     public func states(_ element: Element) -> [Int] {
         switch self {
         case .smact14: return element.data.smactOxidationStates
         case .icsd24: return element.data.smactICSD24OxidationStates
+        case .common: return element.data.commonOxidationStates
         }
     }
 }

@@ -2,7 +2,8 @@ import Crystal
 import Foundation
 
 /// Random crystals with a chosen space group (in the spirit of PyXtal/AIRSS): for each attempt it
-/// picks a (charge-balanced) composition of a target system and a number of formula units, a space
+/// picks a (charge-balanced) composition of a target system — with probability `commonShare` one
+/// that balances with pymatgen's common oxidation states — and a number of formula units, a space
 /// group whose Wyckoff positions can hold those atom counts, a lattice of that crystal system with
 /// a volume near `VolumeEstimator`'s, and places every orbit at random free coordinates so that no
 /// two atoms are closer than `distanceFactor` × the sum of their covalent radii.
@@ -21,25 +22,31 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     public var timeLimit: Double
     /// Random coordinates tried per Wyckoff orbit before the attempt is abandoned.
     public var placementTries: Int
+    /// Share of attempts drawing from compositions that balance with common oxidation states
+    /// (when there are any); the rest draw from all compositions the target allows.
+    public var commonShare: Double
 
     /// Largest number of count vectors enumerated per target (keeps composition setup fast).
     public static let maxCompositions = 200_000
 
     public init(spaceGroups: [Int] = Array(2...230), distanceFactor: Double = 0.75,
-                volumeFactor: ClosedRange<Double> = 0.9...1.3, maxAttempts: Int = 20_000,
-                timeLimit: Double = 60, placementTries: Int = 30) {
+                volumeFactor: ClosedRange<Double> = 0.85...1.2, maxAttempts: Int = 20_000,
+                timeLimit: Double = 60, placementTries: Int = 30, commonShare: Double = 0.8) {
         self.spaceGroups = spaceGroups
         self.distanceFactor = distanceFactor
         self.volumeFactor = volumeFactor
         self.maxAttempts = maxAttempts
         self.timeLimit = timeLimit
         self.placementTries = placementTries
+        self.commonShare = commonShare
     }
 
     /// A composition to try: the system's elements and reduced atom counts.
     struct Formula {
         let elements: [Element]
         let counts: [Int]
+        /// Balances with pymatgen's common oxidation states.
+        let common: Bool
         var size: Int { counts.reduce(0, +) }
     }
 
@@ -53,6 +60,7 @@ public struct RandomSymmetricGenerator: StructureGenerator {
 
     private func run(_ target: GenerationTarget, _ budget: Int, _ seed: UInt64) throws -> [Candidate] {
         let formulas = try Self.formulas(target)
+        let common = formulas.filter(\.common)
         let groups = try spaceGroups.map(SpaceGroupTable.group)
         var rng = SeededGenerator(seed: seed)
         let start = Date()
@@ -69,7 +77,8 @@ public struct RandomSymmetricGenerator: StructureGenerator {
                     out.count, budget, systems, attempts, elapsed, maxAttempts, timeLimit, distanceFactor), partial: out)
             }
             attempts += 1
-            let f = formulas[Int.random(in: 0..<formulas.count, using: &rng)]
+            let pool = !common.isEmpty && Double.random(in: 0..<1, using: &rng) < commonShare ? common : formulas
+            let f = pool[Int.random(in: 0..<pool.count, using: &rng)]
             let units = Int.random(in: 1...(target.maxAtoms / f.size), using: &rng)
             if let s = try attempt(f, units: units, groups: groups, rng: &rng) {
                 out.append(Candidate(structure: s.structure, provenance: Provenance(
@@ -139,7 +148,8 @@ public struct RandomSymmetricGenerator: StructureGenerator {
                     guard counts.reduce(0, gcd) == 1 else { return }
                     let comp = Composition(zip(system, counts).map { ($0, Double($1)) })
                     if !target.requireChargeBalance || ChargeBalance.isNeutral(comp, states: target.oxidationStates) {
-                        out.append(Formula(elements: system, counts: counts))
+                        let common = ChargeBalance.isNeutral(comp, states: .common)
+                        out.append(Formula(elements: system, counts: counts, common: common))
                     }
                     return
                 }

@@ -169,8 +169,9 @@ public struct SubstitutionGenerator: StructureGenerator {
         return all.indices.filter { score[$0] == top }.map { all[$0].species }
     }
 
-    /// Cheap structure-type key used to drop near-identical candidates: formula, site count and the
-    /// sorted (element, coordination number, nearest distance / (V/N)^⅓) of every site.
+    /// Cheap structure-type key used to drop near-identical candidates: reduced formula and the
+    /// multiset of site signatures (element, coordination number, nearest distance / (V/N)^⅓),
+    /// with counts divided by their gcd so supercells of one structure share a key.
     static func fingerprint(_ s: Structure) -> String {
         let scale = cbrt(s.volumePerAtom)
         var nearest = [Double](repeating: .infinity, count: s.count)
@@ -181,10 +182,13 @@ public struct SubstitutionGenerator: StructureGenerator {
         }
         var cn = [Int](repeating: 0, count: s.count)
         for (i, d) in pairs where d <= 1.2 * nearest[i] { cn[i] += 1 }
-        let sites = s.sites.indices.map { k in
+        var signatures: [String: Int] = [:]
+        for k in s.sites.indices {
             let r = nearest[k].isFinite ? String(format: "%.2f", (nearest[k] / scale * 20).rounded() / 20) : "-"
-            return "\(s.sites[k].element.symbol)\(cn[k])/\(r)"
-        }.sorted()
-        return "\(s.reducedFormula) \(s.count) " + sites.joined(separator: " ")
+            signatures["\(s.sites[k].element.symbol)\(cn[k])/\(r)", default: 0] += 1
+        }
+        var g = 0
+        for n in signatures.values { var (a, b) = (g, n); while b != 0 { (a, b) = (b, a % b) }; g = a }
+        return s.reducedFormula + " " + signatures.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value / g)" }.joined(separator: " ")
     }
 }
