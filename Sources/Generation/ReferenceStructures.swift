@@ -2,6 +2,14 @@ import Crystal
 import CrystalIO
 import Foundation
 
+/// The bundled reference-structure sets (raw value = resource name).
+public enum ReferenceSet: String, Sendable, Hashable, CaseIterable {
+    /// Legacy Materials Project structures with energies.
+    case materialsProject = "mp_structures"
+    /// AFLOW crystallographic prototypes.
+    case aflowPrototypes = "aflow_prototypes"
+}
+
 /// One built-in reference structure.
 public struct ReferenceRecord: Sendable {
     /// Materials Project id ("mp-22526") or AFLOW prototype label ("AB2_hP3_191_a_d").
@@ -36,14 +44,27 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
 
     /// The 36,737 legacy Materials Project structures (CC-BY-4.0; Jain et al. 2013) with formation
     /// energies and band gaps. Loaded once per process.
-    public static func mp() throws -> ReferenceStructures { try cachedMP.get() }
+    public static func mp() throws -> ReferenceStructures { try shared(.materialsProject) }
 
     /// The 1,043 AFLOW crystallographic prototypes (Mehl et al. 2017; Hicks et al. 2019, 2021),
     /// 32 of them with partly occupied sites. Loaded once per process.
-    public static func aflowPrototypes() throws -> ReferenceStructures { try cachedAFLOW.get() }
+    public static func aflowPrototypes() throws -> ReferenceStructures { try shared(.aflowPrototypes) }
 
-    private static let cachedMP = Result(catching: { try ReferenceStructures(resource: "mp_structures") })
-    private static let cachedAFLOW = Result(catching: { try ReferenceStructures(resource: "aflow_prototypes") })
+    /// The process-wide copy of a bundled set (loaded on first use).
+    public static func shared(_ set: ReferenceSet) throws -> ReferenceStructures {
+        switch set {
+        case .materialsProject: return try cachedMP.get()
+        case .aflowPrototypes: return try cachedAFLOW.get()
+        }
+    }
+
+    /// Decodes a bundled set afresh (prefer `shared(_:)`, which decodes once).
+    public static func load(_ set: ReferenceSet) throws -> ReferenceStructures {
+        try ReferenceStructures(resource: set.rawValue)
+    }
+
+    private static let cachedMP = Result(catching: { try load(.materialsProject) })
+    private static let cachedAFLOW = Result(catching: { try load(.aflowPrototypes) })
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { lineStart.count - 1 }

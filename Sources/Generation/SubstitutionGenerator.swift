@@ -3,17 +3,13 @@ import Foundation
 
 /// Ionic substitution into known structures (Hautier et al. 2011, as pymatgen's `Substitutor`):
 /// every ordered prototype with as many elements as a target system and at most `maxAtoms` sites is
-/// given charge-neutral oxidation states (SMACT lists + Pauling test); each mapping of its ions onto
+/// given charge-neutral oxidation states (SMACT lists + Pauling test; of several, those using the most
+/// common oxidation states, standing in for pymatgen's bond-valence decoration); each mapping of its ions onto
 /// ions of the target elements is scored by the product of conditional substitution probabilities,
 /// kept when above `threshold` and charge balanced, and the cell is rescaled to the volume
 /// `VolumeEstimator` predicts for the new composition. Mappings that keep the parent's elements are
 /// skipped, as in pymatgen. With `requireChargeBalance` the new ions must also pass the Pauling test.
 public struct SubstitutionGenerator: StructureGenerator {
-    /// Built-in prototype sets to substitute into.
-    public enum Source: String, Sendable, Hashable, CaseIterable {
-        case materialsProject, aflowPrototypes
-    }
-
     /// How `generate` picks from the ranked proposals.
     public enum Selection: Sendable, Hashable {
         /// The most probable proposals first (the seed is only recorded).
@@ -24,7 +20,7 @@ public struct SubstitutionGenerator: StructureGenerator {
 
     /// One scored substitution of a prototype.
     public struct Proposal: Sendable {
-        public let source: Source
+        public let source: ReferenceSet
         /// Record index in the source set.
         public let index: Int
         public let parentID: String
@@ -40,10 +36,11 @@ public struct SubstitutionGenerator: StructureGenerator {
     /// Lowest probability kept (pymatgen's default 1e-3).
     public var threshold: Double
     public var selection: Selection
-    public var sources: [Source]
+    /// Built-in prototype sets to substitute into.
+    public var sources: [ReferenceSet]
 
     public init(threshold: Double = 1e-3, selection: Selection = .mostProbable,
-                sources: [Source] = Source.allCases) {
+                sources: [ReferenceSet] = ReferenceSet.allCases) {
         self.threshold = threshold
         self.selection = selection
         self.sources = sources
@@ -69,13 +66,19 @@ public struct SubstitutionGenerator: StructureGenerator {
     /// All proposals for the target, most probable first (ties by parent id, then formula).
     public func proposals(for target: GenerationTarget) throws -> [Proposal] {
         let model = try SubstitutionProbability.standard()
-        let sizes = Set(target.systems.map(\.count))
+        // Candidate ions of every target element (those with λ data), per system.
+        let systems = target.systems.map { system in
+            (system, system.map { e in
+                target.oxidationStates.states(e).map { Species(e, oxidationState: Double($0)) }.filter(model.knows)
+            })
+        }.filter { !$0.1.contains(where: \.isEmpty) }
+        let sizes = Set(systems.map(\.0.count))
         var best: [String: Proposal] = [:]
         for source in sources {
-            let set = try Self.records(source)
+            let set = try ReferenceStructures.shared(source)
             for i in set.indices where set.siteCount(at: i) <= target.maxAtoms && sizes.contains(set.elements(at: i).count)
                 && set.isOrdered(at: i) {
-                for p in try proposals(set, i, source, target, model) {
+                for p in proposals(set, i, source, systems, target, model) {
                     let key = "\(source.rawValue) \(i) " + p.replacements.map { "\($0.to.element)" }.joined(separator: " ")
                     if let old = best[key], old.probability >= p.probability { continue }
                     best[key] = p
@@ -89,7 +92,7 @@ public struct SubstitutionGenerator: StructureGenerator {
 
     /// Builds the substituted, volume-rescaled structure of a proposal.
     public func candidate(_ p: Proposal, seed: UInt64) throws -> Candidate {
-        let parent = try Self.records(p.source).structure(at: p.index)
+        let parent = try ReferenceStructures.shared(p.source).structure(at: p.index)
         let map = Dictionary(uniqueKeysWithValues: p.replacements.map { ($0.from.element, $0.to.element) })
         var s = parent
         for k in s.sites.indices { s.sites[k] = Site(map[s.sites[k].element]!, s.sites[k].frac) }
@@ -100,25 +103,16 @@ public struct SubstitutionGenerator: StructureGenerator {
             substitutions: p.replacements.filter { $0.from != $0.to }, probability: p.probability))
     }
 
-    private static func records(_ source: Source) throws -> ReferenceStructures {
-        switch source {
-        case .materialsProject: return try ReferenceStructures.mp()
-        case .aflowPrototypes: return try ReferenceStructures.aflowPrototypes()
-        }
-    }
-
     /// Scored substitutions of record i into every target system of its size.
-    private func proposals(_ set: ReferenceStructures, _ i: Int, _ source: Source, _ target: GenerationTarget,
-                           _ model: SubstitutionProbability) throws -> [Proposal] {
+    private func proposals(_ set: ReferenceStructures, _ i: Int, _ source: ReferenceSet,
+                           _ systems: [([Element], [[Species]])], _ target: GenerationTarget,
+                           _ model: SubstitutionProbability) -> [Proposal] {
         let comp = set.composition(at: i)
         let parentIons = Self.plausibleIons(comp, target.oxidationStates, model)
         guard !parentIons.isEmpty else { return [] }
         let counts = parentIons[0].map { comp[$0.element] }
         var out: [Proposal] = []
-        for system in target.systems where system.count == counts.count {
-            let options = system.map { e in target.oxidationStates.states(e).map { Species(e, oxidationState: Double($0)) }
-                .filter(model.knows) }
-            if options.contains(where: \.isEmpty) { continue }
+        for (system, options) in systems where system.count == counts.count {
             for old in parentIons {
                 // P(t | s) for every parent ion s (row) and candidate ion t of every target element.
                 let table = old.map { s in options.map { $0.map { model.conditionalProbability($0, replacing: s) } } }

@@ -6,7 +6,7 @@ import XCTest
 final class ReferenceStructuresTests: XCTestCase {
     func testMaterialsProjectSet() throws {
         let start = Date()
-        let mp = try ReferenceStructures.mp()
+        let mp = try ReferenceStructures.load(.materialsProject)
         let seconds = Date().timeIntervalSince(start)
         #if DEBUG
         let budget = 10.0
@@ -40,6 +40,7 @@ final class ReferenceStructuresTests: XCTestCase {
 
     func testAFLOWPrototypes() throws {
         let aflow = try ReferenceStructures.aflowPrototypes()
+        XCTAssertEqual(aflow.name, "aflow_prototypes")
         XCTAssertEqual(aflow.count, 1043)
         XCTAssertEqual(aflow.indices.reduce(0) { $0 + aflow.siteCount(at: $1) }, 41_927)
         XCTAssertEqual(aflow.indices.filter { !aflow.isOrdered(at: $0) }.count, 32)
