@@ -1,1 +1,0 @@
-// Matching module: see DEVELOPERS.md for its place in the layering.

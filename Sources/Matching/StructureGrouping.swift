@@ -1,0 +1,35 @@
+import Crystal
+
+extension StructureMatcher {
+    /// Groups structures into classes of matching ones, as pymatgen's `group_structures`: within
+    /// each composition class, the first unassigned structure collects every later one it fits.
+    /// Returns indices into `structures`, each group in input order.
+    public func group(_ structures: [Structure], symmetric: Bool = false) -> [[Int]] {
+        group(prepared: structures.map(prepare), symmetric: symmetric)
+    }
+
+    public func group(prepared: [PreparedStructure], symmetric: Bool = false) -> [[Int]] {
+        precondition(!allowSubset, "allowSubset cannot be used to group structures")
+        var byKey: [String: [Int]] = [:]
+        var keyOrder: [String] = []
+        for (i, p) in prepared.enumerated() {
+            if byKey[p.compositionKey] == nil { keyOrder.append(p.compositionKey) }
+            byKey[p.compositionKey, default: []].append(i)
+        }
+        var groups: [[Int]] = []
+        for key in keyOrder {
+            var unmatched = byKey[key]!
+            while !unmatched.isEmpty {
+                let ref = unmatched.removeFirst()
+                var members = [ref]
+                var rest: [Int] = []
+                for j in unmatched {
+                    if fit(prepared[ref], prepared[j], symmetric: symmetric) { members.append(j) } else { rest.append(j) }
+                }
+                unmatched = rest
+                groups.append(members)
+            }
+        }
+        return groups
+    }
+}
