@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import Symmetry
 
 /// Random crystals with a chosen space group (in the spirit of PyXtal/AIRSS): for each attempt it
 /// picks a (charge-balanced) composition of a target system — with probability `commonShare` one

@@ -1,6 +1,7 @@
 import Crystal
 import CrystalIO
 import Foundation
+import Symmetry
 
 /// An affine operation on fractional coordinates: x' = rotation · x + translation (column vectors).
 public struct AffineOperation: Sendable, Hashable {
@@ -44,7 +45,7 @@ public struct SpaceGroupTable: Sendable {
     public var operations: [AffineOperation] { positions[0].operations }
 
     /// Crystal system from the space-group number.
-    public var crystalSystem: CrystalSystem { CrystalSystem(spaceGroup: number) }
+    public var crystalSystem: CrystalSystem { CrystalSystem(spaceGroupNumber: number)! }
 
     /// The table of space group `number` (1–230).
     public static func group(_ number: Int) throws -> SpaceGroupTable {
@@ -143,22 +144,5 @@ public struct SpaceGroupTable: Sendable {
             rows.append(row)
         }
         return AffineOperation(rotation: Matrix3(rows[0], rows[1], rows[2]), translation: t)
-    }
-}
-
-/// The seven crystal systems.
-public enum CrystalSystem: String, Sendable, CaseIterable {
-    case triclinic, monoclinic, orthorhombic, tetragonal, trigonal, hexagonal, cubic
-
-    public init(spaceGroup n: Int) {
-        switch n {
-        case ...2: self = .triclinic
-        case ...15: self = .monoclinic
-        case ...74: self = .orthorhombic
-        case ...142: self = .tetragonal
-        case ...167: self = .trigonal
-        case ...194: self = .hexagonal
-        default: self = .cubic
-        }
     }
 }

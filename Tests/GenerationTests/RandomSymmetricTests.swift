@@ -1,6 +1,7 @@
 import Crystal
 import Foundation
 import Generation
+import Symmetry
 import XCTest
 
 final class RandomSymmetricTests: XCTestCase {
@@ -85,6 +86,22 @@ final class RandomSymmetricTests: XCTestCase {
         }
         XCTAssert(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(20))")
         XCTAssertGreaterThan(Set(candidates.compactMap(\.provenance.spaceGroup)).count, 10, "space groups vary")
+
+        // spglib finds at least the built symmetry (all operations of the group in this cell);
+        // random coordinates rarely add more, so the group number usually matches.
+        var same = 0
+        var lower: [String] = []
+        for (k, c) in candidates.enumerated() {
+            let sg = c.provenance.spaceGroup!
+            let dataset = try SymmetryDataset(c.structure, symprec: 1e-3)
+            if dataset.number == sg { same += 1 }
+            if dataset.operations.count < (try SpaceGroupTable.group(sg)).operations.count {
+                lower.append("#\(k) built \(sg), spglib \(dataset.number)")
+            }
+        }
+        XCTAssert(lower.isEmpty, "spglib finds less symmetry than built: \(lower.prefix(10))")
+        XCTAssertGreaterThanOrEqual(same, 70, "spglib agrees on the space group for \(same) of 100")
+        print("spglib agrees on the space group for \(same) of 100 random structures")
     }
 
     func testDeterministicFromSeed() throws {
