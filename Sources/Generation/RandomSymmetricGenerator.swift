@@ -53,10 +53,15 @@ public struct RandomSymmetricGenerator: StructureGenerator {
 
     public func generate(target: GenerationTarget, budget: Int, seed: UInt64) throws -> [Candidate] {
         guard budget > 0 else { return [] }
-        guard let bad = spaceGroups.first(where: { !(1...230).contains($0) }) ?? (spaceGroups.isEmpty ? 0 : nil) else {
-            return try run(target, budget, seed)
+        if spaceGroups.isEmpty { throw GenerationError.invalidTarget("random-symmetric: no space groups allowed") }
+        if let bad = spaceGroups.first(where: { !(1...230).contains($0) }) {
+            throw GenerationError.invalidTarget("random-symmetric: space group \(bad) is outside 1–230")
         }
-        throw GenerationError.invalidTarget(bad == 0 ? "no space groups allowed" : "space group \(bad) is outside 1–230")
+        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1 else {
+            throw GenerationError.invalidTarget(
+                "random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0 and placementTries ≥ 1")
+        }
+        return try run(target, budget, seed)
     }
 
     private func run(_ target: GenerationTarget, _ budget: Int, _ seed: UInt64) throws -> [Candidate] {

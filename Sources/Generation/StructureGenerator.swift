@@ -21,12 +21,36 @@ public struct Candidate: Sendable {
     }
 }
 
-/// How a candidate was made.
-public struct Provenance: Sendable, Hashable {
+/// How a candidate was made (Codable, e.g. for a campaign's knowledge store; ions are written as "Co3+").
+public struct Provenance: Sendable, Hashable, Codable {
     /// One species replacement of a substitution: `from` in the parent, `to` in the candidate.
-    public struct Replacement: Sendable, Hashable {
+    public struct Replacement: Sendable, Hashable, Codable {
         public var from: Species
         public var to: Species
+
+        public init(from: Species, to: Species) {
+            self.from = from
+            self.to = to
+        }
+
+        private enum CodingKeys: String, CodingKey { case from, to }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            func ion(_ key: CodingKeys) throws -> Species {
+                let text = try c.decode(String.self, forKey: key)
+                do { return try Species(text) } catch {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "unknown ion '\(text)'")
+                }
+            }
+            self.init(from: try ion(.from), to: try ion(.to))
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(from.description, forKey: .from)
+            try c.encode(to.description, forKey: .to)
+        }
     }
 
     /// Name of the generator.

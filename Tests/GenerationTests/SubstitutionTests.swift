@@ -1,4 +1,5 @@
 import Crystal
+import Foundation
 import Generation
 import XCTest
 
@@ -75,6 +76,10 @@ final class SubstitutionTests: XCTestCase {
             }
         }
         XCTAssert(failures.isEmpty, failures.joined(separator: "; "))
+        // Provenance round-trips through JSON with ions as text.
+        let json = try JSONEncoder().encode(a[0].provenance)
+        XCTAssertEqual(try JSONDecoder().decode(Provenance.self, from: json), a[0].provenance)
+        XCTAssert(String(decoding: json, as: UTF8.self).contains("\"to\":\"Mn"), String(decoding: json, as: UTF8.self))
         // Near-duplicates (same formula, coordination and nearest distances) are dropped.
         XCTAssertEqual(Set(a.map { "\($0.provenance.parentID!)" }).count, a.count)
 
