@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Potentials", targets: ["Potentials"]),
+        .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
@@ -46,6 +47,14 @@ let package = Package(
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
         .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
                 resources: [.copy("Resources/chgnet-0.3.0")]),
+        // Layer 7: candidate generators (substitution, random symmetric) and built-in reference structures.
+        .target(
+            name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
+            resources: [
+                .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
+                .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
+                .copy("Resources/element_volumes.json"), .copy("Resources/smact_screening.json"),
+            ]),
 
         // Layer 8: design campaigns (pipeline, knowledge store, reports).
         .target(
@@ -71,6 +80,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

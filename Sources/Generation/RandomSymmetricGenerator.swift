@@ -1,0 +1,251 @@
+import Crystal
+import Foundation
+import Symmetry
+
+/// Random crystals with a chosen space group (in the spirit of PyXtal/AIRSS): for each attempt it
+/// picks a (charge-balanced) composition of a target system — with probability `commonShare` one
+/// that balances with pymatgen's common oxidation states — and a number of formula units, a space
+/// group whose Wyckoff positions can hold those atom counts, a lattice of that crystal system with
+/// a volume near `VolumeEstimator`'s, and places every orbit at random free coordinates so that no
+/// two atoms are closer than `distanceFactor` × the sum of their covalent radii.
+/// Deterministic from the seed; bounded by `maxAttempts` and `timeLimit`.
+public struct RandomSymmetricGenerator: StructureGenerator {
+    public var name: String { "random-symmetric" }
+    /// Space groups to draw from (uniformly among those compatible with the atom counts).
+    public var spaceGroups: [Int]
+    /// Minimum distance = distanceFactor × (r_cov(a) + r_cov(b)).
+    public var distanceFactor: Double
+    /// Cell volume = estimate × a uniform draw from this range.
+    public var volumeFactor: ClosedRange<Double>
+    /// Structure attempts (composition + group + lattice + placement) before giving up.
+    public var maxAttempts: Int
+    /// Seconds before giving up.
+    public var timeLimit: Double
+    /// Random coordinates tried per Wyckoff orbit before the attempt is abandoned.
+    public var placementTries: Int
+    /// Share of attempts drawing from compositions that balance with common oxidation states
+    /// (when there are any); the rest draw from all compositions the target allows.
+    public var commonShare: Double
+
+    /// Largest number of count vectors enumerated per target (keeps composition setup fast).
+    public static let maxCompositions = 200_000
+
+    public init(spaceGroups: [Int] = Array(2...230), distanceFactor: Double = 0.75,
+                volumeFactor: ClosedRange<Double> = 0.85...1.2, maxAttempts: Int = 20_000,
+                timeLimit: Double = 60, placementTries: Int = 30, commonShare: Double = 0.8) {
+        self.spaceGroups = spaceGroups
+        self.distanceFactor = distanceFactor
+        self.volumeFactor = volumeFactor
+        self.maxAttempts = maxAttempts
+        self.timeLimit = timeLimit
+        self.placementTries = placementTries
+        self.commonShare = commonShare
+    }
+
+    /// A composition to try: the system's elements and reduced atom counts.
+    struct Formula {
+        let elements: [Element]
+        let counts: [Int]
+        /// Balances with pymatgen's common oxidation states.
+        let common: Bool
+        var size: Int { counts.reduce(0, +) }
+    }
+
+    public func generate(target: GenerationTarget, budget: Int, seed: UInt64) throws -> [Candidate] {
+        guard budget > 0 else { return [] }
+        if spaceGroups.isEmpty { throw GenerationError.invalidTarget("random-symmetric: no space groups allowed") }
+        if let bad = spaceGroups.first(where: { !(1...230).contains($0) }) {
+            throw GenerationError.invalidTarget("random-symmetric: space group \(bad) is outside 1–230")
+        }
+        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1 else {
+            throw GenerationError.invalidTarget(
+                "random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0 and placementTries ≥ 1")
+        }
+        return try run(target, budget, seed)
+    }
+
+    private func run(_ target: GenerationTarget, _ budget: Int, _ seed: UInt64) throws -> [Candidate] {
+        let formulas = try Self.formulas(target)
+        let common = formulas.filter(\.common)
+        let groups = try spaceGroups.map(SpaceGroupTable.group)
+        var rng = SeededGenerator(seed: seed)
+        let start = Date()
+        var out: [Candidate] = []
+        var attempts = 0
+        while out.count < budget {
+            let elapsed = Date().timeIntervalSince(start)
+            if attempts >= maxAttempts || elapsed > timeLimit {
+                let systems = target.systems.prefix(3).map(GenerationTarget.name).joined(separator: ", ")
+                    + (target.systems.count > 3 ? ", …" : "")
+                throw GenerationError.limitReached(String(
+                    format: "random-symmetric: %d of %d candidates for %@ after %d attempts in %.1f s "
+                        + "(limits: %d attempts, %.0f s); lower distanceFactor (%.2f), widen volumeFactor or raise the limits",
+                    out.count, budget, systems, attempts, elapsed, maxAttempts, timeLimit, distanceFactor), partial: out)
+            }
+            attempts += 1
+            let pool = !common.isEmpty && Double.random(in: 0..<1, using: &rng) < commonShare ? common : formulas
+            let f = pool[Int.random(in: 0..<pool.count, using: &rng)]
+            let units = Int.random(in: 1...(target.maxAtoms / f.size), using: &rng)
+            if let s = try attempt(f, units: units, groups: groups, rng: &rng) {
+                out.append(Candidate(structure: s.structure, provenance: Provenance(
+                    generator: name, seed: seed, spaceGroup: s.group, wyckoffPositions: s.wyckoff)))
+            }
+        }
+        return out
+    }
+
+    /// One try: a space group compatible with the counts, a lattice, and atom placement.
+    private func attempt(_ f: Formula, units: Int, groups: [SpaceGroupTable], rng: inout SeededGenerator)
+        throws -> (structure: Structure, group: Int, wyckoff: [String])? {
+        let counts = f.counts.map { $0 * units }
+        var order = groups
+        order.shuffle(using: &rng)
+        var found: (SpaceGroupTable, [[Int]])?
+        for g in order {
+            if let a = WyckoffAssigner(group: g, counts: counts).assign(using: &rng) { found = (g, a); break }
+        }
+        guard let (group, assignment) = found else { return nil }
+        let comp = Composition(zip(f.elements, counts).map { ($0, Double($1)) })
+        let volume = try VolumeEstimator.volume(of: comp) * Double.random(in: volumeFactor, using: &rng)
+        let lattice = Self.randomLattice(group.crystalSystem, volume: volume, rng: &rng)
+        let radii = f.elements.map { $0.covalentRadius ?? $0.atomicRadius ?? 1.5 }
+        let dmin = radii.map { a in radii.map { b in distanceFactor * (a + b) } }
+        let checker = DistanceChecker(lattice: lattice, cutoff: dmin.flatMap { $0 }.max()!)
+        var frac: [Vec3] = []
+        var kinds: [Int] = []
+        var wyckoff: [String] = []
+        for (e, positions) in assignment.enumerated() {
+            for p in positions {
+                let w = group.positions[p]
+                var placed = false
+                for _ in 0..<(w.hasFreedom ? placementTries : 1) {
+                    let x = Vec3(Double.random(in: 0..<1, using: &rng), Double.random(in: 0..<1, using: &rng),
+                                 Double.random(in: 0..<1, using: &rng))
+                    let orbit = w.orbit(x)
+                    if checker.fits(orbit, kind: e, existing: frac, kinds: kinds, dmin: dmin) {
+                        frac += orbit
+                        kinds += Array(repeating: e, count: orbit.count)
+                        placed = true
+                        break
+                    }
+                }
+                guard placed else { return nil }
+                wyckoff.append("\(f.elements[e].symbol) \(w.multiplicity)\(w.letter)")
+            }
+        }
+        let s = Structure(lattice: lattice, species: kinds.map { f.elements[$0] }, fracCoords: frac)
+        return (s, group.number, wyckoff)
+    }
+
+    /// Reduced atom-count vectors of every target system with at most `maxAtoms` atoms
+    /// (charge balanced when the target asks for it).
+    static func formulas(_ target: GenerationTarget) throws -> [Formula] {
+        var out: [Formula] = []
+        var enumerated = 0
+        for system in target.systems {
+            var counts = [Int](repeating: 0, count: system.count)
+            func extend(_ k: Int, _ total: Int) throws {
+                if k == system.count {
+                    enumerated += 1
+                    if enumerated > maxCompositions {
+                        throw GenerationError.invalidTarget(
+                            "more than \(maxCompositions) compositions with at most \(target.maxAtoms) atoms; lower maxAtoms or use fewer systems")
+                    }
+                    guard counts.reduce(0, gcd) == 1 else { return }
+                    let comp = Composition(zip(system, counts).map { ($0, Double($1)) })
+                    if !target.requireChargeBalance || ChargeBalance.isNeutral(comp, states: target.oxidationStates) {
+                        let common = ChargeBalance.isNeutral(comp, states: .common)
+                        out.append(Formula(elements: system, counts: counts, common: common))
+                    }
+                    return
+                }
+                let left = system.count - k - 1  // each later element needs at least one atom
+                guard target.maxAtoms - total - left >= 1 else { return }
+                for n in 1...(target.maxAtoms - total - left) {
+                    counts[k] = n
+                    try extend(k + 1, total + n)
+                }
+            }
+            try extend(0, 0)
+        }
+        guard !out.isEmpty else {
+            throw GenerationError.invalidTarget("no \(target.requireChargeBalance ? "charge-balanced " : "")composition of "
+                + target.systems.map(GenerationTarget.name).joined(separator: ", ") + " fits in \(target.maxAtoms) atoms")
+        }
+        return out
+    }
+
+    private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+
+    /// Random cell of the crystal system (standard setting: unique axis b for monoclinic, hexagonal
+    /// axes for trigonal groups) with the given volume; edge ratios within a factor e^0.8.
+    static func randomLattice(_ system: CrystalSystem, volume: Double, rng: inout SeededGenerator) -> Lattice {
+        func ratio() -> Double { exp(Double.random(in: -0.4...0.4, using: &rng)) }
+        func angle(_ r: ClosedRange<Double>) -> Double { Double.random(in: r, using: &rng) }
+        var (a, b, c) = (ratio(), ratio(), ratio())
+        var (alpha, beta, gamma) = (90.0, 90.0, 90.0)
+        switch system {
+        case .triclinic:
+            repeat {
+                (alpha, beta, gamma) = (angle(70...110), angle(70...110), angle(70...110))
+            } while Lattice(a: 1, b: 1, c: 1, alpha: alpha, beta: beta, gamma: gamma).volume < 0.6
+        case .monoclinic: beta = angle(75...115)
+        case .orthorhombic: break
+        case .tetragonal: b = a
+        case .trigonal, .hexagonal: b = a; gamma = 120
+        case .cubic: (b, c) = (a, a)
+        }
+        let unit = Lattice(a: a, b: b, c: c, alpha: alpha, beta: beta, gamma: gamma)
+        let k = cbrt(volume / unit.volume)
+        return Lattice(a: a * k, b: b * k, c: c * k, alpha: alpha, beta: beta, gamma: gamma)
+    }
+}
+
+/// Fast minimum-distance test against all periodic images within a cutoff.
+struct DistanceChecker {
+    let lattice: Lattice
+    /// Cartesian lattice translations that can bring two points within the cutoff.
+    let images: [Vec3]
+
+    init(lattice: Lattice, cutoff: Double) {
+        self.lattice = lattice
+        let reach = (Vec3(repeating: cutoff) / lattice.interplanarSpacings + 0.5).rounded(.up)
+        var imgs: [Vec3] = []
+        for i in -Int(reach.x)...Int(reach.x) {
+            for j in -Int(reach.y)...Int(reach.y) {
+                for k in -Int(reach.z)...Int(reach.z) {
+                    imgs.append(lattice.cartesian(Vec3(Double(i), Double(j), Double(k))))
+                }
+            }
+        }
+        images = imgs
+    }
+
+    /// True when no image of `b` lies closer than `d` to `a`; for `sameAtom` the atom itself
+    /// (zero translation) is skipped and only its periodic images count.
+    func apart(_ a: Vec3, _ b: Vec3, _ d: Double, sameAtom: Bool = false) -> Bool {
+        var df = b - a
+        df -= df.rounded(.toNearestOrEven)
+        let c = lattice.cartesian(df)
+        let d2 = d * d
+        for v in images {
+            let r = c + v
+            let n2 = dot(r, r)
+            if n2 < d2 && !(sameAtom && n2 < 1e-20) { return false }
+        }
+        return true
+    }
+
+    /// True when an orbit of kind `kind` keeps the minimum distances to itself and to the existing atoms.
+    func fits(_ orbit: [Vec3], kind: Int, existing: [Vec3], kinds: [Int], dmin: [[Double]]) -> Bool {
+        let own = dmin[kind][kind]
+        for i in orbit.indices {
+            for j in i..<orbit.count where !apart(orbit[i], orbit[j], own, sameAtom: i == j) { return false }
+        }
+        for (p, k) in zip(existing, kinds) {
+            let d = dmin[kind][k]
+            for q in orbit where !apart(q, p, d) { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,58 @@
+import Crystal
+import Foundation
+import Generation
+import XCTest
+
+final class ReferenceStructuresTests: XCTestCase {
+    func testMaterialsProjectSet() throws {
+        let start = Date()
+        let mp = try ReferenceStructures.load(.materialsProject)
+        let seconds = Date().timeIntervalSince(start)
+        #if DEBUG
+        let budget = 10.0
+        #else
+        let budget = 1.0
+        #endif
+        XCTAssertLessThan(seconds, budget, "loading 36,737 MP structures took \(seconds) s")
+        print("ReferenceStructures.mp() loaded in \(String(format: "%.3f", seconds)) s")
+        XCTAssertEqual(mp.count, 36737)
+        XCTAssertEqual(mp.indices.reduce(0) { $0 + mp.siteCount(at: $1) }, 949_393)
+
+        let bate = mp[try XCTUnwrap(mp.index(ofID: "mp-1000"))]
+        XCTAssertEqual(bate.formula, "BaTe")
+        XCTAssertEqual(bate.formationEnergyPerAtom ?? 0, -1.79233721, accuracy: 1e-7)
+        XCTAssertEqual(bate.bandGap ?? 0, 1.593, accuracy: 1e-9)
+        XCTAssertEqual(bate.structure.lattice.matrix[0].x, 4.34157238, accuracy: 1e-6)
+        XCTAssertEqual(bate.structure.lattice.matrix[1].y, 4.09327369, accuracy: 1e-6)
+        XCTAssertEqual(bate.structure.elements.map(\.symbol), ["Ba", "Te"])
+        XCTAssertEqual(bate.structure.sites[1].frac, Vec3(0.5, 0.5, 0.5))
+
+        // Every record decodes to an ordered structure whose composition gives the stored formula.
+        var failures: [String] = []
+        for i in mp.indices {
+            let comp = mp.composition(at: i)
+            if comp.reducedFormula != mp.formula(at: i) || !mp.isOrdered(at: i) {
+                failures.append("\(mp.id(at: i)): \(comp.reducedFormula) vs \(mp.formula(at: i))")
+            }
+        }
+        XCTAssert(failures.isEmpty, "\(failures.count) records disagree: \(failures.prefix(10))")
+    }
+
+    func testAFLOWPrototypes() throws {
+        let aflow = try ReferenceStructures.aflowPrototypes()
+        XCTAssertEqual(aflow.name, "aflow_prototypes")
+        XCTAssertEqual(aflow.count, 1043)
+        XCTAssertEqual(aflow.indices.reduce(0) { $0 + aflow.siteCount(at: $1) }, 41_927)
+        XCTAssertEqual(aflow.indices.filter { !aflow.isOrdered(at: $0) }.count, 32)
+        let rocksalt = aflow[try XCTUnwrap(aflow.index(ofID: "AB_cF8_225_a_b"))]
+        XCTAssertEqual(rocksalt.formula, "NaCl")
+        XCTAssertEqual(rocksalt.metadata["strukturbericht"], "B1")
+        XCTAssertEqual(rocksalt.metadata["spacegroup_number"], "225")
+        XCTAssertNil(rocksalt.formationEnergyPerAtom)
+        XCTAssertEqual(rocksalt.structure.lattice.a, 5.63931, accuracy: 1e-6)
+        XCTAssertEqual(rocksalt.structure.minimumDistance, 5.63931 / 2, accuracy: 1e-5)
+        // Partly occupied sites keep their occupancies.
+        let disordered = aflow[try XCTUnwrap(aflow.indices.first { !aflow.isOrdered(at: $0) })]
+        XCTAssert(disordered.structure.sites.contains { $0.occupancy.contains { $0.occupancy < 1 } }, disordered.id)
+    }
+}
