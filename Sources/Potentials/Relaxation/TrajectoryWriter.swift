@@ -1,12 +1,29 @@
 import Crystal
 import Foundation
 
-/// Extended XYZ text of relaxation frames, as ASE writes and reads it: lattice, species,
-/// Cartesian positions and forces (eV/Å), energy (eV), stress (eV/Å³, ASE sign), step.
-public enum ExtendedXYZ {
+/// An extended XYZ trajectory file that relaxation frames are appended to as the run goes, in
+/// the form ASE writes and reads: lattice, species, Cartesian positions and forces (eV/Å),
+/// energy (eV), stress (eV/Å³, ASE sign), step and fmax.
+public final class TrajectoryWriter {
+    private let handle: FileHandle
+
+    /// Creates (or truncates) the file at `url`.
+    public init(url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        handle = try FileHandle(forWritingTo: url)
+    }
+
+    public func append(_ frame: RelaxationFrame) throws {
+        try handle.write(contentsOf: Data(Self.text(frame).utf8))
+    }
+
+    deinit { try? handle.close() }
+
     /// One frame: the atom count line, the comment line with the per-frame properties, one
     /// line per atom.
-    public static func frame(_ f: RelaxationFrame) -> String {
+    public static func text(_ f: RelaxationFrame) -> String {
         let s = f.structure
         func num(_ x: Double) -> String { String(format: "%.10f", x) }
         let lattice = s.lattice.matrix.array.joined().map(num).joined(separator: " ")
@@ -31,23 +48,4 @@ public enum ExtendedXYZ {
         }
         return out
     }
-}
-
-/// An extended XYZ trajectory file that frames are appended to as a relaxation runs.
-public final class TrajectoryWriter {
-    private let handle: FileHandle
-
-    /// Creates (or truncates) the file at `url`.
-    public init(url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        handle = try FileHandle(forWritingTo: url)
-    }
-
-    public func append(_ frame: RelaxationFrame) throws {
-        try handle.write(contentsOf: Data(ExtendedXYZ.frame(frame).utf8))
-    }
-
-    deinit { try? handle.close() }
 }
