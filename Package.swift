@@ -37,7 +37,7 @@ let package = Package(
         // Layer 5: tensors with reverse-mode autodiff.
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "CSpglib"]),
+        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
 
         .executableTarget(
             name: "kiln",
