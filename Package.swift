@@ -37,7 +37,8 @@ let package = Package(
         // Layer 5: tensors with reverse-mode autodiff.
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
+        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
+                resources: [.copy("Resources/chgnet-0.3.0")]),
 
         .executableTarget(
             name: "kiln",
