@@ -1,6 +1,6 @@
 import Crystal
 import Foundation
-@testable import Potentials
+import Potentials
 import XCTest
 
 /// A Lennard-Jones calculator that sleeps on every call, so a batch takes long enough to be
@@ -103,8 +103,9 @@ final class BatchRelaxerTests: XCTestCase {
     func testSecondBatchOnSameDirectoryIsRefusedWhileFirstRuns() throws {
         let dir = tempDir()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let lock = try DirectoryLock(dir.appendingPathComponent(".lock"))
-        defer { lock.release() }
+        let fd = open(dir.appendingPathComponent(".lock").path, O_RDWR | O_CREAT, 0o644)
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0)
+        defer { close(fd) }
         XCTAssertThrowsError(try Self.batch(dir, calculator: LennardJones()).run(Self.items())) {
             XCTAssertTrue("\($0)".contains("in use"), "\($0)")
         }

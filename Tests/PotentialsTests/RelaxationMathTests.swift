@@ -1,6 +1,6 @@
 import Crystal
 import Foundation
-@testable import Potentials
+import Potentials
 import XCTest
 
 /// The numerical building blocks: exp and its Fréchet derivative, the symmetric eigensolver,

@@ -1,6 +1,6 @@
 import Crystal
 import Foundation
-@testable import Potentials
+import Potentials
 import XCTest
 
 /// Relaxations with analytic potentials: known minima, honest outcomes, trajectories.

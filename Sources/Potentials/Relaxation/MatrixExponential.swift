@@ -3,16 +3,16 @@ import Foundation
 
 /// Matrix exponential of small dense matrices and its Fréchet derivative, as needed by the
 /// Fréchet cell filter (scipy's `expm` and `expm_frechet` in ASE).
-enum MatrixExponential {
+public enum MatrixExponential {
     /// exp(A) for a 3×3 matrix.
-    static func exp(_ a: Matrix3) -> Matrix3 {
+    public static func exp(_ a: Matrix3) -> Matrix3 {
         let e = expm(flat(a), n: 3)
         return Matrix3(Vec3(e[0], e[1], e[2]), Vec3(e[3], e[4], e[5]), Vec3(e[6], e[7], e[8]))
     }
 
     /// Fréchet derivative L(A, E) = d/dt exp(A + tE) at t = 0, the upper-right block of
     /// exp([[A, E], [0, A]]) (Higham's block formula).
-    static func frechet(_ a: Matrix3, direction e: Matrix3) -> Matrix3 {
+    public static func frechet(_ a: Matrix3, direction e: Matrix3) -> Matrix3 {
         var block = [Double](repeating: 0, count: 36)
         for i in 0..<3 {
             for j in 0..<3 {

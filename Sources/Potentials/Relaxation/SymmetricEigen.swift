@@ -2,10 +2,10 @@ import Foundation
 
 /// Eigen-decomposition of a real symmetric matrix by Householder tridiagonalization and the
 /// implicit QL algorithm (the classic tred2/tql2 pair), for BFGS's Hessian.
-enum SymmetricEigen {
+public enum SymmetricEigen {
     /// Eigenvalues and eigenvectors (column k of the row-major n×n `vectors`) of the symmetric
     /// row-major matrix `m`.
-    static func decompose(_ m: [Double], n: Int) -> (values: [Double], vectors: [Double]) {
+    public static func decompose(_ m: [Double], n: Int) -> (values: [Double], vectors: [Double]) {
         guard n > 0 else { return ([], []) }
         var v = m
         var d = [Double](repeating: 0, count: n)
