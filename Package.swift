@@ -28,7 +28,8 @@ let package = Package(
         // Layer 1: elements, composition, lattice, structure, neighbours.
         .target(name: "Crystal", resources: [.copy("Resources/elements.json")]),
         // Layer 2: file formats.
-        .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"]),
+        .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"],
+                resources: [.copy("Resources/space_groups.json.gz")]),
         // Layer 3: symmetry (spglib).
         .target(name: "Symmetry", dependencies: ["Crystal", "CSpglib"]),
         // Layer 4: thermodynamics and structure matching.
