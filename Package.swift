@@ -33,7 +33,10 @@ let package = Package(
         // Layer 3: symmetry (spglib).
         .target(name: "Symmetry", dependencies: ["Crystal", "CSpglib"]),
         // Layer 4: thermodynamics and structure matching.
-        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO"]),
+        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO"], resources: [
+            .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
+            .copy("Resources/mp2020_compatibility.json"), .copy("Resources/mp_elemental_references.json"),
+        ]),
         .target(name: "Matching", dependencies: ["Crystal", "Symmetry"]),
         // Layer 5: tensors with reverse-mode autodiff.
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
