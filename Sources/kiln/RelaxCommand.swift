@@ -4,6 +4,7 @@ import CrystalIO
 import Foundation
 import Potentials
 import Symmetry
+import Thermo
 
 /// `kiln relax FILES|DIR --out DIR`: relaxes many structures with CHGNet, resumably.
 struct RelaxCommand: ParsableCommand {
@@ -55,6 +56,9 @@ struct RelaxCommand: ParsableCommand {
     @Option(help: "Structures relaxed at the same time.")
     var workers: Int = 2
 
+    @Flag(name: .customLong("no-hull"), help: "Skip the energy above the bundled MP hull.")
+    var noHull = false
+
     enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
         case fire, bfgs, lbfgs
         var kind: MinimizerKind {
@@ -96,7 +100,11 @@ struct RelaxCommand: ParsableCommand {
         batch.spaceGroup = { s in
             (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
         }
-        batch.energyAboveHull = HullReference.energyAboveHull
+        if !noHull {
+            let hull: MPHull
+            do { hull = try MPHull() } catch { throw ValidationError("cannot load the bundled MP hull: \(error)") }
+            batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
+        }
 
         installInterruptMessage()
         let bar = ProgressBar()
@@ -174,6 +182,31 @@ struct RelaxCommand: ParsableCommand {
             _ = message.withCString { write(2, $0, strlen($0)) }
             _exit(130)
         }
+    }
+}
+
+/// Energy above the bundled Materials Project hull of a structure with a CHGNet total energy:
+/// formation energy from MP's (MP2020-compatible) elemental reference energies, then the MP
+/// formation-energy hull. CHGNet's energies are already on the MP2020-corrected scale (it was
+/// trained on MPtrj's corrected energies; Matbench Discovery applies MP2020 corrections only to
+/// models that were not), so no correction is added again. Shared by the batch's workers.
+private final class MPHull: @unchecked Sendable {
+    private let diagram: PhaseDiagram
+    private let references: MPElementalReferences
+    private let lock = NSLock()
+
+    init() throws {
+        diagram = try PhaseDiagram(entries: MPReference.entries())
+        references = try MPElementalReferences.bundled()
+    }
+
+    /// eV/atom, or nil for compositions outside the reference (elements without MP data).
+    func energyAboveHull(_ composition: Composition, energy: Double) -> Double? {
+        lock.lock(); defer { lock.unlock() }
+        guard let formation = try? references.formationEnergyPerAtom(of: composition, energy: energy),
+              let entry = try? ThermoEntry(composition: composition, energyPerAtom: formation, id: "candidate")
+        else { return nil }
+        return try? diagram.analyze(entry, phaseSeparation: false).energyAboveHull
     }
 }
 
