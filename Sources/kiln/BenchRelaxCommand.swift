@@ -8,7 +8,7 @@ import Potentials
 /// of Benchmarks/relax_python.py (same cases, FIRE, Fréchet cell filter, fmax and step limit).
 struct BenchRelaxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-relax",
+        commandName: "relax",
         abstract: "Time CHGNet relaxations of the fixture cases (compare with Benchmarks/relax_python.py).",
         discussion: """
             Prints one JSON line per relaxation (id, n_sites, steps, converged, final energy per \
