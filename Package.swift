@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Campaign",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation",
                 .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
 

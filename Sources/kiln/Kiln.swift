@@ -6,7 +6,7 @@ struct Kiln: ParsableCommand {
         commandName: "kiln",
         abstract: "Inverse design of stable inorganic crystals.",
         subcommands: [
-            InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
+            DesignCommand.self, InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
             BenchCommand.self,
         ])
 }

@@ -110,7 +110,10 @@ struct RelaxCommand: ParsableCommand {
         let bar = ProgressBar()
         let records: [BatchRecord]
         do {
-            records = try batch.run(items) { bar.update($0) }
+            records = try batch.run(items) { p in
+                let resumed = p.resumed > 0 ? " (\(p.resumed) from before)" : ""
+                bar.update(done: p.done, total: p.total, elapsed: p.elapsed, detail: "\(resumed) \(p.last.id): \(p.last.outcome)")
+            }
         } catch {
             bar.finish()
             throw ValidationError("\(error)")
@@ -207,40 +210,6 @@ private final class MPHull: @unchecked Sendable {
               let entry = try? ThermoEntry(composition: composition, energyPerAtom: formation, id: "candidate")
         else { return nil }
         return try? diagram.analyze(entry, phaseSeparation: false).energyAboveHull
-    }
-}
-
-/// A one-line progress bar with ETA on stderr (a line per structure when stderr is not a terminal).
-private final class ProgressBar: @unchecked Sendable {
-    private let lock = NSLock()
-    private let interactive = isatty(2) != 0
-    private var drawn = false
-
-    func update(_ p: BatchProgress) {
-        lock.lock(); defer { lock.unlock() }
-        let width = 30
-        let filled = p.total > 0 ? width * p.done / p.total : width
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let eta = p.eta.map { "ETA \(Self.duration($0))" } ?? ""
-        let resumed = p.resumed > 0 ? " (\(p.resumed) from before)" : ""
-        let line = "[\(bar)] \(p.done)/\(p.total)\(resumed) \(Self.duration(p.elapsed)) \(eta)  \(p.last.id): \(p.last.outcome)"
-        if interactive {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-            drawn = true
-        } else {
-            FileHandle.standardError.write(Data("\(line)\n".utf8))
-        }
-    }
-
-    func finish() {
-        lock.lock(); defer { lock.unlock() }
-        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
-        drawn = false
-    }
-
-    private static func duration(_ s: Double) -> String {
-        let t = Int(s.rounded())
-        return t >= 3600 ? String(format: "%dh%02dm", t / 3600, t % 3600 / 60) : String(format: "%dm%02ds", t / 60, t % 60)
     }
 }
 
