@@ -60,11 +60,15 @@ func gemmKernel<T: TensorScalar>(
                 let (ap, bp, cp) = (ab.baseAddress!, bb.baseAddress!, cb.baseAddress!)
                 if workers > 1 && m >= 32 * workers {
                     // Rows lo..<hi of op(A): rows of A, or columns when A is stored transposed.
+                    // Blocks of ≤ 2048 rows keep each call's panels cache-resident.
                     Parallel.chunks(m, grain: m / workers) { r in
-                        T.gemm(
-                            transposeA: transposeA, transposeB: transposeB, m: r.count, n: n, k: k,
-                            a: ap + (transposeA ? r.lowerBound : r.lowerBound * k), lda: lda, b: bp, ldb: ldb,
-                            beta: beta, c: cp + r.lowerBound * n, ldc: n)
+                        for lo in stride(from: r.lowerBound, to: r.upperBound, by: 2048) {
+                            let rows = Swift.min(2048, r.upperBound - lo)
+                            T.gemm(
+                                transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k,
+                                a: ap + (transposeA ? lo : lo * k), lda: lda, b: bp, ldb: ldb,
+                                beta: beta, c: cp + lo * n, ldc: n)
+                        }
                     }
                 } else if workers > 1 && k >= 256 * workers {
                     // Inner slices lo..<hi, each into its own partial product, then summed.
