@@ -52,7 +52,8 @@ struct BenchTensorCommand: ParsableCommand {
             }
         }
         print("")
-        messagePassingBlock(atoms: 2_000, edges: 50_000)
+        messagePassingBlock(atoms: 2_000, edges: 50_000, opTable: true)
+        messagePassingBlock(atoms: 100, edges: 3_000, opTable: false)
     }
 
     /// Wall and process-CPU seconds per call of `body`: the smallest of each over single
@@ -81,7 +82,7 @@ struct BenchTensorCommand: ParsableCommand {
 
     /// A CHGNet-style gated message-passing layer over `edges` bonds, width 64, float32:
     /// forward, and forward + gradient with respect to atom features.
-    func messagePassingBlock(atoms: Int, edges: Int) {
+    func messagePassingBlock(atoms: Int, edges: Int, opTable: Bool) {
         var state: UInt64 = 12345
         func next() -> Double {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -115,8 +116,8 @@ struct BenchTensorCommand: ParsableCommand {
             ("add row vector [\(edges),\(d)]", { _ = z + bias }),
             ("scatterAdd -> [\(atoms),\(d)]", { _ = z.scatterAdd(rows: dst, count: atoms) }),
         ]
-        print("Ops at CHGNet edge shapes (float32)      wall ms    CPU ms")
-        for (name, body) in ops {
+        if opTable { print("Ops at CHGNet edge shapes (float32)      wall ms    CPU ms") }
+        for (name, body) in ops where opTable {
             let (wall, cpu) = time(body)
             print("  " + name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f %9.2f", wall * 1e3, cpu * 1e3))
         }
