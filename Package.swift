@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
