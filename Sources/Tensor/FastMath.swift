@@ -6,6 +6,7 @@
 /// saturates at ≈1.2e−38 and ≈8e37 instead of 0 and ∞); NaN stays NaN.
 enum FastMath {
     typealias V = SIMD8<Float>
+    typealias I = SIMD8<Int32>
     static let width = 8
 
     @inline(__always)
@@ -25,13 +26,11 @@ enum FastMath {
         p = p * r + 0.500_000_01
         p = p * (r * r) + r + 1
         // 2ⁿ: (n + 127) << 23, n read back from the mantissa of `shifted`.
-        let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        let nBits = unsafeBitCast(shifted, to: I.self) &- unsafeBitCast(magic, to: I.self)
         let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: V.self)
         let result = unsafeBitCast(p * scale, to: I.self)
         return unsafeBitCast(result | (nan & I(repeating: 0x7FC0_0000)), to: V.self)
     }
-
-    typealias I = SIMD8<Int32>
 
     /// Lanes clamped to [−87.33, 87.33] with integer operations on the bit patterns
     /// (Swift's float min/max and lane-wise selects compile to scalar branches).
