@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Campaign",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials", "Campaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

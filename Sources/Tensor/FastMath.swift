@@ -2,15 +2,16 @@
 ///
 /// `exp` follows the Cephes `expf` scheme: n = round(x·log₂e), r = x − n·ln2 (split in
 /// two parts), a degree-6 polynomial for eʳ, scaled by 2ⁿ through the exponent bits.
-/// Error ≲ 2 ulp over [−87, 88]; inputs are clamped to that range (so eˣ under-
-/// and overflows saturate at ≈1e−38 and ≈3e38 instead of 0 and ∞).
+/// Error ≲ 2 ulp over [−87.33, 87.33]; inputs are clamped to that range (so eˣ
+/// saturates at ≈1.2e−38 and ≈8e37 instead of 0 and ∞); NaN stays NaN.
 enum FastMath {
     typealias V = SIMD8<Float>
+    typealias I = SIMD8<Int32>
     static let width = 8
 
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let x = clamp(x)
+        let (x, nan) = clamp(x)
         // Round x·log₂e to an integer with the 1.5·2²³ trick; its low bits hold n.
         let magic = V(repeating: 12_582_912)
         let shifted = x * 1.442_695_04 + magic
@@ -25,17 +26,25 @@ enum FastMath {
         p = p * r + 0.500_000_01
         p = p * (r * r) + r + 1
         // 2ⁿ: (n + 127) << 23, n read back from the mantissa of `shifted`.
-        let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        let nBits = unsafeBitCast(shifted, to: I.self) &- unsafeBitCast(magic, to: I.self)
         let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: V.self)
-        return p * scale
+        let result = unsafeBitCast(p * scale, to: I.self)
+        return unsafeBitCast(result | (nan & I(repeating: 0x7FC0_0000)), to: V.self)
     }
 
-    /// Lanes clamped to [−87.33, 88.72], spelled out per lane so LLVM emits
-    /// vector min/max (the generic `clamped` is an out-of-line scalar loop).
+    /// Lanes clamped to [−87.33, 87.33] with integer operations on the bit patterns
+    /// (Swift's float min/max and lane-wise selects compile to scalar branches).
+    /// Returns the clamped lanes and a mask that is all ones on NaN lanes.
     @inline(__always)
-    static func clamp(_ x: V) -> V {
-        @inline(__always) func c(_ v: Float) -> Float { Swift.min(Swift.max(v, -87.33), 88.72) }
-        return V(c(x[0]), c(x[1]), c(x[2]), c(x[3]), c(x[4]), c(x[5]), c(x[6]), c(x[7]))
+    static func clamp(_ x: V) -> (V, I) {
+        let bits = unsafeBitCast(x, to: I.self)
+        let sign = bits & I(repeating: Int32.min)
+        let magnitude = bits & I(repeating: Int32.max)
+        let limit = I(repeating: 0x42AE_A8F6)  // 87.33
+        let excess = magnitude &- limit
+        let clamped = limit &+ (excess & (excess &>> 31))  // min(magnitude, limit)
+        let nan = (I(repeating: 0x7F80_0000) &- magnitude) &>> 31  // magnitude above +∞'s bits
+        return (unsafeBitCast(clamped | sign, to: V.self), nan)
     }
 
     @inline(__always)

@@ -126,7 +126,11 @@ extension Tensor {
         if let beta { value = Tensor.broadcastValues(AddKernel.self, value, beta, op: "layerNorm") }
         let hasGamma = gamma != nil
         let inputs = [self] + [gamma, beta].compactMap { $0 }
+        let x = self
         return Tensor.record(value, inputs: inputs) { g, needed in
+            if Tensor.isRecording(inputs + [g]) {
+                return Tensor.layerNormGradients(x: x, g: g, gamma: gamma, beta: beta, epsilon: epsilon, needed: needed)
+            }
             var grads: [Tensor?] = []
             if needed[0] {
                 let dxhat = gamma.map { g * $0 } ?? g
@@ -138,6 +142,29 @@ extension Tensor {
             if beta != nil { grads.append(needed[grads.count] ? g.sum(toShape: [d]) : nil) }
             return grads
         }
+    }
+
+    /// Layer-norm gradients composed from differentiable operations (recorded backward
+    /// passes, for higher-order derivatives).
+    static func layerNormGradients(
+        x: Tensor, g: Tensor, gamma: Tensor?, beta: Tensor?, epsilon: Double, needed: [Bool]
+    ) -> [Tensor?] {
+        let d = x.shape[x.rank - 1]
+        let centred = x - x.mean(axis: -1, keepingDims: true)
+        let rstd = (centred.squared().mean(axis: -1, keepingDims: true) + epsilon).pow(-0.5)
+        let xhat = centred * rstd
+        var grads: [Tensor?] = []
+        if needed[0] {
+            let dxhat = gamma.map { g * $0 } ?? g
+            grads.append(
+                rstd * (dxhat - dxhat.mean(axis: -1, keepingDims: true)
+                    - xhat * (dxhat * xhat).mean(axis: -1, keepingDims: true)))
+        } else {
+            grads.append(nil)
+        }
+        if gamma != nil { grads.append(needed[1] ? (g * xhat).sum(toShape: [d]) : nil) }
+        if beta != nil { grads.append(needed[grads.count] ? g.sum(toShape: [d]) : nil) }
+        return grads
     }
 
     /// Input gradient of layer normalisation (a first-order primitive, not recorded).

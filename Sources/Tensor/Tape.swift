@@ -12,10 +12,11 @@ struct TapeNode {
 /// then walks the records backwards. Weights and other constants are never recorded,
 /// so only the work on the path from watched inputs to the output is differentiated.
 ///
-/// Backward rules are written with `Tensor` operations themselves, which keeps the
-/// design open to higher-order derivatives; this version computes first-order
-/// gradients (recording is paused while the backward pass runs). A tape is not
-/// thread-safe: record on one thread (kernels parallelise internally).
+/// Backward rules are written with `Tensor` operations themselves. By default
+/// recording is paused while the backward pass runs (first order, fused kernels);
+/// with `createGraph: true` the backward pass is itself recorded, so gradients can be
+/// differentiated again (force-matching losses, Hessian–vector products). A tape is
+/// not thread-safe: record on one thread (kernels parallelise internally).
 public final class Tape {
     /// Maps the gradient of an op's output to gradients of its inputs. The flags say
     /// which inputs need one; entries for the others may be `nil`.
@@ -53,8 +54,11 @@ public final class Tape {
     /// dtypes as the inputs; zeros where `output` does not depend on an input).
     ///
     /// `output` must hold one element unless `seed` is given, in which case the result
-    /// is the vector–Jacobian product `seedᵀ·∂output/∂input`.
-    public func gradients(of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = nil) -> [Tensor] {
+    /// is the vector–Jacobian product `seedᵀ·∂output/∂input`. With `createGraph` the
+    /// returned gradients are themselves recorded on this tape (second order).
+    public func gradients(
+        of output: Tensor, wrt inputs: [Tensor], seed: Tensor? = nil, createGraph: Bool = false
+    ) -> [Tensor] {
         let seedTensor: Tensor
         if let seed {
             precondition(
@@ -76,7 +80,7 @@ public final class Tape {
         }
 
         let wasRecording = isRecording
-        isRecording = false
+        isRecording = createGraph
         defer { isRecording = wasRecording }
 
         var keep = [Bool](repeating: false, count: outputNode.index + 1)
@@ -99,7 +103,7 @@ public final class Tape {
                 if let existing = grads[input] {
                     grads[input] = existing + g
                 } else {
-                    grads[input] = g.detached()
+                    grads[input] = createGraph ? g : g.detached()
                 }
             }
         }
@@ -113,6 +117,13 @@ public final class Tape {
 }
 
 extension Tensor {
+    /// Whether an operation on `tensors` is being recorded right now — inside a
+    /// `createGraph` backward pass, backward rules then use differentiable compositions
+    /// instead of fused first-order kernels.
+    static func isRecording(_ tensors: [Tensor]) -> Bool {
+        tensors.contains { $0.node?.tape?.isRecording == true }
+    }
+
     /// Records `value`, computed from `inputs`, on the tape of any tracked input.
     /// Untracked inputs get no gradient; if no input is tracked, `value` is returned as is.
     static func record(_ value: Tensor, inputs: [Tensor], backward: @escaping Tape.Backward) -> Tensor {

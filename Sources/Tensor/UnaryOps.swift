@@ -1,9 +1,9 @@
 /// Elementwise functions of one tensor.
-enum UnaryOp {
+enum UnaryOp: Equatable {
     case affine(scale: Double, shift: Double)
     case reciprocal(scale: Double)
     case pow(Double)
-    case exp, log, sin, cos, acos, sqrt, tanh, abs, relu
+    case exp, log, sin, cos, acos, sqrt, tanh, abs, relu, erf
     case sigmoid, silu, softplus, gelu
 }
 
@@ -48,6 +48,7 @@ func unaryForward<T: TensorScalar>(
     case .tanh: for i in r { y[i] = T.tanh(x[i]) }
     case .abs: for i in r { y[i] = Swift.abs(x[i]) }
     case .relu: for i in r { y[i] = Swift.max(x[i], 0) }
+    case .erf: for i in r { y[i] = T.erf(x[i]) }
     case .sigmoid: for i in r { y[i] = sigmoidScalar(x[i]) }
     case .silu: for i in r { y[i] = x[i] * sigmoidScalar(x[i]) }
     case .softplus:
@@ -97,6 +98,9 @@ func unaryDerivative<T: TensorScalar>(
     case .tanh: for i in r { d[i] = g[i] * (1 - y[i] * y[i]) }
     case .abs: for i in r { d[i] = x[i] > 0 ? g[i] : (x[i] < 0 ? -g[i] : 0) }
     case .relu: for i in r { d[i] = x[i] > 0 ? g[i] : 0 }
+    case .erf:
+        let twoOverSqrtPi = T(1.1283791670955126)
+        for i in r { d[i] = g[i] * twoOverSqrtPi * T.exp(-x[i] * x[i]) }
     case .sigmoid: for i in r { d[i] = g[i] * y[i] * (1 - y[i]) }
     case .silu:
         for i in r {
@@ -143,11 +147,47 @@ extension Tensor {
         }
     }
 
-    /// `op` applied elementwise, recorded with its derivative.
+    /// `op` applied elementwise, recorded with its derivative: a fused kernel for first
+    /// order, a differentiable composition when the backward pass is recorded.
     func unary(_ op: UnaryOp) -> Tensor {
         let x = self
         let y = unaryValues(op)
-        return Tensor.record(y, inputs: [x]) { g, _ in [Tensor.unaryGradient(op, x: x, y: y, g: g)] }
+        return Tensor.record(y, inputs: [x]) { g, _ in
+            if Tensor.isRecording([x, g]) { return [g * Tensor.derivative(op, at: x)] }
+            return [Tensor.unaryGradient(op, x: x, y: y, g: g)]
+        }
+    }
+
+    /// op′(x) built from differentiable operations (for higher-order derivatives).
+    static func derivative(_ op: UnaryOp, at x: Tensor) -> Tensor {
+        switch op {
+        case .affine(let a, _): return Tensor.full(a, shape: x.shape, dtype: x.dtype)
+        case .reciprocal(let c): return -c * x.pow(-2)
+        case .pow(let p): return p == 2 ? 2 * x : p * x.pow(p - 1)
+        case .exp: return x.exp()
+        case .log: return 1 / x
+        case .sin: return x.cos()
+        case .cos: return -x.sin()
+        case .acos: return -((1 - x.squared()).pow(-0.5))
+        case .sqrt: return 0.5 * x.pow(-0.5)
+        case .tanh: return 1 - x.tanh().squared()
+        case .abs, .relu:
+            let v = x.doubles
+            let slope = op == .abs ? v.map { $0 > 0 ? 1.0 : ($0 < 0 ? -1 : 0) } : v.map { $0 > 0 ? 1.0 : 0 }
+            return Tensor(shape: x.shape, scalars: slope).cast(to: x.dtype)
+        case .erf: return 1.1283791670955126 * (-x.squared()).exp()
+        case .sigmoid:
+            let s = x.sigmoid()
+            return s * (1 - s)
+        case .silu:
+            let s = x.sigmoid()
+            return s * (1 + x * (1 - s))
+        case .softplus:
+            let linear = x.doubles.map { $0 > 20 }
+            return Tensor.select(linear, Tensor.ones(x.shape, dtype: x.dtype), x.sigmoid())
+        case .gelu:
+            return 0.5 * (1 + (x * 0.7071067811865476).erf()) + 0.3989422804014327 * x * (-0.5 * x.squared()).exp()
+        }
     }
 
     /// `g · op′(x)`: a primitive that is not itself recorded (first-order rule).
@@ -163,7 +203,8 @@ extension Tensor {
         }
     }
 
-    /// eˣ elementwise.
+    /// eˣ elementwise. float32 uses a vectorised kernel (≤ 2 ulp) that saturates at
+    /// ≈8e37 above x = 87.33 and ≈1.2e−38 below −87.33 instead of overflowing.
     public func exp() -> Tensor { unary(.exp) }
     /// Natural logarithm elementwise.
     public func log() -> Tensor { unary(.log) }
@@ -191,6 +232,8 @@ extension Tensor {
     public func silu() -> Tensor { unary(.silu) }
     /// Softplus log(1+eˣ) elementwise (PyTorch's: exactly x above 20).
     public func softplus() -> Tensor { unary(.softplus) }
+    /// Error function elementwise.
+    public func erf() -> Tensor { unary(.erf) }
     /// GELU x·Φ(x) elementwise (exact erf form, PyTorch's default).
     public func gelu() -> Tensor { unary(.gelu) }
 }

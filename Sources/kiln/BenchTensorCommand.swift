@@ -27,14 +27,15 @@ struct BenchTensorCommand: ParsableCommand {
         if !systemAllocator { MemoryTuning.retainLargeAllocations() }
         let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"
         print("OpenBLAS core: \(BLASRuntime.coreName) (OPENBLAS_CORETYPE=\(env), recommended "
-              + "\(BLASRuntime.recommendedCoreType() ?? "none"), threads \(BLASRuntime.threadCount))")
+              + "\(BLASRuntime.recommendedCoreType() ?? "none")); Tensor splits GEMMs over "
+              + "\(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS single-threaded")
         print(BLASRuntime.configuration)
         if !BLASRuntime.isFastKernel {
             print("note: not the recommended kernel; unset OPENBLAS_CORETYPE (kiln then restarts itself with "
                   + "\(BLASRuntime.recommendedCoreType() ?? "it")) for full GEMM speed")
         }
         print("")
-        print("GEMM                      dtype    ms/call   GFLOP/s")
+        print("GEMM                      dtype    ms/call   GFLOP/s   CPU ms/call")
         let shapes: [(String, Int, Int, Int)] = [
             ("CHGNet linear", 1_000, 64, 64), ("CHGNet linear", 10_000, 64, 64), ("CHGNet linear", 50_000, 64, 64),
             ("CHGNet concat", 50_000, 192, 64), ("square", 512, 512, 512), ("square", 2048, 2048, 2048),
@@ -43,37 +44,45 @@ struct BenchTensorCommand: ParsableCommand {
             for dtype in [DType.float32, .float64] where dtype == .float32 || m == 2048 {
                 let a = Tensor.full(0.5, shape: [m, k], dtype: dtype)
                 let b = Tensor.full(0.25, shape: [k, n], dtype: dtype)
-                let t = time { _ = a.matmul(b) }
+                let (t, cpu) = time { _ = a.matmul(b) }
                 let gflops = 2 * Double(m) * Double(k) * Double(n) / t / 1e9
                 let name = "\(label) \(m)x\(k)x\(n)".padding(toLength: 26, withPad: " ", startingAt: 0)
                 print(name + "\(dtype)".padding(toLength: 9, withPad: " ", startingAt: 0)
-                      + String(format: "%7.3f   %7.1f", t * 1e3, gflops))
+                      + String(format: "%7.3f   %7.1f   %9.3f", t * 1e3, gflops, cpu * 1e3))
             }
         }
         print("")
-        messagePassingBlock(atoms: 2_000, edges: 50_000)
+        messagePassingBlock(atoms: 2_000, edges: 50_000, opTable: true)
+        messagePassingBlock(atoms: 100, edges: 3_000, opTable: false)
     }
 
-    /// Seconds per call of `body`, the best of repeated batches filling `seconds`.
-    func time(_ body: () -> Void) -> Double {
+    /// Wall and process-CPU seconds per call of `body`: the smallest of each over single
+    /// calls within the time budget (minima are the most stable statistics on a shared,
+    /// loaded machine; CPU time sums both cores, so it also shows how well work splits).
+    func time(_ body: () -> Void) -> (wall: Double, cpu: Double) {
+        func cpuNow() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
         body()
-        var best = Double.infinity
+        var best = (wall: Double.infinity, cpu: Double.infinity)
         var spent = 0.0
-        var calls = 1
-        while spent < seconds {
-            let start = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<calls { body() }
+        var calls = 0
+        while spent < seconds || calls < 3 {
+            let (start, cpuStart) = (DispatchTime.now().uptimeNanoseconds, cpuNow())
+            body()
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            best = min(best, elapsed / Double(calls))
+            best = (min(best.wall, elapsed), min(best.cpu, cpuNow() - cpuStart))
             spent += elapsed
-            if elapsed < 0.05 { calls *= 2 }
+            calls += 1
         }
         return best
     }
 
     /// A CHGNet-style gated message-passing layer over `edges` bonds, width 64, float32:
     /// forward, and forward + gradient with respect to atom features.
-    func messagePassingBlock(atoms: Int, edges: Int) {
+    func messagePassingBlock(atoms: Int, edges: Int, opTable: Bool) {
         var state: UInt64 = 12345
         func next() -> Double {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -107,9 +116,10 @@ struct BenchTensorCommand: ParsableCommand {
             ("add row vector [\(edges),\(d)]", { _ = z + bias }),
             ("scatterAdd -> [\(atoms),\(d)]", { _ = z.scatterAdd(rows: dst, count: atoms) }),
         ]
-        print("Ops at CHGNet edge shapes (float32):")
-        for (name, body) in ops {
-            print("  " + name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%8.2f ms", time(body) * 1e3))
+        if opTable { print("Ops at CHGNet edge shapes (float32)      wall ms    CPU ms") }
+        for (name, body) in ops where opTable {
+            let (wall, cpu) = time(body)
+            print("  " + name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%9.2f %9.2f", wall * 1e3, cpu * 1e3))
         }
         let forward = time { _ = layer(h0).sum() }
         let backward = time {
@@ -118,6 +128,7 @@ struct BenchTensorCommand: ParsableCommand {
             _ = tape.gradients(of: layer(h).sum(), wrt: [h])
         }
         print("Gated message passing, \(atoms) atoms, \(edges) edges, width \(d) (float32):")
-        print(String(format: "  forward %.2f ms, forward + gradient %.2f ms", forward * 1e3, backward * 1e3))
+        print(String(format: "  forward %.2f ms (CPU %.2f ms), forward + gradient %.2f ms (CPU %.2f ms)",
+                     forward.wall * 1e3, forward.cpu * 1e3, backward.wall * 1e3, backward.cpu * 1e3))
     }
 }

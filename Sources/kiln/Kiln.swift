@@ -7,7 +7,7 @@ struct Kiln: ParsableCommand {
         abstract: "Inverse design of stable inorganic crystals.",
         subcommands: [
             DesignCommand.self, InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
-            BenchCommand.self,
+            BenchmarkCommand.self, BenchCommand.self,
         ])
 }
 

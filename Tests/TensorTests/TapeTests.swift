@@ -79,3 +79,38 @@ final class TapeTests: XCTestCase {
         XCTAssertNil(BLASRuntime.recommendedCoreType(cpuFlags: ["sse2"]))
     }
 }
+
+/// Gradients through the split GEMM paths (rows for dx, inner extent for dW) against
+/// explicit sums, plus the allocator switch.
+final class LargeGradientTests: XCTestCase {
+    func testLinearGradientsThroughSplitGEMMs() {
+        var random = TestRandom(seed: 11)
+        let (rows, features, outputs) = (2100, 64, 8)
+        let x0 = random.tensor([rows, features]), w0 = random.tensor([outputs, features])
+        let seed = random.tensor([rows, outputs])
+        let tape = Tape()
+        let x = tape.watch(x0), w = tape.watch(w0)
+        let grads = tape.gradients(of: x.linear(weight: w), wrt: [x, w], seed: seed)
+        let (xv, wv, gv) = (x0.doubles, w0.doubles, seed.doubles)
+        var dx = [Double](repeating: 0, count: rows * features)
+        var dw = [Double](repeating: 0, count: outputs * features)
+        for i in 0..<rows {
+            for o in 0..<outputs {
+                let g = gv[i * outputs + o]
+                for f in 0..<features {
+                    dx[i * features + f] += g * wv[o * features + f]
+                    dw[o * features + f] += g * xv[i * features + f]
+                }
+            }
+        }
+        let worstX = zip(grads[0].doubles, dx).map { Swift.abs($0 - $1) }.max()!
+        let worstW = zip(grads[1].doubles, dw).map { Swift.abs($0 - $1) }.max()!
+        XCTAssertLessThan(worstX, 1e-11, "dx")
+        XCTAssertLessThan(worstW, 1e-9, "dW")
+    }
+
+    func testRetainLargeAllocations() {
+        XCTAssertTrue(MemoryTuning.retainLargeAllocations())
+        XCTAssertEqual(Tensor.ones([1 << 23]).sum().item, Double(1 << 23))
+    }
+}
