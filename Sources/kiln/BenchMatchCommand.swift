@@ -13,6 +13,10 @@ struct BenchMatchCommand: ParsableCommand {
 
     @Option(help: "matcher.json or matcher.json.gz.") var fixture = "Tests/Fixtures/matcher.json.gz"
     @Option(name: .customLong("repeat"), help: "Repetitions; the fastest is reported.") var repeats = 3
+    @Option(help: "Also time novelty checks against this reference set (JSON lines, optionally gzip, one {lattice, species, frac_coords} per line, e.g. MP's 36k structures).")
+    var reference: String?
+    @Option(help: "Novelty candidates: references picked at random, rattled by 0.05 Å and scaled to 1.1× volume.")
+    var candidates = 1000
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -26,6 +30,7 @@ struct BenchMatchCommand: ParsableCommand {
         let group = try groupDicts.map(Self.structure)
         let settings: [(String, StructureMatcher)] = [("default", StructureMatcher()), ("cdvae", .cdvae)]
 
+        let cpuStart = Self.cpuSeconds()
         var rows: [(section: String, n: Int, seconds: Double, agree: String)] = []
         for (name, matcher) in settings {
             var fits: [Bool] = []
@@ -42,18 +47,52 @@ struct BenchMatchCommand: ParsableCommand {
             rows.append(("group \(name)", group.count, groupTime,
                          "\(groups.count) groups" + (same.map { $0 ? ", same as pymatgen" : ", differs from pymatgen" } ?? "")))
         }
+        let cpu = Self.cpuSeconds() - cpuStart
+        let wallSum = rows.reduce(0) { $0 + $1.seconds } * Double(repeats)
+        rows.append(("all fixture sections, CPU s (all repeats; wall \(String(format: "%.3f", wallSum)) s)", 1, cpu, ""))
+        if let reference {
+            rows += try noveltyRows(reference)
+        }
         if json {
             let out = rows.map { ["section": $0.section, "n": $0.n, "seconds": $0.seconds, "note": $0.agree] as [String: Any] }
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("| section | n | wall s | ms per item | note |\n|---|---|---|---|---|")
             for r in rows {
-                print(String(format: "| %@ | %d | %.4f | %.4f | %@ |", r.section, r.n, r.seconds, r.seconds * 1000 / Double(r.n), r.agree))
+                let perItem = r.n > 1 ? String(format: "%.4f", r.seconds * 1000 / Double(r.n)) : ""
+                print(String(format: "| %@ | %d | %.4f | %@ | %@ |", r.section, r.n, r.seconds, perItem, r.agree))
             }
         }
     }
 
+    /// Index build and novelty queries of perturbed copies of references (each should be found).
+    func noveltyRows(_ path: String) throws -> [(section: String, n: Int, seconds: Double, agree: String)] {
+        let text = String(decoding: try Gzip.readFile(URL(fileURLWithPath: path)), as: UTF8.self)
+        let references = try text.split(separator: "\n").map { line -> Structure in
+            guard let d = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw ValidationError("\(path): a line is not a JSON object")
+            }
+            return try Self.structure(d)
+        }
+        var rng = SeededGenerator(seed: 7)
+        let picks = (0..<candidates).map { _ in Int.random(in: 0..<references.count, using: &rng) }
+        let queries = picks.enumerated().map { k, i -> Structure in
+            var s = references[i].perturbed(distance: 0.05, seed: UInt64(k))
+            s.lattice = Lattice(s.lattice.matrix * pow(1.1, 1.0 / 3.0))
+            return s
+        }
+        var index: StructureIndex?
+        let build = Self.time(1) { index = StructureIndex(references: references, matcher: StructureMatcher()) }
+        var novel = 0
+        let query = Self.time(1) { novel = index!.novelty(queries).filter { $0 }.count }
+        let compared = queries.reduce(0) { $0 + index!.candidateCount($1) }
+        return [("index build (\(references.count) references)", references.count, build, "keys by composition"),
+                ("novelty of perturbed references", queries.count, query,
+                 "\(novel) reported novel; \(compared) same-composition references compared in all")]
+    }
+
+    /// Fastest wall time of `repeats` runs, in seconds.
     static func time(_ repeats: Int, _ body: () -> Void) -> Double {
         var best = Double.infinity
         for _ in 0..<repeats {
@@ -63,6 +102,9 @@ struct BenchMatchCommand: ParsableCommand {
         }
         return best
     }
+
+    /// Process CPU seconds so far (robust to other jobs sharing the cores).
+    static func cpuSeconds() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
 
     static func structure(_ any: Any?) throws -> Structure {
         guard let d = any as? [String: Any], let lat = d["lattice"] as? [[Double]], let sp = d["species"] as? [String],

@@ -28,7 +28,7 @@ struct GroupCommand: ParsableCommand {
         let groups = options.matcher.group(structures, symmetric: options.symmetric)
         if json {
             let out: [String: Any] = ["n_structures": structures.count, "groups": groups.map { $0.map { labels[$0] } }]
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("\(structures.count) structures, \(groups.count) groups")

@@ -25,7 +25,7 @@ struct MatchCommand: ParsableCommand {
             var out: [String: Any] = ["fit": fit, "first": first, "second": second]
             out["rms"] = distance?.rms ?? NSNull()
             out["max_distance"] = distance?.maxDistance ?? NSNull()
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("fit: \(fit)")
