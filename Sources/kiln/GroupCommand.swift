@@ -22,6 +22,7 @@ struct GroupCommand: ParsableCommand {
             if list.isEmpty { throw ValidationError("\(path): no structure in file") }
             for (k, s) in list.enumerated() {
                 labels.append(list.count == 1 ? path : "\(path)#\(k + 1)")
+                try MatcherOptions.check(s, labels.last!)
                 structures.append(s)
             }
         }

@@ -41,6 +41,7 @@ struct MatchCommand: ParsableCommand {
         guard let s = try StructureFile.read(URL(fileURLWithPath: path)).first else {
             throw ValidationError("\(path): no structure in file")
         }
+        try MatcherOptions.check(s, path)
         return s
     }
 }
