@@ -51,12 +51,7 @@ public final class StructureIndex: @unchecked Sendable {
 
     /// Novelty of many candidates, spread over the available cores.
     public func novelty(_ candidates: [Structure]) -> [Bool] {
-        var out = [Bool](repeating: false, count: candidates.count)
-        out.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: candidates.count) { base[$0] = isNovel(candidates[$0]) }
-        }
-        return out
+        candidates.concurrentMap(minimumCount: 2) { isNovel($0) }
     }
 
     private func key(_ s: Structure) -> String { matcher.allowSubset ? "" : matcher.comparator.compositionKey(s) }
