@@ -5,5 +5,5 @@ struct Kiln: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiln",
         abstract: "Inverse design of stable inorganic crystals.",
-        subcommands: [MatchCommand.self, GroupCommand.self, BenchMatchCommand.self])
+        subcommands: [])
 }
