@@ -15,9 +15,12 @@ let package = Package(
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Potentials", targets: ["Potentials"]),
+        .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries from Debian (scripts/bootstrap installs them).
@@ -28,21 +31,34 @@ let package = Package(
         // Layer 1: elements, composition, lattice, structure, neighbours.
         .target(name: "Crystal", resources: [.copy("Resources/elements.json")]),
         // Layer 2: file formats.
-        .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"]),
+        .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"],
+                resources: [.copy("Resources/space_groups.json.gz")]),
         // Layer 3: symmetry (spglib).
         .target(name: "Symmetry", dependencies: ["Crystal", "CSpglib"]),
         // Layer 4: thermodynamics and structure matching.
-        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO"]),
+        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO"], resources: [
+            .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
+            .copy("Resources/mp2020_compatibility.json"), .copy("Resources/mp_elemental_references.json"),
+        ]),
         .target(name: "Matching", dependencies: ["Crystal", "Symmetry"]),
         // Layer 5: tensors with reverse-mode autodiff.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
+        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
+                resources: [.copy("Resources/chgnet-0.3.0")]),
+
+        // Layer 8: design campaigns (pipeline, knowledge store, reports).
+        .target(
+            name: "Campaign",
+            dependencies: [
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials",
+                .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+            ]),
 
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Campaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -55,6 +71,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
+        .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -4,11 +4,11 @@ import CrystalIO
 import Foundation
 import Matching
 
-/// `kiln bench-match`: times StructureMatcher on matcher.json the way Benchmarks/match_python.py
+/// `kiln bench match`: times StructureMatcher on matcher.json the way Benchmarks/match_python.py
 /// times pymatgen (fit and rms on every pair, group_structures on the group case, both settings).
 struct BenchMatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-match",
+        commandName: "match",
         abstract: "Benchmark structure matching on the matcher fixture (compare with Benchmarks/match_python.py).")
 
     @Option(help: "matcher.json or matcher.json.gz.") var fixture = "Tests/Fixtures/matcher.json.gz"

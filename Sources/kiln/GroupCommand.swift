@@ -1,5 +1,6 @@
 import ArgumentParser
 import Crystal
+import CrystalIO
 import Foundation
 import Matching
 

@@ -5,5 +5,19 @@ struct Kiln: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiln",
         abstract: "Inverse design of stable inorganic crystals.",
-        subcommands: [])
+        subcommands: [
+            InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, MatchCommand.self, GroupCommand.self,
+            BenchCommand.self,
+        ])
+}
+
+/// `kiln bench …`: timings of Kiln's kernels on the fixture inputs (release builds).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time Kiln on the reference inputs (compare with the Python stack via Benchmarks/).",
+        subcommands: [
+            BenchIOCommand.self, BenchSymmetryCommand.self, BenchHullCommand.self, BenchMatchCommand.self,
+            BenchTensorCommand.self, BenchCHGNetCommand.self,
+        ])
 }

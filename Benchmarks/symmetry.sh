@@ -1,0 +1,11 @@
+#!/bin/sh
+# Symmetry benchmark, Swift and Python side by side on the same structure file.
+# Usage: Benchmarks/symmetry.sh [PYTHON] (default /work/venv/bin/python); run from the package root.
+set -e
+PY=${1:-/work/venv/bin/python}
+FILE=Tests/Fixtures/structures.json.gz
+swift build -c release --product kiln
+uptime
+.build/release/kiln bench-symmetry "$FILE" --repeats 3
+"$PY" Benchmarks/symmetry_python.py "$FILE" --repeats 3
+uptime

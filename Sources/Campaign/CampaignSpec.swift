@@ -1,0 +1,236 @@
+import Crystal
+import Foundation
+import TOMLKit
+
+/// A design campaign as written in its TOML file (every key is documented in docs/campaign.md).
+public struct CampaignSpec: Sendable, Equatable {
+    /// One generator with its budget and seed.
+    public struct GeneratorSpec: Sendable, Equatable {
+        public enum Kind: String, Sendable, CaseIterable { case substitution, randomSymmetric = "random_symmetric" }
+        public var kind: Kind
+        /// Candidates to generate.
+        public var budget: Int
+        public var seed: UInt64
+        /// Random search: attempts per candidate before giving up on it.
+        public var maxAttempts: Int = 200
+        /// Random search: wall-time limit in seconds for the whole generator.
+        public var timeLimit: Double = 60
+    }
+
+    /// Hard limits a candidate must satisfy to be reported.
+    public struct Constraints: Sendable, Equatable {
+        public var maxEHull: Double?
+        public var maxHHI: Double?
+        public var minAbundance: Double?
+        public var maxElements: Int?
+    }
+
+    /// Weights of the secondary ranking objectives (E_hull always ranks first).
+    public struct Objectives: Sendable, Equatable {
+        public var supplyRisk: Double = 0
+        public var abundance: Double = 0
+        public var elements: Double = 0
+    }
+
+    public var name: String
+    /// Chemical systems to explore, each a sorted element list ("Li-Mn-O" → [Li, Mn, O]).
+    public var chemicalSystems: [[Element]]
+    public var forbiddenElements: Set<Element> = []
+    public var maxAtoms: Int = 20
+    public var requireChargeBalance: Bool = true
+    public var generators: [GeneratorSpec]
+    /// E_hull (eV/atom) at or below which a candidate counts as stable.
+    public var stabilityThreshold: Double = 0.1
+    public var objectives = Objectives()
+    public var constraints = Constraints()
+    public var fmax: Double = 0.05
+    public var relaxSteps: Int = 500
+    public var output: String
+
+    /// Every element a candidate may contain.
+    public var elements: Set<Element> { Set(chemicalSystems.flatMap { $0 }).subtracting(forbiddenElements) }
+}
+
+/// A campaign-file problem, naming the key and why it was rejected.
+public struct CampaignSpecError: Error, CustomStringConvertible, Equatable {
+    public let key: String
+    public let reason: String
+    public var description: String { key.isEmpty ? reason : "campaign key '\(key)': \(reason)" }
+}
+
+extension CampaignSpec {
+    /// Reads and validates a campaign file.
+    public init(contentsOf url: URL) throws {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw CampaignSpecError(key: "", reason: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        try self.init(toml: text, defaultOutput: url.deletingPathExtension().lastPathComponent)
+    }
+
+    /// Parses and validates campaign TOML text.
+    public init(toml text: String, defaultOutput: String = "campaign") throws {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw CampaignSpecError(key: "", reason: "TOML syntax error at line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
+        }
+        var r = TableReader(root, path: "")
+        name = try r.string("name") ?? defaultOutput
+        output = try r.string("output") ?? "kiln-out/\(name)"
+
+        var t = try r.table("target")
+        var systems: [[Element]] = []
+        for s in try t.strings("chemical_systems") ?? [] {
+            let els = try s.split(separator: "-").map { sym -> Element in
+                do { return try Element(String(sym).trimmingCharacters(in: .whitespaces)) } catch {
+                    throw CampaignSpecError(key: "target.chemical_systems", reason: "unknown element '\(sym)' in '\(s)'")
+                }
+            }
+            guard !els.isEmpty, Set(els).count == els.count else {
+                throw CampaignSpecError(key: "target.chemical_systems", reason: "'\(s)' is not a chemical system like \"Li-Mn-O\"")
+            }
+            systems.append(els.sorted { $0.symbol < $1.symbol })
+        }
+        if let els = try t.elements("elements") { systems.append(els.sorted { $0.symbol < $1.symbol }) }
+        guard !systems.isEmpty else {
+            throw CampaignSpecError(key: "target.chemical_systems", reason: "name at least one chemical system (e.g. [\"Li-Mn-O\"]) or target.elements")
+        }
+        chemicalSystems = systems
+        forbiddenElements = Set(try t.elements("forbidden_elements") ?? [])
+        maxAtoms = try t.int("max_atoms", in: 1...200) ?? 20
+        requireChargeBalance = try t.bool("charge_balance") ?? true
+        try t.finish()
+        if Set(systems.flatMap { $0 }).isSubset(of: forbiddenElements) {
+            throw CampaignSpecError(key: "target.forbidden_elements", reason: "forbids every target element")
+        }
+
+        var st = try r.table("stability")
+        stabilityThreshold = try st.double("threshold", in: 0...5) ?? 0.1
+        try st.finish()
+
+        var rx = try r.table("relax")
+        fmax = try rx.double("fmax", in: 1e-4...10) ?? 0.05
+        relaxSteps = try rx.int("steps", in: 1...100_000) ?? 500
+        try rx.finish()
+
+        var ob = try r.table("objectives")
+        objectives = Objectives(supplyRisk: try ob.double("supply_risk", in: 0...1000) ?? 0,
+                                abundance: try ob.double("abundance", in: 0...1000) ?? 0,
+                                elements: try ob.double("n_elements", in: 0...1000) ?? 0)
+        try ob.finish()
+
+        var co = try r.table("constraints")
+        constraints = Constraints(maxEHull: try co.double("max_e_hull", in: 0...10),
+                                  maxHHI: try co.double("max_hhi", in: 0...10_000),
+                                  minAbundance: try co.double("min_abundance", in: 0...1e6),
+                                  maxElements: try co.int("max_elements", in: 1...10))
+        try co.finish()
+
+        var gens: [GeneratorSpec] = []
+        for (i, var g) in try r.tables("generators").enumerated() {
+            let kindText = try g.string("kind") ?? ""
+            guard let kind = GeneratorSpec.Kind(rawValue: kindText) else {
+                throw CampaignSpecError(key: "generators[\(i)].kind", reason: "must be one of \(GeneratorSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(kindText)'")
+            }
+            var spec = GeneratorSpec(kind: kind, budget: try g.int("budget", in: 1...1_000_000) ?? 50,
+                                     seed: UInt64(try g.int("seed", in: 0...Int.max) ?? 0))
+            spec.maxAttempts = try g.int("max_attempts", in: 1...1_000_000) ?? 200
+            spec.timeLimit = try g.double("time_limit", in: 0.1...86_400) ?? 60
+            try g.finish()
+            gens.append(spec)
+        }
+        guard !gens.isEmpty else {
+            throw CampaignSpecError(key: "generators", reason: "add at least one [[generators]] table (kind = \"substitution\" or \"random_symmetric\")")
+        }
+        generators = gens
+        try r.finish()
+    }
+}
+
+/// Reads typed keys from a TOML table and rejects any key it was not asked for.
+private struct TableReader {
+    let table: TOMLTable
+    let path: String
+    var used: Set<String> = []
+
+    init(_ table: TOMLTable, path: String) {
+        self.table = table
+        self.path = path
+    }
+
+    private func key(_ k: String) -> String { path.isEmpty ? k : "\(path).\(k)" }
+
+    private mutating func value(_ k: String) -> TOMLValueConvertible? {
+        used.insert(k)
+        return table[k]
+    }
+
+    mutating func string(_ k: String) throws -> String? {
+        guard let v = value(k) else { return nil }
+        guard let s = v.string else { throw CampaignSpecError(key: key(k), reason: "must be a string") }
+        return s
+    }
+
+    mutating func bool(_ k: String) throws -> Bool? {
+        guard let v = value(k) else { return nil }
+        guard let b = v.bool else { throw CampaignSpecError(key: key(k), reason: "must be true or false") }
+        return b
+    }
+
+    mutating func int(_ k: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let v = value(k) else { return nil }
+        guard let i = v.int else { throw CampaignSpecError(key: key(k), reason: "must be an integer") }
+        guard range.contains(i) else { throw CampaignSpecError(key: key(k), reason: "must be between \(range.lowerBound) and \(range.upperBound), not \(i)") }
+        return i
+    }
+
+    mutating func double(_ k: String, in range: ClosedRange<Double>) throws -> Double? {
+        guard let v = value(k) else { return nil }
+        guard let d = v.double ?? v.int.map(Double.init), d.isFinite else {
+            throw CampaignSpecError(key: key(k), reason: "must be a number")
+        }
+        guard range.contains(d) else { throw CampaignSpecError(key: key(k), reason: "must be between \(range.lowerBound) and \(range.upperBound), not \(d)") }
+        return d
+    }
+
+    mutating func strings(_ k: String) throws -> [String]? {
+        guard let v = value(k) else { return nil }
+        guard let a = v.array else { throw CampaignSpecError(key: key(k), reason: "must be an array of strings") }
+        return try a.map {
+            guard let s = $0.string else { throw CampaignSpecError(key: key(k), reason: "must be an array of strings") }
+            return s
+        }
+    }
+
+    mutating func elements(_ k: String) throws -> [Element]? {
+        try strings(k)?.map { sym in
+            do { return try Element(sym) } catch {
+                throw CampaignSpecError(key: key(k), reason: "unknown element '\(sym)'")
+            }
+        }
+    }
+
+    /// A sub-table (empty when absent).
+    mutating func table(_ k: String) throws -> TableReader {
+        guard let v = value(k) else { return TableReader(TOMLTable(), path: key(k)) }
+        guard let t = v.table else { throw CampaignSpecError(key: key(k), reason: "must be a table ([\(key(k))])") }
+        return TableReader(t, path: key(k))
+    }
+
+    /// An array of tables ([[k]]).
+    mutating func tables(_ k: String) throws -> [TableReader] {
+        guard let v = value(k) else { return [] }
+        guard let a = v.array else { throw CampaignSpecError(key: key(k), reason: "must be an array of tables ([[\(key(k))]])") }
+        return try a.enumerated().map { i, item in
+            guard let t = item.table else { throw CampaignSpecError(key: "\(key(k))[\(i)]", reason: "must be a table") }
+            return TableReader(t, path: "\(key(k))[\(i)]")
+        }
+    }
+
+    /// Throws for the first key that was never read (a typo or unsupported setting).
+    func finish() throws {
+        for k in table.keys.sorted() where !used.contains(k) {
+            throw CampaignSpecError(key: key(k), reason: "unknown key")
+        }
+    }
+}

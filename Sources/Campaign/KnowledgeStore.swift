@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+
+/// Where a candidate is in the pipeline.
+public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
+    /// Generated, waiting for checks and relaxation.
+    case generated
+    /// Rejected by the validity checks (reason in `error`).
+    case invalid
+    /// A structural duplicate of an earlier candidate (matched id in `duplicateOf`).
+    case duplicate
+    /// Relaxed; energies recorded.
+    case relaxed
+    /// The relaxation failed (NaN, collapse, …; reason in `error`).
+    case failed
+}
+
+/// One candidate crystal with its full provenance and evidence.
+public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "candidate"
+
+    /// Stable id: generator, seed and index, e.g. "substitution-s1-0007".
+    public var id: String
+    /// Order of generation, for deterministic processing.
+    public var ordinal: Int
+    public var generator: String
+    /// Prototype the candidate came from (material or AFLOW id), if any.
+    public var parent: String?
+    public var seed: Int64
+    /// Substitution applied, e.g. "Co→Mn, Na→Li".
+    public var substitution: String?
+    public var formula: String
+    public var nSites: Int
+    public var nElements: Int
+    public var status: CandidateStatus
+    /// Structures as JSON ({lattice, species, frac_coords}).
+    public var initialStructure: String
+    public var relaxedStructure: String?
+    public var duplicateOf: String?
+    public var initialEnergyPerAtom: Double?
+    public var finalEnergyPerAtom: Double?
+    public var correctedEnergyPerAtom: Double?
+    public var relaxSteps: Int?
+    public var relaxOutcome: String?
+    public var relaxSeconds: Double?
+    public var spaceGroupBefore: String?
+    public var spaceGroupAfter: String?
+    public var formationEnergyPerAtom: Double?
+    public var eHull: Double?
+    /// Decomposition products as "formula:fraction" pairs joined by ", ".
+    public var decomposition: String?
+    /// No other relaxed candidate matches it (the lowest-energy member of a group is unique).
+    public var isUnique: Bool?
+    /// No built-in reference structure matches it.
+    public var isNovel: Bool?
+    /// Reference id it matched, when not novel.
+    public var noveltyMatch: String?
+    /// Formula already known in the MP composition table.
+    public var knownFormula: Bool?
+    public var hhi: Double?
+    public var abundance: Double?
+    /// Hard constraints it violates, empty when none.
+    public var violations: String?
+    public var rank: Int?
+    public var error: String?
+
+    public init(id: String, ordinal: Int, generator: String, parent: String?, seed: Int64, substitution: String?,
+                formula: String, nSites: Int, nElements: Int, initialStructure: String) {
+        self.id = id
+        self.ordinal = ordinal
+        self.generator = generator
+        self.parent = parent
+        self.seed = seed
+        self.substitution = substitution
+        self.formula = formula
+        self.nSites = nSites
+        self.nElements = nElements
+        self.status = .generated
+        self.initialStructure = initialStructure
+    }
+}
+
+/// The campaign's knowledge store: one SQLite file (WAL) holding every candidate. Each write is its
+/// own transaction, so a run killed at any moment loses at most the candidate in flight.
+public final class KnowledgeStore: Sendable {
+    public let path: String
+    private let db: DatabaseQueue
+
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
+        db = try DatabaseQueue(path: path, configuration: config)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: CandidateRecord.databaseTableName) { t in
+                t.primaryKey("id", .text)
+                t.column("ordinal", .integer).notNull().indexed()
+                t.column("generator", .text).notNull()
+                t.column("parent", .text)
+                t.column("seed", .integer).notNull()
+                t.column("substitution", .text)
+                t.column("formula", .text).notNull()
+                t.column("nSites", .integer).notNull()
+                t.column("nElements", .integer).notNull()
+                t.column("status", .text).notNull().indexed()
+                t.column("initialStructure", .text).notNull()
+                t.column("relaxedStructure", .text)
+                t.column("duplicateOf", .text)
+                for c in ["initialEnergyPerAtom", "finalEnergyPerAtom", "correctedEnergyPerAtom", "relaxSeconds",
+                          "formationEnergyPerAtom", "eHull", "hhi", "abundance"] {
+                    t.column(c, .double)
+                }
+                t.column("relaxSteps", .integer)
+                for c in ["relaxOutcome", "spaceGroupBefore", "spaceGroupAfter", "decomposition", "noveltyMatch",
+                          "violations", "error"] {
+                    t.column(c, .text)
+                }
+                t.column("isUnique", .boolean)
+                t.column("isNovel", .boolean)
+                t.column("knownFormula", .boolean)
+                t.column("rank", .integer)
+            }
+        }
+        try migrator.migrate(db)
+    }
+
+    /// A stored setting (e.g. the campaign fingerprint), nil when absent.
+    public func meta(_ key: String) throws -> String? {
+        try db.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try db.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
+    }
+
+    /// Inserts candidates that are not stored yet (by id) in one transaction; returns how many were new.
+    @discardableResult
+    public func insertNew(_ records: [CandidateRecord]) throws -> Int {
+        try db.write { db in
+            var added = 0
+            for r in records where try CandidateRecord.fetchOne(db, key: r.id) == nil {
+                try r.insert(db)
+                added += 1
+            }
+            return added
+        }
+    }
+
+    public func update(_ record: CandidateRecord) throws {
+        try db.write { try record.update($0) }
+    }
+
+    public func update(_ records: [CandidateRecord]) throws {
+        try db.write { db in for r in records { try r.update(db) } }
+    }
+
+    /// Every candidate in generation order.
+    public func all() throws -> [CandidateRecord] {
+        try db.read { try CandidateRecord.order(Column("ordinal")).fetchAll($0) }
+    }
+
+    public func candidates(status: CandidateStatus) throws -> [CandidateRecord] {
+        try db.read { try CandidateRecord.filter(Column("status") == status.rawValue).order(Column("ordinal")).fetchAll($0) }
+    }
+
+    /// How many candidates a generator has stored.
+    public func count(generator: String) throws -> Int {
+        try db.read { try CandidateRecord.filter(Column("generator") == generator).fetchCount($0) }
+    }
+}

@@ -1,0 +1,85 @@
+import Crystal
+import Foundation
+
+/// The file formats `StructureFile` reads and writes.
+public enum StructureFormat: String, CaseIterable, Sendable {
+    case cif, poscar, extxyz, json
+
+    /// The format a file name implies: `.cif`; `POSCAR*`, `CONTCAR*`, `*.vasp`, `*.poscar`;
+    /// `.xyz`, `.extxyz`; `.json`. A trailing `.gz` is ignored. Nil when none fits.
+    public init?(fileName: String) {
+        var name = fileName.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        if name.hasSuffix(".cif") || name.hasSuffix(".mcif") { self = .cif }
+        else if name.hasSuffix(".xyz") || name.hasSuffix(".extxyz") { self = .extxyz }
+        else if name.hasSuffix(".json") { self = .json }
+        else if name.hasSuffix(".vasp") || name.hasSuffix(".poscar") || name.hasPrefix("poscar") || name.hasPrefix("contcar")
+                    || name.contains("poscar") || name.contains("contcar") { self = .poscar }
+        else { return nil }
+    }
+}
+
+/// Reads and writes structure files, choosing the format from the file name (see
+/// `StructureFormat`); `.gz` files are decompressed/compressed transparently.
+public enum StructureFile {
+    /// Every structure in the file: all CIF data blocks with atoms, all XYZ frames, all JSON
+    /// list entries, or the one POSCAR structure.
+    public static func read(_ url: URL, format: StructureFormat? = nil) throws -> [Structure] {
+        let name = url.lastPathComponent
+        guard let format = format ?? StructureFormat(fileName: name) else {
+            throw CrystalIOError(file: url.path, "cannot tell the format from the name '\(name)' (use .cif, .vasp/POSCAR/CONTCAR, .xyz/.extxyz or .json)")
+        }
+        let data: Data
+        do { data = try Gzip.readFile(url) } catch {
+            throw CrystalIOError(file: url.path, "cannot read: \(error.localizedDescription)")
+        }
+        return try read(data: data, format: format, file: url.path)
+    }
+
+    /// Structures from file contents already in memory.
+    public static func read(data: Data, format: StructureFormat, file: String = "<data>") throws -> [Structure] {
+        switch format {
+        case .cif: return try CIFReader().read(String(decoding: data, as: UTF8.self), file: file).map(\.structure)
+        case .poscar: return [try POSCAR(text: String(decoding: data, as: UTF8.self), file: file).structure]
+        case .extxyz: return try ExtendedXYZ.read(String(decoding: data, as: UTF8.self), file: file)
+        case .json: return try StructureJSON.read(data, file: file)
+        }
+    }
+
+    /// File contents for the structures in a format.
+    public static func data(_ structures: [Structure], format: StructureFormat, file: String = "<data>") throws -> Data {
+        guard !structures.isEmpty else { throw CrystalIOError(file: file, "nothing to write") }
+        switch format {
+        case .cif: return Data(CIFWriter().string(structures).utf8)
+        case .poscar:
+            guard structures.count == 1 else {
+                throw CrystalIOError(file: file, "a POSCAR holds one structure, not \(structures.count)")
+            }
+            do { return Data(try POSCAR(structure: structures[0]).string().utf8) } catch let e as CrystalIOError {
+                throw CrystalIOError(file: file, e.reason)
+            }
+        case .extxyz:
+            do { return Data(try ExtendedXYZ.string(structures).utf8) } catch let e as CrystalIOError {
+                throw CrystalIOError(file: file, e.reason)
+            }
+        case .json: return try StructureJSON.data(structures)
+        }
+    }
+
+    /// Writes one or more structures, gzip-compressed when the name ends in `.gz`.
+    public static func write(_ structures: [Structure], to url: URL, format: StructureFormat? = nil) throws {
+        let name = url.lastPathComponent
+        guard let format = format ?? StructureFormat(fileName: name) else {
+            throw CrystalIOError(file: url.path, "cannot tell the format from the name '\(name)'")
+        }
+        var data = try self.data(structures, format: format, file: url.path)
+        if name.lowercased().hasSuffix(".gz") { data = try Gzip.compress(data) }
+        do { try data.write(to: url, options: .atomic) } catch {
+            throw CrystalIOError(file: url.path, "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    public static func write(_ structure: Structure, to url: URL, format: StructureFormat? = nil) throws {
+        try write([structure], to: url, format: format)
+    }
+}

@@ -1,1 +1,0 @@
-// Symmetry module: see DEVELOPERS.md for its place in the layering.

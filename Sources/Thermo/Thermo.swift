@@ -1,1 +1,0 @@
-// Thermo module: see DEVELOPERS.md for its place in the layering.

@@ -1,0 +1,80 @@
+import Campaign
+import Crystal
+import XCTest
+
+final class CampaignSpecTests: XCTestCase {
+    let good = """
+        name = "limno"
+        output = "out/limno"
+        [target]
+        chemical_systems = ["Li-Mn-O"]
+        forbidden_elements = ["Co"]
+        max_atoms = 16
+        [stability]
+        threshold = 0.08
+        [relax]
+        fmax = 0.05
+        steps = 300
+        [objectives]
+        supply_risk = 1.0
+        [constraints]
+        max_e_hull = 0.1
+        max_elements = 3
+        [[generators]]
+        kind = "substitution"
+        budget = 40
+        seed = 3
+        [[generators]]
+        kind = "random_symmetric"
+        budget = 10
+        seed = 4
+        time_limit = 20
+        """
+
+    func testParsesEveryKey() throws {
+        let s = try CampaignSpec(toml: good)
+        XCTAssertEqual(s.name, "limno")
+        XCTAssertEqual(s.output, "out/limno")
+        XCTAssertEqual(s.chemicalSystems.map { $0.map(\.symbol) }, [["Li", "Mn", "O"]])
+        XCTAssertEqual(s.forbiddenElements, [try Element("Co")])
+        XCTAssertEqual(s.maxAtoms, 16)
+        XCTAssertEqual(s.stabilityThreshold, 0.08)
+        XCTAssertEqual(s.relaxSteps, 300)
+        XCTAssertEqual(s.objectives.supplyRisk, 1)
+        XCTAssertEqual(s.constraints.maxEHull, 0.1)
+        XCTAssertEqual(s.constraints.maxElements, 3)
+        XCTAssertEqual(s.generators.map(\.kind), [.substitution, .randomSymmetric])
+        XCTAssertEqual(s.generators[1].timeLimit, 20)
+        XCTAssertEqual(s.generators[0].seed, 3)
+    }
+
+    func testDefaults() throws {
+        let s = try CampaignSpec(toml: "[target]\nchemical_systems=[\"Na-Cl\"]\n[[generators]]\nkind=\"substitution\"\n", defaultOutput: "x")
+        XCTAssertEqual(s.maxAtoms, 20)
+        XCTAssertEqual(s.stabilityThreshold, 0.1)
+        XCTAssertEqual(s.fmax, 0.05)
+        XCTAssertEqual(s.relaxSteps, 500)
+        XCTAssertTrue(s.requireChargeBalance)
+        XCTAssertEqual(s.name, "x")
+    }
+
+    func testBadKeysAndValuesNameTheKey() {
+        let cases: [(String, String)] = [
+            (good.replacingOccurrences(of: "max_atoms = 16", with: "max_atom = 16"), "target.max_atom"),
+            (good.replacingOccurrences(of: "max_atoms = 16", with: "max_atoms = -3"), "target.max_atoms"),
+            (good.replacingOccurrences(of: "\"Li-Mn-O\"", with: "\"Li-Xx-O\""), "target.chemical_systems"),
+            (good.replacingOccurrences(of: "kind = \"substitution\"", with: "kind = \"magic\""), "generators[0].kind"),
+            (good.replacingOccurrences(of: "threshold = 0.08", with: "threshold = \"low\""), "stability.threshold"),
+            (good.replacingOccurrences(of: "name = \"limno\"", with: "nmae = \"limno\""), "nmae"),
+            ("[target]\nchemical_systems=[\"Na-Cl\"]\n", "generators"),
+        ]
+        for (text, key) in cases {
+            XCTAssertThrowsError(try CampaignSpec(toml: text), key) { error in
+                XCTAssertEqual((error as? CampaignSpecError)?.key, key, "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try CampaignSpec(toml: "name = \"unterminated")) { error in
+            XCTAssertTrue("\(error)".contains("line 1"), "\(error)")
+        }
+    }
+}

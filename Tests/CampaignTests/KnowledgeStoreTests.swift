@@ -1,0 +1,31 @@
+import Campaign
+import XCTest
+
+final class KnowledgeStoreTests: XCTestCase {
+    func testInsertIsIdempotentAndUpdatesPersist() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-store-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.sqlite").path
+        let recs = (0..<5).map {
+            CandidateRecord(id: "g-\($0)", ordinal: $0, generator: "g", parent: nil, seed: 1, substitution: nil,
+                            formula: "NaCl", nSites: 2, nElements: 2, initialStructure: "{}")
+        }
+        do {
+            let store = try KnowledgeStore(path: path)
+            XCTAssertEqual(try store.insertNew(recs), 5)
+            XCTAssertEqual(try store.insertNew(recs), 0)
+            var r = recs[2]
+            r.status = .relaxed
+            r.eHull = 0.01
+            try store.update(r)
+            try store.setMeta("fingerprint", "abc")
+        }
+        let reopened = try KnowledgeStore(path: path)
+        XCTAssertEqual(try reopened.all().count, 5)
+        XCTAssertEqual(try reopened.candidates(status: .relaxed).map(\.id), ["g-2"])
+        XCTAssertEqual(try reopened.candidates(status: .relaxed).first?.eHull, 0.01)
+        XCTAssertEqual(try reopened.meta("fingerprint"), "abc")
+        XCTAssertEqual(try reopened.count(generator: "g"), 5)
+    }
+}
