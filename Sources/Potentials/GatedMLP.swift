@@ -19,10 +19,13 @@ struct GatedMLP: Sendable {
     /// What the backward pass needs from one forward call over `rows` rows.
     struct Tape {
         let rows: Int
-        /// First-layer pre-activations `[rows, 128]` (only with a hidden layer).
+        /// First-layer pre-activations h and σ(h), `[rows, 128]` each (only with a hidden layer).
         var hidden: [Float]
-        /// Normalised second-layer outputs `[rows, 128]` and inverse standard deviations `[rows, 2]`.
+        var hiddenSigmoid: [Float]
+        /// Normalised second-layer outputs x̂, σ of the LayerNorm outputs (`[rows, 128]` each)
+        /// and inverse standard deviations `[rows, 2]`.
         var normalized: [Float]
+        var normSigmoid: [Float]
         var inverseStd: [Float]
     }
 
@@ -63,43 +66,57 @@ struct GatedMLP: Sendable {
     func forward(_ h: [Float], rows: Int, record: Bool) -> (output: [Float], tape: Tape?) {
         let w = Self.width, w2 = 2 * w
         var z = second == nil ? h : [Float].zeros(rows * w2)
+        var sh = second == nil ? [] : [Float].zeros(rows * w2)
+        var sy = [Float].zeros(rows * w2)
         var out = [Float].zeros(rows * w)
         var inv = [Float].zeros(rows * 2)
         h.withUnsafeBufferPointer { hp in
         z.withUnsafeMutableBufferPointer { zp in
+        sh.withUnsafeMutableBufferPointer { shp in
+        sy.withUnsafeMutableBufferPointer { syp in
         out.withUnsafeMutableBufferPointer { op in
         inv.withUnsafeMutableBufferPointer { ip in
             Dense.parallelRows(rows) { range in
                 let n = range.count, r0 = range.lowerBound
+                let zc = zp.baseAddress! + r0 * w2, syc = syp.baseAddress! + r0 * w2
                 if let s = second {
+                    let hc = hp.baseAddress! + r0 * w2, shc = shp.baseAddress! + r0 * w2
+                    Dense.sigmoid(hc, shc, count: n * w2)
                     var act = [Float].zeros(n * w2)
-                    for k in 0..<(n * w2) { act[k] = Dense.silu(hp[r0 * w2 + k]) }
+                    for k in 0..<(n * w2) { act[k] = hc[k] * shc[k] }
                     act.withUnsafeBufferPointer { a in
-                        let zr = zp.baseAddress! + r0 * w2
-                        Dense.matmulTransposed(a.baseAddress!, s.core, zr, m: n, n: w, k: w, lda: w2, ldc: w2)
-                        Dense.matmulTransposed(a.baseAddress! + w, s.gate, zr + w, m: n, n: w, k: w, lda: w2, ldc: w2)
+                        Dense.matmulTransposed(a.baseAddress!, s.core, zc, m: n, n: w, k: w, lda: w2, ldc: w2)
+                        Dense.matmulTransposed(a.baseAddress! + w, s.gate, zc + w, m: n, n: w, k: w, lda: w2, ldc: w2)
                     }
-                    for r in range {
+                    for r in 0..<n {
                         for c in 0..<w {
-                            zp[r * w2 + c] += s.coreBias[c]
-                            zp[r * w2 + w + c] += s.gateBias[c]
+                            zc[r * w2 + c] += s.coreBias[c]
+                            zc[r * w2 + w + c] += s.gateBias[c]
                         }
                     }
                 }
-                for r in range {
-                    let zr = zp.baseAddress! + r * w2
-                    ip[2 * r] = Self.normalize(zr, w)
-                    ip[2 * r + 1] = Self.normalize(zr + w, w)
+                // LayerNorm both halves; y goes to syc first, then σ(y) overwrites it.
+                var y = [Float].zeros(n * w2)
+                for r in 0..<n {
+                    let zr = zc + r * w2
+                    ip[2 * (r0 + r)] = Self.normalize(zr, w)
+                    ip[2 * (r0 + r) + 1] = Self.normalize(zr + w, w)
                     for c in 0..<w {
-                        let y1 = zr[c] * norm1.weight[c] + norm1.bias[c]
-                        let y2 = zr[w + c] * norm2.weight[c] + norm2.bias[c]
-                        op[r * w + c] = Dense.silu(y1) * Dense.sigmoid(y2)
+                        y[r * w2 + c] = zr[c] * norm1.weight[c] + norm1.bias[c]
+                        y[r * w2 + w + c] = zr[w + c] * norm2.weight[c] + norm2.bias[c]
+                    }
+                }
+                y.withUnsafeBufferPointer { Dense.sigmoid($0.baseAddress!, syc, count: n * w2) }
+                for r in 0..<n {
+                    for c in 0..<w {
+                        op[(r0 + r) * w + c] = y[r * w2 + c] * syc[r * w2 + c] * syc[r * w2 + w + c]
                     }
                 }
             }
-        } } } }
+        } } } } } }
         guard record else { return (out, nil) }
-        return (out, Tape(rows: rows, hidden: second == nil ? [] : h, normalized: z, inverseStd: inv))
+        return (out, Tape(rows: rows, hidden: second == nil ? [] : h, hiddenSigmoid: sh,
+                          normalized: z, normSigmoid: sy, inverseStd: inv))
     }
 
     /// Normalises `n` values in place (biased variance, eps 1e-5); returns 1/std.
@@ -123,21 +140,22 @@ struct GatedMLP: Sendable {
         var dh = second == nil ? [] : [Float].zeros(rows * w2)
         dOut.withUnsafeBufferPointer { dp in
         tape.normalized.withUnsafeBufferPointer { xp in
+        tape.normSigmoid.withUnsafeBufferPointer { sp in
         tape.inverseStd.withUnsafeBufferPointer { ip in
         tape.hidden.withUnsafeBufferPointer { hp in
+        tape.hiddenSigmoid.withUnsafeBufferPointer { shp in
         dz.withUnsafeMutableBufferPointer { dzp in
         out.withUnsafeMutableBufferPointer { op in
         dh.withUnsafeMutableBufferPointer { dhp in
             Dense.parallelRows(rows) { range in
                 for r in range {
-                    let x = xp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
+                    let x = xp.baseAddress! + r * w2, sg = sp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
                     // gradient w.r.t. the LayerNorm outputs, then through the normalisation
                     for c in 0..<w {
                         let y1 = x[c] * norm1.weight[c] + norm1.bias[c]
-                        let y2 = x[w + c] * norm2.weight[c] + norm2.bias[c]
-                        let s2 = Dense.sigmoid(y2), a1 = Dense.silu(y1), d = dp[r * w + c]
+                        let s1 = sg[c], s2 = sg[w + c], a1 = y1 * s1, d = dp[r * w + c]
                         op[r * w + c] = a1 * s2
-                        g[c] = d * s2 * Dense.siluDerivative(y1) * norm1.weight[c]
+                        g[c] = d * s2 * s1 * (1 + y1 * (1 - s1)) * norm1.weight[c]
                         g[w + c] = d * a1 * s2 * (1 - s2) * norm2.weight[c]
                     }
                     Self.normalizeBackward(g, x, ip[2 * r], w)
@@ -148,16 +166,19 @@ struct GatedMLP: Sendable {
                     let dhr = dhp.baseAddress! + r0 * w2
                     var ds = [Float].zeros(n * w)
                     ds.withUnsafeMutableBufferPointer { dsp in
-                        // core half: ds = dz_core · W3core → dh[:, 0..<64]
+                        // core half: ds = dz_core · W3core → dh[:, 0..<64]; then the gate half
                         Dense.matmul(dzp.baseAddress! + r0 * w2, s.core, dsp.baseAddress!, m: n, n: w, k: w, lda: w2)
                         for rr in 0..<n { for c in 0..<w { dhr[rr * w2 + c] = dsp[rr * w + c] } }
                         Dense.matmul(dzp.baseAddress! + r0 * w2 + w, s.gate, dsp.baseAddress!, m: n, n: w, k: w, lda: w2)
                         for rr in 0..<n { for c in 0..<w { dhr[rr * w2 + w + c] = dsp[rr * w + c] } }
                     }
-                    for k in 0..<(n * w2) { dhr[k] *= Dense.siluDerivative(hp[r0 * w2 + k]) }
+                    for k in 0..<(n * w2) {
+                        let hv = hp[r0 * w2 + k], sv = shp[r0 * w2 + k]
+                        dhr[k] *= sv * (1 + hv * (1 - sv))
+                    }
                 }
             }
-        } } } } } } }
+        } } } } } } } } }
         return (second == nil ? dz : dh, out)
     }
 
