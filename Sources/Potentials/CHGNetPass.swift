@@ -208,7 +208,7 @@ struct CHGNetPass {
         let w2 = 2 * Self.w, w = Self.w
         var h = [Float].zeros(rows * w2)
         for (part, x) in direct {
-            Dense.matmulTransposed(x, mlp.inputBlocks[part], &h, m: rows, n: w2, k: w, accumulate: true)
+            Dense.parallelMatmulTransposed(x, mlp.inputBlocks[part], &h, m: rows, n: w2, k: w, accumulate: true)
         }
         let projections: [([Float], [Int32])] = gathered.map { part, x, count, index in
             var p = [Float].zeros(count * w2)
@@ -320,7 +320,7 @@ struct CHGNetPass {
                 dwb[r * w + c] += q * wb[l * w + c]
             }
         }
-        Dense.matmul(dh, layer.mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
+        Dense.parallelMatmul(dh, layer.mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
         dv.withUnsafeMutableBufferPointer { dvp in
             db.withUnsafeMutableBufferPointer { dbp in
                 scatterBack(layer.mlp, dh: dh, rows: t,
@@ -343,7 +343,7 @@ struct CHGNetPass {
                                      dv: inout [Float], db: inout [Float], da: inout [Float]) {
         let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
         let (dh, _) = mlp.backward(da, tape: tape)
-        Dense.matmul(dh, mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
+        Dense.parallelMatmul(dh, mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
         dv.withUnsafeMutableBufferPointer { dvp in
             db.withUnsafeMutableBufferPointer { dbp in
                 scatterBack(mlp, dh: dh, rows: t,

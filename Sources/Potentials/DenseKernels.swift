@@ -1,6 +1,11 @@
 import COpenBLAS
 import Foundation
 
+#if canImport(Glibc)
+/// glibc's `mallopt` (declared in <malloc.h>, which the Glibc module does not export).
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
+
 /// Float32 building blocks of the CHGNet pass: matrix products (OpenBLAS), row gathers and
 /// scatter-sums, and the element-wise functions with their derivatives. Matrices are
 /// row-major `[rows, cols]` flat arrays.
@@ -56,9 +61,11 @@ enum Dense {
 
     /// e^x for 16 floats (Cephes' single-precision polynomial, ≈1 ulp; inputs clamped to ±87).
     @inline(__always) static func exp16(_ v: SIMD16<Float>) -> SIMD16<Float> {
-        let x = v.clamped(lowerBound: SIMD16(repeating: -87), upperBound: SIMD16(repeating: 87))
-        let magic = SIMD16<Float>(repeating: 12_582_912)  // 1.5·2²³: adding it rounds to an integer
-        let n = (x * 1.442_695_040_888_963_4 + magic) - magic
+        let x = v.replacing(with: -87, where: v .< -87).replacing(with: 87, where: v .> 87)
+        // t = x·log2(e) + 1.5·2²³ holds round(x·log2 e) in its low mantissa bits.
+        let magic = SIMD16<Float>(repeating: 12_582_912)
+        let t = x * 1.442_695_040_888_963_4 + magic
+        let n = t - magic
         let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
         p = p * r + 1.398_199_950_7e-3
@@ -67,9 +74,10 @@ enum Dense {
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
         p = p * r * r + r + 1
-        let bits = (SIMD16<Int32>(n) &+ 127) &<< 23
+        let bits = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
     }
+
     @inline(__always) static func silu(_ x: Float) -> Float { x * sigmoid(x) }
     @inline(__always) static func siluDerivative(_ x: Float) -> Float {
         let s = sigmoid(x)
@@ -87,6 +95,35 @@ enum Dense {
 
     /// Cores used by `parallelRows`.
     static let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+
+    /// Prepares the process for many short float32 passes: OpenBLAS runs single-threaded
+    /// (the pass splits rows over cores itself, and nested BLAS threads only contend), and
+    /// glibc keeps freed multi-megabyte buffers instead of unmapping them, which otherwise
+    /// costs a page fault per 4 KB on every pass.
+    static let configureProcess: Void = {
+        openblas_set_num_threads(1)
+        #if canImport(Glibc)
+        _ = glibcMallopt(-3, 256 << 20)  // M_MMAP_THRESHOLD
+        _ = glibcMallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
+        #endif
+    }()
+
+    /// C[rows, n] (+)= A[rows, k] · Bᵀ over the rows, split across cores.
+    static func parallelMatmulTransposed(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                         _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
+                                         accumulate: Bool = false) {
+        parallelRows(m) { r in
+            matmulTransposed(a + r.lowerBound * k, b, c + r.lowerBound * n, m: r.count, n: n, k: k, accumulate: accumulate)
+        }
+    }
+
+    /// C[rows, n] (+)= A[rows, k] · B over the rows, split across cores.
+    static func parallelMatmul(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                               _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false) {
+        parallelRows(m) { r in
+            matmul(a + r.lowerBound * k, b, c + r.lowerBound * n, m: r.count, n: n, k: k, accumulate: accumulate)
+        }
+    }
 }
 
 extension Array where Element == Float {

@@ -13,8 +13,8 @@ struct GatedMLP: Sendable {
     let bias0: [Float]
     /// Second layers `[64, 64]` of core and gate with their biases, when the MLP has a hidden layer.
     let second: (core: [Float], coreBias: [Float], gate: [Float], gateBias: [Float])?
-    let norm1: (weight: [Float], bias: [Float])
-    let norm2: (weight: [Float], bias: [Float])
+    let norm1: (weight: Vec64, bias: Vec64)
+    let norm2: (weight: Vec64, bias: Vec64)
 
     /// What the backward pass needs from one forward call over `rows` rows.
     struct Tape {
@@ -57,8 +57,8 @@ struct GatedMLP: Sendable {
         } else {
             second = nil
         }
-        norm1 = (try t.floats("\(prefix).bn1.weight", shape: [w]), try t.floats("\(prefix).bn1.bias", shape: [w]))
-        norm2 = (try t.floats("\(prefix).bn2.weight", shape: [w]), try t.floats("\(prefix).bn2.bias", shape: [w]))
+        norm1 = (Vec64(try t.floats("\(prefix).bn1.weight", shape: [w])), Vec64(try t.floats("\(prefix).bn1.bias", shape: [w])))
+        norm2 = (Vec64(try t.floats("\(prefix).bn2.weight", shape: [w])), Vec64(try t.floats("\(prefix).bn2.bias", shape: [w])))
     }
 
     /// G applied to first-layer pre-activations `h` `[rows, 128]` (bias included).
@@ -95,22 +95,18 @@ struct GatedMLP: Sendable {
                         }
                     }
                 }
-                // LayerNorm both halves; y goes to syc first, then σ(y) overwrites it.
-                var y = [Float].zeros(n * w2)
+                let (g1, b1, g2, b2) = (norm1.weight, norm1.bias, norm2.weight, norm2.bias)
                 for r in 0..<n {
-                    let zr = zc + r * w2
-                    ip[2 * (r0 + r)] = Self.normalize(zr, w)
-                    ip[2 * (r0 + r) + 1] = Self.normalize(zr + w, w)
-                    for c in 0..<w {
-                        y[r * w2 + c] = zr[c] * norm1.weight[c] + norm1.bias[c]
-                        y[r * w2 + w + c] = zr[w + c] * norm2.weight[c] + norm2.bias[c]
-                    }
-                }
-                y.withUnsafeBufferPointer { Dense.sigmoid($0.baseAddress!, syc, count: n * w2) }
-                for r in 0..<n {
-                    for c in 0..<w {
-                        op[(r0 + r) * w + c] = y[r * w2 + c] * syc[r * w2 + c] * syc[r * w2 + w + c]
-                    }
+                    let zr = zc + r * w2, sr = syc + r * w2
+                    let (x1, i1) = Vec64.load(zr).normalized, (x2, i2) = Vec64.load(zr + w).normalized
+                    x1.store(zr)
+                    x2.store(zr + w)
+                    ip[2 * (r0 + r)] = i1
+                    ip[2 * (r0 + r) + 1] = i2
+                    let y1 = x1 * g1 + b1, s1 = y1.sigmoid, s2 = (x2 * g2 + b2).sigmoid
+                    s1.store(sr)
+                    s2.store(sr + w)
+                    (y1 * s1 * s2).store(op.baseAddress! + (r0 + r) * w)
                 }
             }
         } } } } } }
@@ -148,18 +144,18 @@ struct GatedMLP: Sendable {
         out.withUnsafeMutableBufferPointer { op in
         dh.withUnsafeMutableBufferPointer { dhp in
             Dense.parallelRows(rows) { range in
+                let (g1, b1, g2) = (norm1.weight, norm1.bias, norm2.weight)
                 for r in range {
                     let x = xp.baseAddress! + r * w2, sg = sp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
-                    // gradient w.r.t. the LayerNorm outputs, then through the normalisation
-                    for c in 0..<w {
-                        let y1 = x[c] * norm1.weight[c] + norm1.bias[c]
-                        let s1 = sg[c], s2 = sg[w + c], a1 = y1 * s1, d = dp[r * w + c]
-                        op[r * w + c] = a1 * s2
-                        g[c] = d * s2 * s1 * (1 + y1 * (1 - s1)) * norm1.weight[c]
-                        g[w + c] = d * a1 * s2 * (1 - s2) * norm2.weight[c]
-                    }
-                    Self.normalizeBackward(g, x, ip[2 * r], w)
-                    Self.normalizeBackward(g + w, x + w, ip[2 * r + 1], w)
+                    let x1 = Vec64.load(x), x2 = Vec64.load(x + w), s1 = Vec64.load(sg), s2 = Vec64.load(sg + w)
+                    let d = Vec64.load(dp.baseAddress! + r * w)
+                    let y1 = x1 * g1 + b1, a1 = y1 * s1
+                    (a1 * s2).store(op.baseAddress! + r * w)
+                    // through the gating and SiLU/σ to the LayerNorm outputs, then through the norms
+                    let gy1 = d * s2 * s1 * (1 + y1 * (1 - s1)) * g1
+                    let gy2 = d * a1 * s2 * (1 - s2) * g2
+                    gy1.normBackward(x1, ip[2 * r]).store(g)
+                    gy2.normBackward(x2, ip[2 * r + 1]).store(g + w)
                 }
                 if let s = second {
                     let n = range.count, r0 = range.lowerBound
