@@ -211,7 +211,7 @@ struct CHGNetPass {
             Dense.parallelMatmulTransposed(x, mlp.inputBlocks[part], &h, m: rows, n: w2, k: w, accumulate: true)
         }
         let projections: [([Float], [Int32])] = gathered.map { part, x, count, index in
-            var p = [Float].zeros(count * w2)
+            var p = [Float].uninitialized(count * w2)
             Dense.matmulTransposed(x, mlp.inputBlocks[part], &p, m: count, n: w2, k: w)
             return (p, index)
         }
@@ -264,9 +264,9 @@ struct CHGNetPass {
     private func atomConvBackward(_ layer: CHGNetWeights.Layer, tape: GatedMLP.Tape, wa: [Float],
                                   dv: inout [Float], db: inout [Float], dwa: inout [Float]) {
         let g = graph, e = g.directedEdgeCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
-        var ds = [Float].zeros(n * w)
+        var ds = [Float].uninitialized(n * w)
         Dense.matmul(dv, layer.output, &ds, m: n, n: w, k: w)
-        var dG = [Float].zeros(e * w)
+        var dG = [Float].uninitialized(e * w)
         for d in 0..<e {
             let i = Int(g.centers[d]), bond = Int(g.undirectedOfDirected[d])
             for c in 0..<w { dG[d * w + c] = ds[i * w + c] * wa[bond * w + c] }
@@ -304,9 +304,9 @@ struct CHGNetPass {
     private func bondConvBackward(_ layer: CHGNetWeights.Layer, tape: GatedMLP.Tape, wb: [Float],
                                   dv: inout [Float], db: inout [Float], da: inout [Float], dwb: inout [Float]) {
         let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
-        var ds = [Float].zeros(u * w)
+        var ds = [Float].uninitialized(u * w)
         Dense.matmul(db, layer.output, &ds, m: u, n: w, k: w)
-        var dG = [Float].zeros(t * w)
+        var dG = [Float].uninitialized(t * w)
         for k in 0..<t {
             let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
             for c in 0..<w { dG[k * w + c] = ds[l * w + c] * wb[l * w + c] * wb[r * w + c] }

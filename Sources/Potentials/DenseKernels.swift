@@ -129,4 +129,9 @@ enum Dense {
 extension Array where Element == Float {
     /// A zero-filled array of `count` floats.
     static func zeros(_ count: Int) -> [Float] { [Float](repeating: 0, count: count) }
+
+    /// An array of `count` floats whose values the caller overwrites before reading.
+    static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+    }
 }

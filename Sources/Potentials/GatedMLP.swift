@@ -65,11 +65,11 @@ struct GatedMLP: Sendable {
     /// Returns the output `[rows, 64]` and, when `record`, the tape for `backward`.
     func forward(_ h: [Float], rows: Int, record: Bool) -> (output: [Float], tape: Tape?) {
         let w = Self.width, w2 = 2 * w
-        var z = second == nil ? h : [Float].zeros(rows * w2)
-        var sh = second == nil ? [] : [Float].zeros(rows * w2)
-        var sy = [Float].zeros(rows * w2)
-        var out = [Float].zeros(rows * w)
-        var inv = [Float].zeros(rows * 2)
+        var z = second == nil ? h : [Float].uninitialized(rows * w2)
+        var sh = second == nil ? [] : [Float].uninitialized(rows * w2)
+        var sy = [Float].uninitialized(rows * w2)
+        var out = [Float].uninitialized(rows * w)
+        var inv = [Float].uninitialized(rows * 2)
         h.withUnsafeBufferPointer { hp in
         z.withUnsafeMutableBufferPointer { zp in
         sh.withUnsafeMutableBufferPointer { shp in
@@ -82,7 +82,7 @@ struct GatedMLP: Sendable {
                 if let s = second {
                     let hc = hp.baseAddress! + r0 * w2, shc = shp.baseAddress! + r0 * w2
                     Dense.sigmoid(hc, shc, count: n * w2)
-                    var act = [Float].zeros(n * w2)
+                    var act = [Float].uninitialized(n * w2)
                     for k in 0..<(n * w2) { act[k] = hc[k] * shc[k] }
                     act.withUnsafeBufferPointer { a in
                         Dense.matmulTransposed(a.baseAddress!, s.core, zc, m: n, n: w, k: w, lda: w2, ldc: w2)
@@ -131,9 +131,9 @@ struct GatedMLP: Sendable {
     /// (recomputed from the tape) for callers that multiply G by other factors.
     func backward(_ dOut: [Float], tape: Tape) -> (dh: [Float], output: [Float]) {
         let w = Self.width, w2 = 2 * w, rows = tape.rows
-        var dz = [Float].zeros(rows * w2)
-        var out = [Float].zeros(rows * w)
-        var dh = second == nil ? [] : [Float].zeros(rows * w2)
+        var dz = [Float].uninitialized(rows * w2)
+        var out = [Float].uninitialized(rows * w)
+        var dh = second == nil ? [] : [Float].uninitialized(rows * w2)
         dOut.withUnsafeBufferPointer { dp in
         tape.normalized.withUnsafeBufferPointer { xp in
         tape.normSigmoid.withUnsafeBufferPointer { sp in
@@ -160,7 +160,7 @@ struct GatedMLP: Sendable {
                 if let s = second {
                     let n = range.count, r0 = range.lowerBound
                     let dhr = dhp.baseAddress! + r0 * w2
-                    var ds = [Float].zeros(n * w)
+                    var ds = [Float].uninitialized(n * w)
                     ds.withUnsafeMutableBufferPointer { dsp in
                         // core half: ds = dz_core · W3core → dh[:, 0..<64]; then the gate half
                         Dense.matmul(dzp.baseAddress! + r0 * w2, s.core, dsp.baseAddress!, m: n, n: w, k: w, lda: w2)
