@@ -22,10 +22,10 @@ enum Dense {
     /// C[m,n] = A[m,k] · B (+ C when `accumulate`), with B stored as `[k, n]`.
     static func matmul(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                        _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
-                       lda: Int? = nil, accumulate: Bool = false) {
+                       lda: Int? = nil, ldc: Int? = nil, accumulate: Bool = false) {
         guard m > 0 else { return }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                    1, a, Int32(lda ?? k), b, Int32(n), accumulate ? 1 : 0, c, Int32(n))
+                    1, a, Int32(lda ?? k), b, Int32(n), accumulate ? 1 : 0, c, Int32(ldc ?? n))
     }
 
     /// out[r, :] += src[index[r], :] for every row r (width `w`).
@@ -57,6 +57,32 @@ enum Dense {
             k += 16
         }
         while k < count { out[k] = sigmoid(x[k]); k += 1 }
+    }
+
+    /// g[k] *= silu′(h[k]) = s(1 + h(1 − s)) with s = σ(h[k]) given, for `count` values.
+    static func multiplySiluDerivative(_ g: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>,
+                                       _ s: UnsafePointer<Float>, count: Int) {
+        var k = 0
+        while k + 16 <= count {
+            let hv = UnsafeRawPointer(h + k).loadUnaligned(as: SIMD16<Float>.self)
+            let sv = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD16<Float>.self)
+            let gv = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(g + k).storeBytes(of: gv * sv * (1 + hv * (1 - sv)), as: SIMD16<Float>.self)
+            k += 16
+        }
+        while k < count { g[k] *= s[k] * (1 + h[k] * (1 - s[k])); k += 1 }
+    }
+
+    /// out[k] = x[k]·y[k] for `count` values.
+    static func multiply(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+        var k = 0
+        while k + 16 <= count {
+            let a = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD16<Float>.self)
+            let b = UnsafeRawPointer(y + k).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + k).storeBytes(of: a * b, as: SIMD16<Float>.self)
+            k += 16
+        }
+        while k < count { out[k] = x[k] * y[k]; k += 1 }
     }
 
     /// e^x for 16 floats (Cephes' single-precision polynomial, ≈1 ulp; inputs clamped to ±87).

@@ -83,7 +83,7 @@ struct GatedMLP: Sendable {
                     let hc = hp.baseAddress! + r0 * w2, shc = shp.baseAddress! + r0 * w2
                     Dense.sigmoid(hc, shc, count: n * w2)
                     var act = [Float].uninitialized(n * w2)
-                    for k in 0..<(n * w2) { act[k] = hc[k] * shc[k] }
+                    act.withUnsafeMutableBufferPointer { Dense.multiply(hc, shc, $0.baseAddress!, count: n * w2) }
                     act.withUnsafeBufferPointer { a in
                         Dense.matmulTransposed(a.baseAddress!, s.core, zc, m: n, n: w, k: w, lda: w2, ldc: w2)
                         Dense.matmulTransposed(a.baseAddress! + w, s.gate, zc + w, m: n, n: w, k: w, lda: w2, ldc: w2)
@@ -160,18 +160,10 @@ struct GatedMLP: Sendable {
                 if let s = second {
                     let n = range.count, r0 = range.lowerBound
                     let dhr = dhp.baseAddress! + r0 * w2
-                    var ds = [Float].uninitialized(n * w)
-                    ds.withUnsafeMutableBufferPointer { dsp in
-                        // core half: ds = dz_core · W3core → dh[:, 0..<64]; then the gate half
-                        Dense.matmul(dzp.baseAddress! + r0 * w2, s.core, dsp.baseAddress!, m: n, n: w, k: w, lda: w2)
-                        for rr in 0..<n { for c in 0..<w { dhr[rr * w2 + c] = dsp[rr * w + c] } }
-                        Dense.matmul(dzp.baseAddress! + r0 * w2 + w, s.gate, dsp.baseAddress!, m: n, n: w, k: w, lda: w2)
-                        for rr in 0..<n { for c in 0..<w { dhr[rr * w2 + w + c] = dsp[rr * w + c] } }
-                    }
-                    for k in 0..<(n * w2) {
-                        let hv = hp[r0 * w2 + k], sv = shp[r0 * w2 + k]
-                        dhr[k] *= sv * (1 + hv * (1 - sv))
-                    }
+                    // ds = dz_core · W3core → dh[:, 0..<64], dz_gate · W3gate → dh[:, 64..<128]
+                    Dense.matmul(dzp.baseAddress! + r0 * w2, s.core, dhr, m: n, n: w, k: w, lda: w2, ldc: w2)
+                    Dense.matmul(dzp.baseAddress! + r0 * w2 + w, s.gate, dhr + w, m: n, n: w, k: w, lda: w2, ldc: w2)
+                    Dense.multiplySiluDerivative(dhr, hp.baseAddress! + r0 * w2, shp.baseAddress! + r0 * w2, count: n * w2)
                 }
             }
         } } } } } } } } }
