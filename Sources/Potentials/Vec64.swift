@@ -7,8 +7,6 @@ struct Vec64 {
         (self.a, self.b, self.c, self.d) = (a, b, c, d)
     }
 
-    init(repeating x: Float) { self.init(a: .init(repeating: x), b: .init(repeating: x), c: .init(repeating: x), d: .init(repeating: x)) }
-
     /// From a 64-element array.
     init(_ x: [Float]) {
         precondition(x.count == 64)
