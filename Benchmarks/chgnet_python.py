@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch CHGNet side of `kiln bench-chgnet`: times chgnet 0.4.2 (model 0.3.0)
 `predict_structure(task="efsm")` (graph construction included) on the structures of
-Tests/Fixtures/chgnet.json.gz, with 2 threads, and writes per-structure median wall times.
+Tests/Fixtures/chgnet.json.gz, with 2 threads, and writes per-structure median wall and
+process CPU times (all threads) in ms.
 
 Usage (repo root): /work/venv/bin/python Benchmarks/chgnet_python.py [--repeat 5] [--threads 2] \
     [--out /tmp/chgnet_python.json]
@@ -41,13 +42,15 @@ for i in ids:
     d = structures[i]
     s = Structure(Lattice(d["lattice"]), d["species"], d["frac_coords"])
     model.predict_structure(s, task="efsm")  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(a.repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         model.predict_structure(s, task="efsm")
         times.append((time.perf_counter() - t) * 1e3)
-    out.append({"id": i, "n_sites": len(s), "median_ms": statistics.median(times)})
-result = {"threads": a.threads, "repeat": a.repeat, "torch": torch.__version__,
+        cpu.append((time.process_time() - c) * 1e3)
+    out.append({"id": i, "n_sites": len(s), "median_ms": statistics.median(times),
+                "median_cpu_ms": statistics.median(cpu)})
+result = {"threads": a.threads, "loadavg_at_end": os.getloadavg(), "repeat": a.repeat, "torch": torch.__version__,
           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
           "rss_after_model_load_mb": rss_after_load / 1024, "structures": out}
 text = json.dumps(result, indent=1)

@@ -23,8 +23,11 @@ public struct CHGNet: Calculator {
         try self.init(directory: dir)
     }
 
-    /// Loads a model directory holding `config.json` and `weights.safetensors`.
+    /// Loads a model directory holding `config.json` and `weights.safetensors`. The first load
+    /// sets OpenBLAS to one thread (the pass parallelises over rows itself) and raises glibc's
+    /// mmap/trim thresholds so the pass's buffers are reused between calls.
     public init(directory: URL) throws {
+        Dense.configureProcess
         config = try CHGNetConfig(contentsOf: directory.appendingPathComponent("config.json"))
         weights = try CHGNetWeights(SafeTensors(contentsOf: directory.appendingPathComponent("weights.safetensors")))
     }

@@ -32,7 +32,7 @@ public struct CHGNetGraph: Sendable {
 
     /// Bytes the forward and backward pass need per directed edge and per angle (float32
     /// activations saved for the backward pass plus work space), used to refuse huge graphs.
-    static let bytesPerEdge = 4_800, bytesPerAngle = 7_000
+    static let bytesPerEdge = 7_000, bytesPerAngle = 10_000
 
     /// Builds the graph. Throws `CalculatorError.graphTooLarge` (before allocating it) when the
     /// pass would need more than `memoryLimit` bytes, and `.invalidStructure` for coincident atoms.

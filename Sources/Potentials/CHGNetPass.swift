@@ -206,18 +206,24 @@ struct CHGNetPass {
     private func preActivation(_ mlp: GatedMLP, rows: Int, direct: [(Int, [Float])],
                                gathered: [(Int, [Float], Int, [Int32])]) -> [Float] {
         let w2 = 2 * Self.w, w = Self.w
-        var h = [Float].zeros(rows * w2)
+        var h = [Float].uninitialized(rows * w2)
+        let bias = (Vec64(Array(mlp.bias0[0..<w])), Vec64(Array(mlp.bias0[w...])))
+        h.withUnsafeMutableBufferPointer { hp in
+            for r in 0..<rows {
+                bias.0.store(hp.baseAddress! + r * w2)
+                bias.1.store(hp.baseAddress! + r * w2 + w)
+            }
+        }
         for (part, x) in direct {
-            Dense.matmulTransposed(x, mlp.inputBlocks[part], &h, m: rows, n: w2, k: w, accumulate: true)
+            Dense.parallelMatmulTransposed(x, mlp.inputBlocks[part], &h, m: rows, n: w2, k: w, accumulate: true)
         }
         let projections: [([Float], [Int32])] = gathered.map { part, x, count, index in
-            var p = [Float].zeros(count * w2)
+            var p = [Float].uninitialized(count * w2)
             Dense.matmulTransposed(x, mlp.inputBlocks[part], &p, m: count, n: w2, k: w)
             return (p, index)
         }
         h.withUnsafeMutableBufferPointer { hp in
             Dense.parallelRows(rows) { range in
-                for r in range { for c in 0..<w2 { hp[r * w2 + c] += mlp.bias0[c] } }
                 for (p, index) in projections {
                     p.withUnsafeBufferPointer { pp in
                         index.withUnsafeBufferPointer { ip in
@@ -251,9 +257,11 @@ struct CHGNetPass {
         let h = preActivation(layer.mlp, rows: e, direct: [],
                               gathered: [(0, v, n, g.centers), (1, b, u, g.undirectedOfDirected), (2, v, n, g.neighbors)])
         var (m, tape) = layer.mlp.forward(h, rows: e, record: record)
-        for d in 0..<e {
-            let bond = Int(g.undirectedOfDirected[d])
-            for c in 0..<w { m[d * w + c] *= wa[bond * w + c] }
+        m.withUnsafeMutableBufferPointer { mp in
+            wa.withUnsafeBufferPointer { ap in
+                let m = mp.baseAddress!, a = ap.baseAddress!
+                for d in 0..<e { (Vec64.load(m + d * w) * Vec64.load(a + Int(g.undirectedOfDirected[d]) * w)).store(m + d * w) }
+            }
         }
         var s = [Float].zeros(n * w)
         Dense.scatterAdd(m, g.centers, &s, rows: e, width: w)
@@ -264,17 +272,29 @@ struct CHGNetPass {
     private func atomConvBackward(_ layer: CHGNetWeights.Layer, tape: GatedMLP.Tape, wa: [Float],
                                   dv: inout [Float], db: inout [Float], dwa: inout [Float]) {
         let g = graph, e = g.directedEdgeCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
-        var ds = [Float].zeros(n * w)
+        var ds = [Float].uninitialized(n * w)
         Dense.matmul(dv, layer.output, &ds, m: n, n: w, k: w)
-        var dG = [Float].zeros(e * w)
-        for d in 0..<e {
-            let i = Int(g.centers[d]), bond = Int(g.undirectedOfDirected[d])
-            for c in 0..<w { dG[d * w + c] = ds[i * w + c] * wa[bond * w + c] }
+        var dG = [Float].uninitialized(e * w)
+        ds.withUnsafeBufferPointer { sp in
+            wa.withUnsafeBufferPointer { ap in
+                dG.withUnsafeMutableBufferPointer { gp in
+                    for d in 0..<e {
+                        let i = Int(g.centers[d]), bond = Int(g.undirectedOfDirected[d])
+                        (Vec64.load(sp.baseAddress! + i * w) * Vec64.load(ap.baseAddress! + bond * w)).store(gp.baseAddress! + d * w)
+                    }
+                }
+            }
         }
         let (dh, out) = layer.mlp.backward(dG, tape: tape)
-        for d in 0..<e {
-            let i = Int(g.centers[d]), bond = Int(g.undirectedOfDirected[d])
-            for c in 0..<w { dwa[bond * w + c] += ds[i * w + c] * out[d * w + c] }
+        ds.withUnsafeBufferPointer { sp in
+            out.withUnsafeBufferPointer { op in
+                dwa.withUnsafeMutableBufferPointer { dp in
+                    for d in 0..<e {
+                        let i = Int(g.centers[d]), q = dp.baseAddress! + Int(g.undirectedOfDirected[d]) * w
+                        (Vec64.load(q) + Vec64.load(sp.baseAddress! + i * w) * Vec64.load(op.baseAddress! + d * w)).store(q)
+                    }
+                }
+            }
         }
         dv.withUnsafeMutableBufferPointer { dvp in
             db.withUnsafeMutableBufferPointer { dbp in
@@ -291,9 +311,14 @@ struct CHGNetPass {
         let h = preActivation(layer.mlp, rows: t, direct: [(2, a)],
                               gathered: [(0, b, u, g.angleLeftBonds), (1, b, u, g.angleRightBonds), (3, v, n, g.angleCenters)])
         var (m, tape) = layer.mlp.forward(h, rows: t, record: record)
-        for k in 0..<t {
-            let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
-            for c in 0..<w { m[k * w + c] *= wb[l * w + c] * wb[r * w + c] }
+        m.withUnsafeMutableBufferPointer { mp in
+            wb.withUnsafeBufferPointer { bp in
+                let m = mp.baseAddress!, b = bp.baseAddress!
+                for k in 0..<t {
+                    let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
+                    (Vec64.load(m + k * w) * Vec64.load(b + l * w) * Vec64.load(b + r * w)).store(m + k * w)
+                }
+            }
         }
         var s = [Float].zeros(u * w)
         Dense.scatterAdd(m, g.angleLeftBonds, &s, rows: t, width: w)
@@ -304,23 +329,37 @@ struct CHGNetPass {
     private func bondConvBackward(_ layer: CHGNetWeights.Layer, tape: GatedMLP.Tape, wb: [Float],
                                   dv: inout [Float], db: inout [Float], da: inout [Float], dwb: inout [Float]) {
         let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
-        var ds = [Float].zeros(u * w)
+        var ds = [Float].uninitialized(u * w)
         Dense.matmul(db, layer.output, &ds, m: u, n: w, k: w)
-        var dG = [Float].zeros(t * w)
-        for k in 0..<t {
-            let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
-            for c in 0..<w { dG[k * w + c] = ds[l * w + c] * wb[l * w + c] * wb[r * w + c] }
-        }
-        let (dh, out) = layer.mlp.backward(dG, tape: tape)
-        for k in 0..<t {
-            let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
-            for c in 0..<w {
-                let q = ds[l * w + c] * out[k * w + c]
-                dwb[l * w + c] += q * wb[r * w + c]
-                dwb[r * w + c] += q * wb[l * w + c]
+        var dG = [Float].uninitialized(t * w)
+        ds.withUnsafeBufferPointer { sp in
+            wb.withUnsafeBufferPointer { bp in
+                dG.withUnsafeMutableBufferPointer { gp in
+                    let s = sp.baseAddress!, b = bp.baseAddress!
+                    for k in 0..<t {
+                        let l = Int(g.angleLeftBonds[k]) * w, r = Int(g.angleRightBonds[k]) * w
+                        (Vec64.load(s + l) * Vec64.load(b + l) * Vec64.load(b + r)).store(gp.baseAddress! + k * w)
+                    }
+                }
             }
         }
-        Dense.matmul(dh, layer.mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
+        let (dh, out) = layer.mlp.backward(dG, tape: tape)
+        ds.withUnsafeBufferPointer { sp in
+            wb.withUnsafeBufferPointer { bp in
+                out.withUnsafeBufferPointer { op in
+                    dwb.withUnsafeMutableBufferPointer { dp in
+                        let s = sp.baseAddress!, b = bp.baseAddress!, d = dp.baseAddress!
+                        for k in 0..<t {
+                            let l = Int(g.angleLeftBonds[k]) * w, r = Int(g.angleRightBonds[k]) * w
+                            let q = Vec64.load(s + l) * Vec64.load(op.baseAddress! + k * w)
+                            (Vec64.load(d + l) + q * Vec64.load(b + r)).store(d + l)
+                            (Vec64.load(d + r) + q * Vec64.load(b + l)).store(d + r)
+                        }
+                    }
+                }
+            }
+        }
+        Dense.parallelMatmul(dh, layer.mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
         dv.withUnsafeMutableBufferPointer { dvp in
             db.withUnsafeMutableBufferPointer { dbp in
                 scatterBack(layer.mlp, dh: dh, rows: t,
@@ -343,7 +382,7 @@ struct CHGNetPass {
                                      dv: inout [Float], db: inout [Float], da: inout [Float]) {
         let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
         let (dh, _) = mlp.backward(da, tape: tape)
-        Dense.matmul(dh, mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
+        Dense.parallelMatmul(dh, mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
         dv.withUnsafeMutableBufferPointer { dvp in
             db.withUnsafeMutableBufferPointer { dbp in
                 scatterBack(mlp, dh: dh, rows: t,

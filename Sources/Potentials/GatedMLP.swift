@@ -13,16 +13,19 @@ struct GatedMLP: Sendable {
     let bias0: [Float]
     /// Second layers `[64, 64]` of core and gate with their biases, when the MLP has a hidden layer.
     let second: (core: [Float], coreBias: [Float], gate: [Float], gateBias: [Float])?
-    let norm1: (weight: [Float], bias: [Float])
-    let norm2: (weight: [Float], bias: [Float])
+    let norm1: (weight: Vec64, bias: Vec64)
+    let norm2: (weight: Vec64, bias: Vec64)
 
     /// What the backward pass needs from one forward call over `rows` rows.
     struct Tape {
         let rows: Int
-        /// First-layer pre-activations `[rows, 128]` (only with a hidden layer).
+        /// First-layer pre-activations h and σ(h), `[rows, 128]` each (only with a hidden layer).
         var hidden: [Float]
-        /// Normalised second-layer outputs `[rows, 128]` and inverse standard deviations `[rows, 2]`.
+        var hiddenSigmoid: [Float]
+        /// Normalised second-layer outputs x̂, σ of the LayerNorm outputs (`[rows, 128]` each)
+        /// and inverse standard deviations `[rows, 2]`.
         var normalized: [Float]
+        var normSigmoid: [Float]
         var inverseStd: [Float]
     }
 
@@ -54,52 +57,62 @@ struct GatedMLP: Sendable {
         } else {
             second = nil
         }
-        norm1 = (try t.floats("\(prefix).bn1.weight", shape: [w]), try t.floats("\(prefix).bn1.bias", shape: [w]))
-        norm2 = (try t.floats("\(prefix).bn2.weight", shape: [w]), try t.floats("\(prefix).bn2.bias", shape: [w]))
+        norm1 = (Vec64(try t.floats("\(prefix).bn1.weight", shape: [w])), Vec64(try t.floats("\(prefix).bn1.bias", shape: [w])))
+        norm2 = (Vec64(try t.floats("\(prefix).bn2.weight", shape: [w])), Vec64(try t.floats("\(prefix).bn2.bias", shape: [w])))
     }
 
     /// G applied to first-layer pre-activations `h` `[rows, 128]` (bias included).
     /// Returns the output `[rows, 64]` and, when `record`, the tape for `backward`.
     func forward(_ h: [Float], rows: Int, record: Bool) -> (output: [Float], tape: Tape?) {
         let w = Self.width, w2 = 2 * w
-        var z = second == nil ? h : [Float].zeros(rows * w2)
-        var out = [Float].zeros(rows * w)
-        var inv = [Float].zeros(rows * 2)
+        var z = second == nil ? h : [Float].uninitialized(rows * w2)
+        var sh = second == nil ? [] : [Float].uninitialized(rows * w2)
+        var sy = [Float].uninitialized(rows * w2)
+        var out = [Float].uninitialized(rows * w)
+        var inv = [Float].uninitialized(rows * 2)
         h.withUnsafeBufferPointer { hp in
         z.withUnsafeMutableBufferPointer { zp in
+        sh.withUnsafeMutableBufferPointer { shp in
+        sy.withUnsafeMutableBufferPointer { syp in
         out.withUnsafeMutableBufferPointer { op in
         inv.withUnsafeMutableBufferPointer { ip in
             Dense.parallelRows(rows) { range in
                 let n = range.count, r0 = range.lowerBound
+                let zc = zp.baseAddress! + r0 * w2, syc = syp.baseAddress! + r0 * w2
                 if let s = second {
-                    var act = [Float].zeros(n * w2)
-                    for k in 0..<(n * w2) { act[k] = Dense.silu(hp[r0 * w2 + k]) }
+                    let hc = hp.baseAddress! + r0 * w2, shc = shp.baseAddress! + r0 * w2
+                    Dense.sigmoid(hc, shc, count: n * w2)
+                    var act = [Float].uninitialized(n * w2)
+                    act.withUnsafeMutableBufferPointer { Dense.multiply(hc, shc, $0.baseAddress!, count: n * w2) }
                     act.withUnsafeBufferPointer { a in
-                        let zr = zp.baseAddress! + r0 * w2
-                        Dense.matmulTransposed(a.baseAddress!, s.core, zr, m: n, n: w, k: w, lda: w2, ldc: w2)
-                        Dense.matmulTransposed(a.baseAddress! + w, s.gate, zr + w, m: n, n: w, k: w, lda: w2, ldc: w2)
+                        Dense.matmulTransposed(a.baseAddress!, s.core, zc, m: n, n: w, k: w, lda: w2, ldc: w2)
+                        Dense.matmulTransposed(a.baseAddress! + w, s.gate, zc + w, m: n, n: w, k: w, lda: w2, ldc: w2)
                     }
-                    for r in range {
+                    for r in 0..<n {
                         for c in 0..<w {
-                            zp[r * w2 + c] += s.coreBias[c]
-                            zp[r * w2 + w + c] += s.gateBias[c]
+                            zc[r * w2 + c] += s.coreBias[c]
+                            zc[r * w2 + w + c] += s.gateBias[c]
                         }
                     }
                 }
-                for r in range {
-                    let zr = zp.baseAddress! + r * w2
-                    ip[2 * r] = Self.normalize(zr, w)
-                    ip[2 * r + 1] = Self.normalize(zr + w, w)
-                    for c in 0..<w {
-                        let y1 = zr[c] * norm1.weight[c] + norm1.bias[c]
-                        let y2 = zr[w + c] * norm2.weight[c] + norm2.bias[c]
-                        op[r * w + c] = Dense.silu(y1) * Dense.sigmoid(y2)
-                    }
+                let (g1, b1, g2, b2) = (norm1.weight, norm1.bias, norm2.weight, norm2.bias)
+                for r in 0..<n {
+                    let zr = zc + r * w2, sr = syc + r * w2
+                    let (x1, i1) = Vec64.load(zr).normalized, (x2, i2) = Vec64.load(zr + w).normalized
+                    x1.store(zr)
+                    x2.store(zr + w)
+                    ip[2 * (r0 + r)] = i1
+                    ip[2 * (r0 + r) + 1] = i2
+                    let y1 = x1 * g1 + b1, s1 = y1.sigmoid, s2 = (x2 * g2 + b2).sigmoid
+                    s1.store(sr)
+                    s2.store(sr + w)
+                    (y1 * s1 * s2).store(op.baseAddress! + (r0 + r) * w)
                 }
             }
-        } } } }
+        } } } } } }
         guard record else { return (out, nil) }
-        return (out, Tape(rows: rows, hidden: second == nil ? [] : h, normalized: z, inverseStd: inv))
+        return (out, Tape(rows: rows, hidden: second == nil ? [] : h, hiddenSigmoid: sh,
+                          normalized: z, normSigmoid: sy, inverseStd: inv))
     }
 
     /// Normalises `n` values in place (biased variance, eps 1e-5); returns 1/std.
@@ -118,46 +131,42 @@ struct GatedMLP: Sendable {
     /// (recomputed from the tape) for callers that multiply G by other factors.
     func backward(_ dOut: [Float], tape: Tape) -> (dh: [Float], output: [Float]) {
         let w = Self.width, w2 = 2 * w, rows = tape.rows
-        var dz = [Float].zeros(rows * w2)
-        var out = [Float].zeros(rows * w)
-        var dh = second == nil ? [] : [Float].zeros(rows * w2)
+        var dz = [Float].uninitialized(rows * w2)
+        var out = [Float].uninitialized(rows * w)
+        var dh = second == nil ? [] : [Float].uninitialized(rows * w2)
         dOut.withUnsafeBufferPointer { dp in
         tape.normalized.withUnsafeBufferPointer { xp in
+        tape.normSigmoid.withUnsafeBufferPointer { sp in
         tape.inverseStd.withUnsafeBufferPointer { ip in
         tape.hidden.withUnsafeBufferPointer { hp in
+        tape.hiddenSigmoid.withUnsafeBufferPointer { shp in
         dz.withUnsafeMutableBufferPointer { dzp in
         out.withUnsafeMutableBufferPointer { op in
         dh.withUnsafeMutableBufferPointer { dhp in
             Dense.parallelRows(rows) { range in
+                let (g1, b1, g2) = (norm1.weight, norm1.bias, norm2.weight)
                 for r in range {
-                    let x = xp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
-                    // gradient w.r.t. the LayerNorm outputs, then through the normalisation
-                    for c in 0..<w {
-                        let y1 = x[c] * norm1.weight[c] + norm1.bias[c]
-                        let y2 = x[w + c] * norm2.weight[c] + norm2.bias[c]
-                        let s2 = Dense.sigmoid(y2), a1 = Dense.silu(y1), d = dp[r * w + c]
-                        op[r * w + c] = a1 * s2
-                        g[c] = d * s2 * Dense.siluDerivative(y1) * norm1.weight[c]
-                        g[w + c] = d * a1 * s2 * (1 - s2) * norm2.weight[c]
-                    }
-                    Self.normalizeBackward(g, x, ip[2 * r], w)
-                    Self.normalizeBackward(g + w, x + w, ip[2 * r + 1], w)
+                    let x = xp.baseAddress! + r * w2, sg = sp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
+                    let x1 = Vec64.load(x), x2 = Vec64.load(x + w), s1 = Vec64.load(sg), s2 = Vec64.load(sg + w)
+                    let d = Vec64.load(dp.baseAddress! + r * w)
+                    let y1 = x1 * g1 + b1, a1 = y1 * s1
+                    (a1 * s2).store(op.baseAddress! + r * w)
+                    // through the gating and SiLU/σ to the LayerNorm outputs, then through the norms
+                    let gy1 = d * s2 * s1 * (1 + y1 * (1 - s1)) * g1
+                    let gy2 = d * a1 * s2 * (1 - s2) * g2
+                    gy1.normBackward(x1, ip[2 * r]).store(g)
+                    gy2.normBackward(x2, ip[2 * r + 1]).store(g + w)
                 }
                 if let s = second {
                     let n = range.count, r0 = range.lowerBound
                     let dhr = dhp.baseAddress! + r0 * w2
-                    var ds = [Float].zeros(n * w)
-                    ds.withUnsafeMutableBufferPointer { dsp in
-                        // core half: ds = dz_core · W3core → dh[:, 0..<64]
-                        Dense.matmul(dzp.baseAddress! + r0 * w2, s.core, dsp.baseAddress!, m: n, n: w, k: w, lda: w2)
-                        for rr in 0..<n { for c in 0..<w { dhr[rr * w2 + c] = dsp[rr * w + c] } }
-                        Dense.matmul(dzp.baseAddress! + r0 * w2 + w, s.gate, dsp.baseAddress!, m: n, n: w, k: w, lda: w2)
-                        for rr in 0..<n { for c in 0..<w { dhr[rr * w2 + w + c] = dsp[rr * w + c] } }
-                    }
-                    for k in 0..<(n * w2) { dhr[k] *= Dense.siluDerivative(hp[r0 * w2 + k]) }
+                    // ds = dz_core · W3core → dh[:, 0..<64], dz_gate · W3gate → dh[:, 64..<128]
+                    Dense.matmul(dzp.baseAddress! + r0 * w2, s.core, dhr, m: n, n: w, k: w, lda: w2, ldc: w2)
+                    Dense.matmul(dzp.baseAddress! + r0 * w2 + w, s.gate, dhr + w, m: n, n: w, k: w, lda: w2, ldc: w2)
+                    Dense.multiplySiluDerivative(dhr, hp.baseAddress! + r0 * w2, shp.baseAddress! + r0 * w2, count: n * w2)
                 }
             }
-        } } } } } } }
+        } } } } } } } } }
         return (second == nil ? dz : dh, out)
     }
 

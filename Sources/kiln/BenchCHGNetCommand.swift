@@ -39,43 +39,52 @@ struct BenchCHGNetCommand: ParsableCommand {
         let ids = ((try load("chgnet.json.gz")["results"] as? [[String: Any]]) ?? []).map { $0["id"] as! String }
         guard !ids.isEmpty else { throw ValidationError("no structures in \(fixtures)/chgnet.json.gz") }
         let model = try CHGNet()
-        var rows: [(id: String, sites: Int, ms: Double, graph: CHGNetGraph)] = []
+        var rows: [(id: String, sites: Int, ms: Double, cpu: Double, graph: CHGNetGraph)] = []
         for id in ids {
             guard let d = byId[id], let lat = d["lattice"] as? [[Double]], let sp = d["species"] as? [String],
                   let fc = d["frac_coords"] as? [[Double]] else { throw ValidationError("structure \(id) missing") }
             let s = Structure(lattice: Lattice(lat), species: try sp.map { try Element($0) },
                               fracCoords: fc.map { Vec3($0[0], $0[1], $0[2]) })
             _ = try model.calculate(s, properties: .all)  // warm-up
-            var times: [Double] = []
+            var times: [Double] = [], cpu: [Double] = []
             for _ in 0..<max(1, repeats) {
-                let t = DispatchTime.now().uptimeNanoseconds
+                let t = DispatchTime.now().uptimeNanoseconds, c = Self.cpuMilliseconds()
                 _ = try model.calculate(s, properties: .all)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+                cpu.append(Self.cpuMilliseconds() - c)
             }
-            rows.append((id, s.count, Self.median(times), try model.graph(for: s)))
+            rows.append((id, s.count, Self.median(times), Self.median(cpu), try model.graph(for: s)))
         }
-        var pythonMs: [String: Double] = [:]
+        var pythonMs: [String: Double] = [:], pythonCpu: [String: Double] = [:]
         var pythonPeakMB: Double?
         if let python {
             guard let d = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: python))) as? [String: Any],
                   let list = d["structures"] as? [[String: Any]] else { throw ValidationError("cannot read \(python)") }
-            for r in list { pythonMs[r["id"] as! String] = r["median_ms"] as? Double }
+            for r in list {
+                pythonMs[r["id"] as! String] = r["median_ms"] as? Double
+                pythonCpu[r["id"] as! String] = r["median_cpu_ms"] as? Double
+            }
             pythonPeakMB = d["peak_rss_mb"] as? Double
         }
         print("CHGNet 0.3.0 single points (graph + energy, forces, stress, magmoms), median of \(repeats) per structure")
-        print("size class      n   Kiln median ms   PyTorch median ms   ratio (median of per-structure ratios)")
+        print("wall ms and process CPU ms (all threads): medians over the structures of each class;")
+        print("ratio = median over structures of PyTorch time / Kiln time")
+        print("size class      n   Kiln wall   PyTorch wall   ratio   Kiln CPU   PyTorch CPU   ratio")
         let classes: [(String, ClosedRange<Int>)] = [("1–8 sites", 1...8), ("9–16 sites", 9...16),
                                                      ("17–32 sites", 17...32), ("33–48 sites", 33...48), ("all", 1...Int.max)]
+        func column(_ values: [Double], _ format: String) -> String { values.isEmpty ? "–" : String(format: format, Self.median(values)) }
         for (name, range) in classes {
             let sel = rows.filter { range.contains($0.sites) }
             guard !sel.isEmpty else { continue }
-            let kiln = Self.median(sel.map(\.ms))
-            let py = sel.compactMap { pythonMs[$0.id] }
-            let ratios = sel.compactMap { r in pythonMs[r.id].map { $0 / r.ms } }
-            let pyText = py.isEmpty ? "–" : String(format: "%.1f", Self.median(py))
-            let ratioText = ratios.isEmpty ? "–" : String(format: "%.1f×", Self.median(ratios))
-            print(Self.pad(name, 12) + String(format: " %4d %16.3f ", sel.count, kiln)
-                  + Self.pad(pyText, 19, left: true) + " " + Self.pad(ratioText, 12, left: true))
+            let wallRatio = sel.compactMap { r in pythonMs[r.id].map { $0 / r.ms } }
+            let cpuRatio = sel.compactMap { r in pythonCpu[r.id].map { $0 / r.cpu } }
+            print(Self.pad(name, 12) + String(format: " %4d", sel.count)
+                  + Self.pad(column(sel.map(\.ms), "%.2f"), 12, left: true)
+                  + Self.pad(column(sel.compactMap { pythonMs[$0.id] }, "%.2f"), 15, left: true)
+                  + Self.pad(column(wallRatio, "%.1f×"), 8, left: true)
+                  + Self.pad(column(sel.map(\.cpu), "%.2f"), 11, left: true)
+                  + Self.pad(column(sel.compactMap { pythonCpu[$0.id] }, "%.2f"), 14, left: true)
+                  + Self.pad(column(cpuRatio, "%.1f×"), 8, left: true))
         }
         let total = rows.reduce(0) { $0 + $1.ms }
         if !pythonMs.isEmpty {
@@ -91,6 +100,13 @@ struct BenchCHGNetCommand: ParsableCommand {
         print(String(format: "largest graph: %@ (%d atoms, %d directed edges, %d angles): %.1f MFLOP of matrix products in %.2f ms = %.1f GFLOP/s, %.1f%% of %.0f GFLOP/s peak",
                      largest.id as NSString, largest.sites, largest.graph.directedEdgeCount, largest.graph.angleCount,
                      flops / 1e6, largest.ms, flops / largest.ms / 1e6, 100 * flops / largest.ms / 1e6 / peakGflops, peakGflops))
+    }
+
+    /// CPU time of the whole process (all threads), ms.
+    static func cpuMilliseconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
     }
 
     static func pad(_ s: String, _ width: Int, left: Bool = false) -> String {

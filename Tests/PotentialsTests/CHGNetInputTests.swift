@@ -32,8 +32,10 @@ final class CHGNetInputTests: XCTestCase {
         }
     }
 
-    /// An atom with no neighbour within 6 Å gets no messages (CHGNet only warns): finite
-    /// energy, zero force, and the energy of two far-apart atoms is the sum of both alone.
+    /// An atom with no neighbour within 6 Å gets no messages (CHGNet's calculator only warns):
+    /// zero force, the energy of two far-apart atoms is the sum of both alone, and both match
+    /// chgnet 0.4.2 (`on_isolated_atoms="warn"`) on O + H in a 20 Å cube: −3.9150534 eV,
+    /// magmoms 0.0631372 and 0.0568333 µB.
     func testIsolatedAtoms() throws {
         let model = try CHGNet()
         let h = try Element("H"), o = try Element("O")
@@ -46,7 +48,10 @@ final class CHGNetInputTests: XCTestCase {
         XCTAssert(e2.energy.isFinite)
         XCTAssertEqual(e2.energy, e1.energy + e3.energy, accuracy: 1e-5)
         XCTAssertEqual(e2.forces.map { norm($0) }.max()!, 0, accuracy: 1e-12)
-        XCTAssertEqual(e2.magmoms.count, 2)
+        XCTAssertEqual(e2.energy, -3.9150534, accuracy: 4e-5)
+        XCTAssertEqual(e2.magmoms[0], 0.0631372, accuracy: 1e-4)
+        XCTAssertEqual(e2.magmoms[1], 0.0568333, accuracy: 1e-4)
+        XCTAssertEqual(e2.stress![0, 0], 0, accuracy: 1e-12)
     }
 
     func testSafeTensorsReaderRejectsMalformedFiles() throws {
