@@ -86,11 +86,17 @@ public final class KnowledgeStore: Sendable {
     public let path: String
     private let db: DatabaseQueue
 
-    public init(path: String) throws {
+    /// Opens (creating when needed) the store at `path`; `readOnly` opens an existing store for
+    /// inspection while another process may be writing it.
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         var config = Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
+        config.readonly = readOnly
+        if !readOnly {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
+        }
         db = try DatabaseQueue(path: path, configuration: config)
+        if readOnly { return }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.create(table: "meta") { t in
