@@ -8,7 +8,7 @@ import Symmetry
 /// group whose Wyckoff positions can hold those atom counts, a lattice of that crystal system with
 /// a volume near `VolumeEstimator`'s, and places every orbit at random free coordinates so that no
 /// two atoms are closer than `distanceFactor` × the sum of their covalent radii.
-/// Deterministic from the seed; bounded by `maxAttempts` and `timeLimit`.
+/// Deterministic from the seed; bounded by `attemptsPerCandidate` and `timeLimit`.
 public struct RandomSymmetricGenerator: StructureGenerator {
     public var name: String { "random-symmetric" }
     /// Space groups to draw from (uniformly among those compatible with the atom counts).
@@ -17,8 +17,8 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     public var distanceFactor: Double
     /// Cell volume = estimate × a uniform draw from this range.
     public var volumeFactor: ClosedRange<Double>
-    /// Structure attempts (composition + group + lattice + placement) before giving up.
-    public var maxAttempts: Int
+    /// Failed attempts (composition + group + lattice + placement) in a row before giving up.
+    public var attemptsPerCandidate: Int
     /// Seconds before giving up.
     public var timeLimit: Double
     /// Random coordinates tried per Wyckoff orbit before the attempt is abandoned.
@@ -31,12 +31,12 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     public static let maxCompositions = 200_000
 
     public init(spaceGroups: [Int] = Array(2...230), distanceFactor: Double = 0.75,
-                volumeFactor: ClosedRange<Double> = 0.85...1.2, maxAttempts: Int = 20_000,
+                volumeFactor: ClosedRange<Double> = 0.85...1.2, attemptsPerCandidate: Int = 200,
                 timeLimit: Double = 60, placementTries: Int = 30, commonShare: Double = 0.8) {
         self.spaceGroups = spaceGroups
         self.distanceFactor = distanceFactor
         self.volumeFactor = volumeFactor
-        self.maxAttempts = maxAttempts
+        self.attemptsPerCandidate = attemptsPerCandidate
         self.timeLimit = timeLimit
         self.placementTries = placementTries
         self.commonShare = commonShare
@@ -57,9 +57,9 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         if let bad = spaceGroups.first(where: { !(1...230).contains($0) }) {
             throw GenerationError.invalidTarget("random-symmetric: space group \(bad) is outside 1–230")
         }
-        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1 else {
+        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1, attemptsPerCandidate >= 1 else {
             throw GenerationError.invalidTarget(
-                "random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0 and placementTries ≥ 1")
+                "random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0, placementTries and attemptsPerCandidate ≥ 1")
         }
         return try run(target, budget, seed)
     }
@@ -71,24 +71,29 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         var rng = SeededGenerator(seed: seed)
         let start = Date()
         var out: [Candidate] = []
-        var attempts = 0
+        var attempts = 0, failures = 0
         while out.count < budget {
             let elapsed = Date().timeIntervalSince(start)
-            if attempts >= maxAttempts || elapsed > timeLimit {
+            if failures >= attemptsPerCandidate || elapsed > timeLimit {
                 let systems = target.systems.prefix(3).map(GenerationTarget.name).joined(separator: ", ")
                     + (target.systems.count > 3 ? ", …" : "")
+                let why = failures >= attemptsPerCandidate
+                    ? "\(failures) failed attempts in a row (limit \(attemptsPerCandidate))"
+                    : String(format: "the time limit of %g s", timeLimit)
                 throw GenerationError.limitReached(String(
-                    format: "random-symmetric: %d of %d candidates for %@ after %d attempts in %.1f s "
-                        + "(limits: %d attempts, %.0f s); lower distanceFactor (%.2f), widen volumeFactor or raise the limits",
-                    out.count, budget, systems, attempts, elapsed, maxAttempts, timeLimit, distanceFactor), partial: out)
+                    format: "random-symmetric: %d of %d candidates for %@ after %d attempts in %.1f s, stopped by %@; "
+                        + "lower distanceFactor (%.2f), widen volumeFactor or raise the limits",
+                    out.count, budget, systems, attempts, elapsed, why, distanceFactor), partial: out)
             }
             attempts += 1
+            failures += 1
             let pool = !common.isEmpty && Double.random(in: 0..<1, using: &rng) < commonShare ? common : formulas
             let f = pool[Int.random(in: 0..<pool.count, using: &rng)]
             let units = Int.random(in: 1...(target.maxAtoms / f.size), using: &rng)
             if let s = try attempt(f, units: units, groups: groups, rng: &rng) {
                 out.append(Candidate(structure: s.structure, provenance: Provenance(
                     generator: name, seed: seed, spaceGroup: s.group, wyckoffPositions: s.wyckoff)))
+                failures = 0
             }
         }
         return out

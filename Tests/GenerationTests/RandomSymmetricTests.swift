@@ -115,19 +115,19 @@ final class RandomSymmetricTests: XCTestCase {
     func testLimitsGiveClearErrors() throws {
         let target = try GenerationTarget(systems: ["Li-Mn-O"])
         // Distances that cannot be met: the attempt limit stops it with a message.
-        let impossible = RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: 300)
+        let impossible = RandomSymmetricGenerator(distanceFactor: 5, attemptsPerCandidate: 300)
         XCTAssertThrowsError(try impossible.generate(target: target, budget: 5, seed: 1)) { error in
             guard case GenerationError.limitReached(let message, let partial) = error else {
                 return XCTFail("unexpected error \(error)")
             }
-            XCTAssert(message.contains("0 of 5 candidates") && message.contains("300 attempts"), message)
+            XCTAssert(message.contains("0 of 5 candidates") && message.contains("300 failed attempts in a row"), message)
             XCTAssert(partial.isEmpty)
         }
         // The time limit stops it too.
         let start = Date()
-        let slow = RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: .max, timeLimit: 0.5)
+        let slow = RandomSymmetricGenerator(distanceFactor: 5, attemptsPerCandidate: .max, timeLimit: 0.5)
         XCTAssertThrowsError(try slow.generate(target: target, budget: 5, seed: 1)) { error in
-            XCTAssert("\(error)".contains("0.5") || "\(error)".contains("s)"), "\(error)")
+            XCTAssert("\(error)".contains("stopped by the time limit of 0.5 s"), "\(error)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
         // Targets that cannot work are rejected up front.
@@ -156,7 +156,7 @@ final class RandomSymmetricTests: XCTestCase {
         let pipeline = GenerationPipeline([
             .init(SubstitutionGenerator(), budget: 4),
             .init(RandomSymmetricGenerator(), budget: 4),
-            .init(RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: 50), budget: 2),
+            .init(RandomSymmetricGenerator(distanceFactor: 5, attemptsPerCandidate: 50), budget: 2),
         ])
         let (candidates, warnings) = try pipeline.run(target: target, seed: 9)
         XCTAssertEqual(candidates.map(\.provenance.generator), Array(repeating: "substitution", count: 4)

@@ -89,4 +89,15 @@ final class SubstitutionTests: XCTestCase {
         XCTAssertEqual(s1.map(\.structure), try sampler.generate(target: target, budget: 10, seed: 1).map(\.structure))
         XCTAssertNotEqual(s1.map(\.structure), try sampler.generate(target: target, budget: 10, seed: 2).map(\.structure))
     }
+
+    func testHundredCandidatesInSeconds() throws {
+        let target = try GenerationTarget(systems: ["Li-Mn-O"])
+        _ = try ReferenceStructures.mp()
+        let start = Date()
+        let candidates = try SubstitutionGenerator().generate(target: target, budget: 100, seed: 3)
+        let seconds = Date().timeIntervalSince(start)
+        print("substitution: 100 Li-Mn-O candidates in \(String(format: "%.2f", seconds)) s")
+        XCTAssertEqual(candidates.count, 100)
+        XCTAssertLessThan(seconds, 30)
+    }
 }
