@@ -43,9 +43,10 @@ let package = Package(
         ]),
         .target(name: "Matching", dependencies: ["Crystal", "Symmetry"]),
         // Layer 5: tensors with reverse-mode autodiff.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor"]),
+        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
+                resources: [.copy("Resources/chgnet-0.3.0")]),
         // Layer 7: candidate generators (substitution, random symmetric) and built-in reference structures.
         .target(
             name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
@@ -59,14 +60,14 @@ let package = Package(
         .target(
             name: "Campaign",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation",
                 .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
 
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Campaign",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials", "Campaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

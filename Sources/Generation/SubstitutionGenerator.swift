@@ -38,6 +38,8 @@ public struct SubstitutionGenerator: StructureGenerator {
     public var selection: Selection
     /// Built-in prototype sets to substitute into.
     public var sources: [ReferenceSet]
+    /// Reduced formulas whose prototypes are never used (e.g. phases hidden for a rediscovery test).
+    public var excludedFormulas: Set<String> = []
 
     public init(threshold: Double = 1e-3, selection: Selection = .mostProbable,
                 sources: [ReferenceSet] = ReferenceSet.allCases) {
@@ -77,7 +79,7 @@ public struct SubstitutionGenerator: StructureGenerator {
         for source in sources {
             let set = try ReferenceStructures.shared(source)
             for i in set.indices where set.siteCount(at: i) <= target.maxAtoms && sizes.contains(set.elements(at: i).count)
-                && set.isOrdered(at: i) {
+                && set.isOrdered(at: i) && (excludedFormulas.isEmpty || !excludedFormulas.contains(set.composition(at: i).reducedFormula)) {
                 for p in proposals(set, i, source, systems, target, model) {
                     let key = "\(source.rawValue) \(i) " + p.replacements.map { "\($0.to.element)" }.joined(separator: " ")
                     if let old = best[key], old.probability >= p.probability { continue }

@@ -85,7 +85,10 @@ public struct SymmetryDataset: Hashable, Sendable {
         }
         let nAtoms = Int(d.n_atoms)
         let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        wyckoffs = (0..<nAtoms).map { String(letters[Int(d.wyckoffs[$0])]) }
+        wyckoffs = (0..<nAtoms).map { k in
+            let w = Int(d.wyckoffs[k])
+            return letters.indices.contains(w) ? String(letters[w]) : "?"
+        }
         siteSymmetrySymbols = (0..<nAtoms).map { cString(d.site_symmetry_symbols[$0]) }
         equivalentAtoms = (0..<nAtoms).map { Int(d.equivalent_atoms[$0]) }
         crystallographicOrbits = (0..<nAtoms).map { Int(d.crystallographic_orbits[$0]) }

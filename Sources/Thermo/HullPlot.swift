@@ -78,11 +78,12 @@ public enum HullPlot {
                                 _ marks: [([Double], Double, String)]) -> String {
         let side = width - 2 * margin
         let h = side * 3.squareRoot() / 2
-        let top = (height - h) / 2 + 10
+        let top = 70.0
+        let totalHeight = top + h + 60
         let xy = { (fr: [Double]) -> (Double, Double) in
             (margin + (fr[1] + fr[2] / 2) * side, top + h - fr[2] * h)
         }
-        var s = header("\(els.map(\.symbol).joined(separator: "–")) convex hull")
+        var s = header("\(els.map(\.symbol).joined(separator: "–")) convex hull", height: totalHeight)
         let corners = [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]].map(xy)
         for k in 0..<3 { s += line(corners[k].0, corners[k].1, corners[(k + 1) % 3].0, corners[(k + 1) % 3].1, "#000") }
         for (a, b) in edges {
@@ -101,11 +102,11 @@ public enum HullPlot {
             let c = xy(m.0)
             s += circle(c.0, c.1, filled: true, color: "#d62728") + text(c.0 + 7, c.1 + 14, m.2, anchor: "start", color: "#d62728")
         }
-        s += text(width / 2, height - 12, "filled: on the hull · hollow: above the hull · red: queried", anchor: "middle")
+        s += text(width / 2, totalHeight - 12, "filled: on the hull · hollow: above the hull · red: queried", anchor: "middle")
         return s + "</svg>\n"
     }
 
-    private static func header(_ title: String) -> String {
+    private static func header(_ title: String, height: Double = height) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">\n"
             + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"

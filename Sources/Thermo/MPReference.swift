@@ -31,10 +31,35 @@ public enum MPReference {
                 throw ThermoError.invalidInput("bundled MP reference, line \(n + 1): malformed")
             }
             let comp: Composition
-            if let c = cache[f[0]] { comp = c } else { comp = try Composition(String(f[0])); cache[f[0]] = comp }
+            if let c = cache[f[0]] {
+                comp = c
+            } else {
+                comp = try simpleComposition(f[0]) ?? Composition(String(f[0]))
+                cache[f[0]] = comp
+            }
             out.append(try ThermoEntry(composition: comp, energyPerAtom: e, id: String(f[2]),
                                        attributes: ["source": "mp-reference"]))
         }
         return out
+    }
+
+    /// Fast path for plain formulas such as `C1Pt1` or `Fe2O3` (symbols and amounts only); nil otherwise.
+    static func simpleComposition(_ s: Substring) -> Composition? {
+        var pairs: [(Element, Double)] = []
+        let b = Array(s.utf8)
+        var i = 0
+        while i < b.count {
+            guard b[i] >= 65 && b[i] <= 90 else { return nil }
+            var j = i + 1
+            while j < b.count && b[j] >= 97 && b[j] <= 122 { j += 1 }
+            guard let el = try? Element(String(decoding: b[i..<j], as: UTF8.self)) else { return nil }
+            var k = j
+            while k < b.count && ((b[k] >= 48 && b[k] <= 57) || b[k] == 46) { k += 1 }
+            let amount = k > j ? Double(String(decoding: b[j..<k], as: UTF8.self)) : 1
+            guard let a = amount else { return nil }
+            pairs.append((el, a))
+            i = k
+        }
+        return pairs.isEmpty ? nil : Composition(pairs)
     }
 }

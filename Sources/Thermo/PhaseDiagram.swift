@@ -11,7 +11,8 @@ import Crystal
 /// Rules, as pymatgen: the elemental reference of an element is its lowest-energy-per-atom pure
 /// entry; per reduced composition only the lowest entry (first in input order on a tie) can be a
 /// hull vertex; only entries with formation energy below −1e-11 eV/atom compete; a point exactly on
-/// a facet or edge is not a vertex. The diagram is a class because it memoises per-system hulls.
+/// a facet or edge is not a vertex. The diagram is a class because it memoises per-system hulls;
+/// it is not thread-safe (use one per thread).
 public final class PhaseDiagram {
     /// All entries, in input order.
     public let entries: [ThermoEntry]

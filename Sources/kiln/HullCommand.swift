@@ -10,15 +10,18 @@ struct HullCommand: ParsableCommand {
         commandName: "hull",
         abstract: "Energy above the convex hull, decomposition products and stability of entries.",
         discussion: """
-            One compound:   kiln hull --formula LiFeO2 --formation-energy -1.85
-                            kiln hull --formula Li2Fe2O4 --energy -53.1 --corrections mp2020
-            A file:         kiln hull entries.csv [--reference mp|none] [--json] [--plot hull.svg]
-            Files are CSV (header with `formula` and one of `energy` (total eV for the formula as \
-            written), `energy_per_atom`, `formation_energy_per_atom`; optional `id`) or a JSON array \
-            of objects with the same keys. With --reference mp (default) total energies are put on \
-            MP's formation-energy scale with MP's elemental reference energies (after MP2020 \
-            corrections with --corrections mp2020) and the entries are added to the bundled MP \
-            reference; with --reference none the file's entries form the diagram alone. See docs/thermo.md.
+            Examples:
+              kiln hull --formula LiFeO2 --formation-energy -1.85
+              kiln hull --formula Li2Fe2O4 --energy -53.1 --corrections mp2020
+              kiln hull entries.csv --reference none --json --plot hull.svg
+
+            Entry files are CSV (header with `formula` and one of `energy` (total eV for the \
+            formula as written), `energy_per_atom`, `formation_energy_per_atom`; optional `id`) \
+            or a JSON array of objects with the same keys. With --reference mp (default) total \
+            energies are put on MP's formation-energy scale with MP's elemental reference \
+            energies (after MP2020 corrections with --corrections mp2020) and the entries join \
+            the bundled MP reference; with --reference none they form the diagram alone. \
+            See docs/thermo.md.
             """)
 
     enum Reference: String, ExpressibleByArgument { case mp, none }
@@ -137,8 +140,10 @@ struct HullCommand: ParsableCommand {
                 throw ThermoError.invalidInput("\(path): cannot write plot")
             }
         }
-        return HullReport(reference: meta, scale: scale == .formation ? "formation energy per atom, elements at 0 (MP scale)"
-                                                  : "raw total energies, references from the input",
+        let scaleName = scale == .raw ? "raw total energies, references from the input"
+            : reference == .mp ? "formation energy per atom, elements at 0 (MP scale)"
+            : "formation energy per atom, elements at 0 (as given)"
+        return HullReport(reference: meta, scale: scaleName,
                           corrections: corrections.rawValue, results: results, compat: compat)
     }
 }

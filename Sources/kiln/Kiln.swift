@@ -6,8 +6,8 @@ struct Kiln: ParsableCommand {
         commandName: "kiln",
         abstract: "Inverse design of stable inorganic crystals.",
         subcommands: [
-            InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, MatchCommand.self, GroupCommand.self,
-            BenchCommand.self,
+            DesignCommand.self, InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
+            BenchmarkCommand.self, BenchCommand.self,
         ])
 }
 
@@ -16,5 +16,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time Kiln on the reference inputs (compare with the Python stack via Benchmarks/).",
-        subcommands: [BenchIOCommand.self, BenchSymmetryCommand.self, BenchMatchCommand.self])
+        subcommands: [
+            BenchIOCommand.self, BenchSymmetryCommand.self, BenchHullCommand.self, BenchMatchCommand.self,
+            BenchTensorCommand.self, BenchCHGNetCommand.self, BenchRelaxCommand.self,
+        ])
 }

@@ -2,8 +2,9 @@ import Crystal
 import Symmetry
 import XCTest
 
-/// Failures come back as `SymmetryError` values with spglib's own message, never as crashes.
-final class SymmetryErrorTests: XCTestCase {
+/// Dataset behaviour beyond the fixtures: failures come back as `SymmetryError` values with
+/// spglib's own message (never crashes), site typing, operations and their Cartesian form.
+final class SymmetryDatasetTests: XCTestCase {
     let cubic = Lattice.cubic(4)
 
     func testAtomsOnTopOfEachOtherReportSpglibError() throws {
@@ -50,6 +51,23 @@ final class SymmetryErrorTests: XCTestCase {
         let primitive = try big.standardized(.primitive)
         XCTAssertEqual(primitive.count, 1)
         XCTAssertEqual(primitive.volume, 64, accuracy: 1e-9)
+    }
+
+    /// On an idealized standardized cell every operation is a Cartesian isometry that maps the
+    /// cell's atoms onto atoms of the same species.
+    func testCartesianOperationsOfStandardizedCellsAreOrthogonal() throws {
+        var failures: [String] = []
+        for c in SpglibFixtureTests.cases where c.structure.count <= 48 {
+            let cell = try c.structure.standardized(.conventional, symprec: 0.1)
+            for op in try SymmetryDataset(cell, symprec: 0.1).operations {
+                let (w, t) = op.cartesian(in: cell.lattice)
+                if maxAbs(w * w.transpose - .identity) > 1e-9 { failures.append("\(c.id): W·Wᵀ ≠ 1"); break }
+                let x = cell.lattice.cartesian(cell.sites[0].frac)
+                let image = cell.lattice.fractional(w * x + t)
+                if maxAbs(image - op.apply(cell.sites[0].frac)) > 1e-9 { failures.append("\(c.id): frames disagree"); break }
+            }
+        }
+        XCTAssert(failures.isEmpty, failures.joined(separator: "\n"))
     }
 
     /// Mixed-occupancy and oxidation-state sites are typed by their full occupancy.

@@ -1,0 +1,208 @@
+import Crystal
+import CrystalIO
+import Foundation
+import Generation
+import Matching
+import Potentials
+import Symmetry
+import Thermo
+
+/// Runs a campaign: generate → validity → de-duplicate → relax (CHGNet) → E_hull against the MP
+/// reference plus the campaign's own candidates → uniqueness and novelty → constraints → ranking →
+/// outputs. Every state change is written to the knowledge store as it happens, so re-running the
+/// same command after a crash or kill resumes without losing or repeating work.
+public struct CampaignRunner: Sendable {
+    public var spec: CampaignSpec
+    public var outputDirectory: URL
+    public var calculator: any Calculator
+    /// Structures relaxed at once (each on its own core).
+    public var workers = 2
+    /// Reduced formulas hidden from prototypes, the hull reference and the novelty reference
+    /// (used by the rediscovery benchmark).
+    public var hiddenFormulas: Set<String> = []
+    /// Progress lines (stage changes, warnings).
+    public var log: @Sendable (String) -> Void = { _ in }
+    /// Relaxation progress: done, total, elapsed seconds.
+    public var progress: (@Sendable (Int, Int, Double) -> Void)? = nil
+
+    public init(spec: CampaignSpec, outputDirectory: URL, calculator: any Calculator) {
+        self.spec = spec
+        self.outputDirectory = outputDirectory
+        self.calculator = calculator
+    }
+
+    public var storePath: String { outputDirectory.appendingPathComponent("campaign.sqlite").path }
+
+    /// Runs (or resumes) the campaign and writes its outputs.
+    public func run() throws -> CampaignSummary {
+        let started = Date()
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let store = try KnowledgeStore(path: storePath)
+        let fingerprint = self.fingerprint
+        if let old = try store.meta("fingerprint"), old != fingerprint {
+            throw CampaignSpecError(key: "", reason: "\(outputDirectory.path) holds a different campaign; choose another output folder or delete it")
+        }
+        try store.setMeta("fingerprint", fingerprint)
+        let previousSeconds = Double(try store.meta("seconds") ?? "0") ?? 0
+
+        try generate(store)
+        try screen(store)
+        try relax(store)
+        let summary = try score(store, seconds: previousSeconds + Date().timeIntervalSince(started))
+        try store.setMeta("seconds", String(summary.wallSeconds))
+        return summary
+    }
+
+    /// What identifies this campaign's work, so a different campaign never resumes into it.
+    var fingerprint: String {
+        var parts = ["\(spec.chemicalSystems.map { $0.map(\.symbol) })", "\(spec.forbiddenElements.map(\.symbol).sorted())",
+                     "\(spec.maxAtoms)", "\(spec.requireChargeBalance)", "\(spec.fmax)", "\(spec.relaxSteps)",
+                     calculator.name, "\(hiddenFormulas.sorted())"]
+        parts += spec.generators.map { "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)" }
+        return parts.joined(separator: "|")
+    }
+
+    // MARK: stages
+
+    private func generate(_ store: KnowledgeStore) throws {
+        let target = try GenerationTarget(
+            systems: spec.chemicalSystems.map { $0.map(\.symbol).joined(separator: "-") },
+            forbidden: spec.forbiddenElements.map(\.symbol), maxAtoms: spec.maxAtoms,
+            requireChargeBalance: spec.requireChargeBalance)
+        for (gi, g) in spec.generators.enumerated() {
+            let name = "\(g.kind.rawValue)-\(gi)"
+            if try store.count(generator: name) > 0 { continue }
+            log("generating: \(name), budget \(g.budget), seed \(g.seed)")
+            var candidates: [Candidate]
+            do {
+                switch g.kind {
+                case .substitution:
+                    var gen = SubstitutionGenerator()
+                    gen.excludedFormulas = hiddenFormulas
+                    candidates = try gen.generate(target: target, budget: g.budget, seed: g.seed)
+                case .randomSymmetric:
+                    let gen = RandomSymmetricGenerator(maxAttempts: g.maxAttempts, timeLimit: g.timeLimit)
+                    candidates = try gen.generate(target: target, budget: g.budget, seed: g.seed)
+                }
+            } catch GenerationError.limitReached(let message, let partial) {
+                log("warning: \(name): \(message)")
+                candidates = partial
+            }
+            if candidates.isEmpty { log("warning: \(name) produced no candidates for this target") }
+            let records = candidates.enumerated().map { i, c -> CandidateRecord in
+                let p = c.provenance
+                let subs = p.substitutions.isEmpty ? nil
+                    : p.substitutions.map { "\($0.from)→\($0.to)" }.joined(separator: ", ")
+                var parent = p.parentID
+                if parent == nil, let sg = p.spaceGroup { parent = "space group \(sg): " + p.wyckoffPositions.joined(separator: ", ") }
+                return CandidateRecord(
+                    id: String(format: "%@-%04d", name, i), ordinal: gi * 1_000_000 + i, generator: name, parent: parent,
+                    seed: Int64(bitPattern: p.seed), substitution: subs, formula: c.structure.reducedFormula,
+                    nSites: c.structure.count, nElements: c.structure.composition.elements.count,
+                    initialStructure: StructureCoding.encode(c.structure))
+            }
+            try store.insertNew(records)
+        }
+    }
+
+    /// Validity, charge balance and pre-relaxation de-duplication of pending candidates.
+    private func screen(_ store: KnowledgeStore) throws {
+        var all = try store.all()
+        var changed: [CandidateRecord] = []
+        for i in all.indices where all[i].status == .generated {
+            let s = try StructureCoding.decode(all[i].initialStructure)
+            var reasons = s.problems()
+            if spec.requireChargeBalance && !ChargeBalance.isNeutral(s.composition) {
+                reasons.append("no charge-neutral oxidation-state assignment")
+            }
+            if s.count > spec.maxAtoms { reasons.append("\(s.count) sites exceed max_atoms \(spec.maxAtoms)") }
+            if !Set(s.composition.elements).isSubset(of: spec.elements) { reasons.append("contains elements outside the target") }
+            if !reasons.isEmpty {
+                all[i].status = .invalid
+                all[i].error = reasons.joined(separator: "; ")
+                changed.append(all[i])
+            }
+        }
+        // Group every valid candidate by its initial structure; the earliest of a group is kept.
+        let pool = all.indices.filter { all[$0].status != .invalid }
+        let matcher = StructureMatcher()
+        let structures = try pool.map { try StructureCoding.decode(all[$0].initialStructure) }
+        for group in matcher.group(structures) where group.count > 1 {
+            let members = group.map { pool[$0] }.sorted { all[$0].ordinal < all[$1].ordinal }
+            for m in members.dropFirst() where all[m].status == .generated {
+                all[m].status = .duplicate
+                all[m].duplicateOf = all[members[0]].id
+                changed.append(all[m])
+            }
+        }
+        try store.update(changed)
+        let pending = all.filter { $0.status == .generated }.count
+        log("screened: \(all.count) generated, \(all.filter { $0.status == .invalid }.count) invalid, "
+            + "\(all.filter { $0.status == .duplicate }.count) duplicates, \(pending) to relax")
+    }
+
+    private func relax(_ store: KnowledgeStore) throws {
+        let pending = try store.candidates(status: .generated)
+        guard !pending.isEmpty else { return }
+        var relaxer = Relaxer(calculator: calculator)
+        relaxer.fmax = spec.fmax
+        relaxer.maxSteps = spec.relaxSteps
+        let started = Date()
+        let next = Counter()
+        let done = Counter()
+        let firstError = ErrorBox()
+        let workers = max(1, min(self.workers, pending.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while firstError.error == nil {
+                let k = next.increment() - 1
+                guard k < pending.count else { return }
+                var r = pending[k]
+                let t0 = Date()
+                do {
+                    let s = try StructureCoding.decode(r.initialStructure)
+                    r.spaceGroupBefore = Self.spaceGroup(s)
+                    let result = try relaxer.relax(s)
+                    r.relaxSteps = result.steps
+                    r.relaxOutcome = result.outcome.label
+                    r.initialEnergyPerAtom = result.initialEnergyPerAtom
+                    if case .failed(let why) = result.outcome {
+                        r.status = .failed
+                        r.error = why
+                    } else {
+                        r.status = .relaxed
+                        r.finalEnergyPerAtom = result.finalEnergyPerAtom
+                        r.relaxedStructure = StructureCoding.encode(result.final.structure)
+                        r.spaceGroupAfter = Self.spaceGroup(result.final.structure)
+                    }
+                } catch {
+                    r.status = .failed
+                    r.error = "\(error)"
+                }
+                r.relaxSeconds = Date().timeIntervalSince(t0)
+                do { try store.update(r) } catch { firstError.set(error) }
+                progress?(done.increment(), pending.count, Date().timeIntervalSince(started))
+            }
+        }
+        if let e = firstError.error { throw e }
+    }
+
+    static func spaceGroup(_ s: Structure) -> String? {
+        (try? SymmetryDataset(s, symprec: 0.1)).map { "\($0.international) (\($0.number))" }
+    }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    /// Adds one and returns the new value.
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+}
+
+/// The first error raised by concurrent workers.
+final class ErrorBox: @unchecked Sendable {
+    private var stored: Error?
+    private let lock = NSLock()
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+    func set(_ e: Error) { lock.lock(); defer { lock.unlock() }; if stored == nil { stored = e } }
+}

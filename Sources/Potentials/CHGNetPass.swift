@@ -1,0 +1,355 @@
+import Crystal
+import Foundation
+
+/// One evaluation of CHGNet on a graph: the float32 forward pass (ARCHITECTURE.md §2–7) and
+/// its hand-derived reverse pass, which carries ∂E_gnn/∂(features) back through every
+/// interaction block to the bond lengths and angles and from there to atom positions and strain.
+struct CHGNetPass {
+    let weights: CHGNetWeights
+    let config: CHGNetConfig
+    let graph: CHGNetGraph
+
+    /// What one pass produces.
+    struct Output {
+        /// Σ_i ε_i, the extensive network energy (eV), AtomRef not included.
+        var networkEnergy: Double
+        var magmoms: [Double]
+        /// ∂E_gnn/∂r_i (eV/Å) and ∂E_gnn/∂ε (eV), when gradients were requested.
+        var positionGradient: [Vec3]
+        var strainGradient: Matrix3?
+    }
+
+    private static let w = CHGNetWeights.width
+
+    /// Geometry of the directed edges: neighbour→centre vectors, lengths, unit vectors.
+    private struct Geometry {
+        var vectors: [Vec3], lengths: [Double], units: [Vec3]
+        var bondLengths: [Double]
+        var cosines: [Double], angles: [Double]
+    }
+
+    private func geometry(frac: [Vec3], lattice: Matrix3) -> Geometry {
+        let g = graph
+        // Edge vectors as CHGNet forms them in float32: centre − (neighbour + image·L), with
+        // positions F·L. Rounding them the same way matters for very short bonds.
+        let l = (SIMD3<Float>(lattice[0]), SIMD3<Float>(lattice[1]), SIMD3<Float>(lattice[2]))
+        func times(_ x: SIMD3<Float>) -> SIMD3<Float> { x.x * l.0 + x.y * l.1 + x.z * l.2 }
+        let positions = frac.map { times(SIMD3<Float>($0)) }
+        let vectors = (0..<g.directedEdgeCount).map { d -> Vec3 in
+            let neighbor = positions[Int(g.neighbors[d])] + times(SIMD3<Float>(g.images[d]))
+            return Vec3(positions[Int(g.centers[d])] - neighbor)
+        }
+        let lengths = vectors.map { norm($0) }
+        let units = zip(vectors, lengths).map { $0 / $1 }
+        let bondLengths = g.representative.map { lengths[Int($0)] }
+        let scale = config.angleCosineScale
+        var cosines = [Double](repeating: 0, count: g.angleCount)
+        var angles = cosines
+        for t in 0..<g.angleCount {
+            let c = dot(units[Int(g.angleLeftEdges[t])], units[Int(g.angleRightEdges[t])])
+            cosines[t] = c
+            angles[t] = acos(min(max(c * scale, -1), 1))
+        }
+        return Geometry(vectors: vectors, lengths: lengths, units: units, bondLengths: bondLengths,
+                        cosines: cosines, angles: angles)
+    }
+
+    /// Runs the model on fractional coordinates in `lattice` (rows a, b, c).
+    func run(atomicNumbers z: [Int], frac: [Vec3], lattice: Matrix3, gradients: Bool) -> Output {
+        let w = Self.w, g = graph, wt = weights
+        let n = g.atoms, e = g.directedEdgeCount, u = g.undirectedEdgeCount, t = g.angleCount
+        let geo = geometry(frac: frac, lattice: lattice)
+        let (rbfA, drbfA) = CHGNetBasis.radial(geo.bondLengths, frequencies: wt.radialFrequenciesAtom,
+                                               cutoff: config.atomGraphCutoff, p: config.cutoffCoefficient)
+        let (rbfB, drbfB) = CHGNetBasis.radial(geo.bondLengths, frequencies: wt.radialFrequenciesBond,
+                                               cutoff: config.bondGraphCutoff, p: config.cutoffCoefficient)
+        let (psi, dpsi) = CHGNetBasis.fourier(geo.angles, frequencies: wt.angleFrequencies)
+        let r = CHGNetWeights.radial, ka = CHGNetWeights.angular
+
+        // Embeddings.
+        var v = [Float].zeros(n * w)
+        for i in 0..<n { for c in 0..<w { v[i * w + c] = wt.atomEmbedding[(z[i] - 1) * w + c] } }
+        var b = [Float].zeros(u * w), wa = [Float].zeros(u * w), wb = [Float].zeros(u * w)
+        var a = [Float].zeros(t * w)
+        Dense.matmulTransposed(rbfA, wt.bondEmbedding, &b, m: u, n: w, k: r)
+        Dense.matmulTransposed(rbfA, wt.bondWeightsAtom, &wa, m: u, n: w, k: r)
+        Dense.matmulTransposed(rbfB, wt.bondWeightsBond, &wb, m: u, n: w, k: r)
+        Dense.matmulTransposed(psi, wt.angleEmbedding, &a, m: t, n: w, k: ka)
+
+        var atomTapes: [GatedMLP.Tape] = [], bondTapes: [GatedMLP.Tape] = [], angleTapes: [GatedMLP.Tape] = []
+        var magmoms = [Double](repeating: 0, count: n)
+        let blocks = wt.atomConvs.count
+        for k in 0..<blocks {
+            let tape = atomConv(wt.atomConvs[k], v: &v, b: b, wa: wa, record: gradients)
+            if let tape { atomTapes.append(tape) }
+            if k == blocks - 1 { break }
+            if t > 0 {
+                let bt = bondConv(wt.bondConvs[k], v: v, b: &b, a: a, wb: wb, record: gradients)
+                if let bt { bondTapes.append(bt) }
+                let at = angleUpdate(wt.angleUpdates[k], v: v, b: b, a: &a, record: gradients)
+                if let at { angleTapes.append(at) }
+            }
+            if k == blocks - 2 {
+                for i in 0..<n {
+                    var s = wt.magmomBias
+                    for c in 0..<w { s += wt.magmomWeight[c] * v[i * w + c] }
+                    magmoms[i] = Double(abs(s))
+                }
+            }
+        }
+
+        // Readout: LayerNorm, per-atom MLP, sum.
+        var x = v
+        var normInv = [Float].zeros(n)
+        x.withUnsafeMutableBufferPointer { xp in
+            for i in 0..<n {
+                let row = xp.baseAddress! + i * w
+                normInv[i] = GatedMLP.normalize(row, w)
+            }
+        }
+        var y = x
+        for i in 0..<n { for c in 0..<w { y[i * w + c] = x[i * w + c] * wt.readoutNorm.weight[c] + wt.readoutNorm.bias[c] } }
+        var pre: [[Float]] = []
+        var act = y
+        for layer in wt.readout.dropLast() {
+            var h = [Float].zeros(n * w)
+            Dense.matmulTransposed(act, layer.weight, &h, m: n, n: w, k: w)
+            for i in 0..<n { for c in 0..<w { h[i * w + c] += layer.bias[c] } }
+            pre.append(h)
+            act = h.map(Dense.silu)
+        }
+        let last = wt.readout[wt.readout.count - 1]
+        var energy = 0.0
+        for i in 0..<n {
+            var s = last.bias[0]
+            for c in 0..<w { s += last.weight[c] * act[i * w + c] }
+            energy += Double(s)
+        }
+        guard gradients else {
+            return Output(networkEnergy: energy, magmoms: magmoms, positionGradient: [], strainGradient: nil)
+        }
+
+        // Reverse pass of the readout.
+        var dAct = [Float].zeros(n * w)
+        for i in 0..<n { for c in 0..<w { dAct[i * w + c] = last.weight[c] } }
+        for (li, layer) in wt.readout.dropLast().enumerated().reversed() {
+            let h = pre[li]
+            for k in 0..<(n * w) { dAct[k] *= Dense.siluDerivative(h[k]) }
+            var dIn = [Float].zeros(n * w)
+            Dense.matmul(dAct, layer.weight, &dIn, m: n, n: w, k: w)
+            dAct = dIn
+        }
+        var dv = dAct
+        dv.withUnsafeMutableBufferPointer { dp in
+            x.withUnsafeBufferPointer { xp in
+                for i in 0..<n {
+                    let row = dp.baseAddress! + i * w
+                    for c in 0..<w { row[c] *= wt.readoutNorm.weight[c] }
+                    GatedMLP.normalizeBackward(row, xp.baseAddress! + i * w, normInv[i], w)
+                }
+            }
+        }
+        var db = [Float].zeros(u * w), da = [Float].zeros(t * w)
+        var dwa = [Float].zeros(u * w), dwb = [Float].zeros(u * w)
+        for k in stride(from: blocks - 1, through: 0, by: -1) {
+            if k < blocks - 1 && t > 0 {
+                angleUpdateBackward(wt.angleUpdates[k], tape: angleTapes[k], dv: &dv, db: &db, da: &da)
+                bondConvBackward(wt.bondConvs[k], tape: bondTapes[k], wb: wb, dv: &dv, db: &db, da: &da, dwb: &dwb)
+            }
+            atomConvBackward(wt.atomConvs[k], tape: atomTapes[k], wa: wa, dv: &dv, db: &db, dwa: &dwa)
+        }
+
+        // Embeddings → basis → lengths and angles.
+        var dRbfA = [Float].zeros(u * r), dRbfB = [Float].zeros(u * r), dPsi = [Float].zeros(t * ka)
+        Dense.matmul(db, wt.bondEmbedding, &dRbfA, m: u, n: r, k: w)
+        Dense.matmul(dwa, wt.bondWeightsAtom, &dRbfA, m: u, n: r, k: w, accumulate: true)
+        Dense.matmul(dwb, wt.bondWeightsBond, &dRbfB, m: u, n: r, k: w)
+        Dense.matmul(da, wt.angleEmbedding, &dPsi, m: t, n: ka, k: w)
+        var gVec = [Vec3](repeating: .zero, count: e)
+        for bond in 0..<u {
+            var gl = 0.0
+            for j in 0..<r {
+                gl += Double(dRbfA[bond * r + j]) * drbfA[bond * r + j] + Double(dRbfB[bond * r + j]) * drbfB[bond * r + j]
+            }
+            let d = Int(g.representative[bond])
+            gVec[d] += gl * geo.units[d]
+        }
+        let scale = config.angleCosineScale
+        for angle in 0..<t {
+            var gTheta = 0.0
+            for j in 0..<ka { gTheta += Double(dPsi[angle * ka + j]) * dpsi[angle * ka + j] }
+            let c = geo.cosines[angle] * scale
+            let gCos = -gTheta * scale / max(1 - c * c, 1e-300).squareRoot()
+            let l = Int(g.angleLeftEdges[angle]), rt = Int(g.angleRightEdges[angle])
+            let ul = geo.units[l], ur = geo.units[rt], raw = geo.cosines[angle]
+            gVec[l] += gCos * (ur - raw * ul) / geo.lengths[l]
+            gVec[rt] += gCos * (ul - raw * ur) / geo.lengths[rt]
+        }
+        var gPos = [Vec3](repeating: .zero, count: n)
+        var virial = (Vec3.zero, Vec3.zero, Vec3.zero)
+        for d in 0..<e {
+            let gd = gVec[d], vd = geo.vectors[d]
+            gPos[Int(g.centers[d])] += gd
+            gPos[Int(g.neighbors[d])] -= gd
+            virial.0 += vd.x * gd
+            virial.1 += vd.y * gd
+            virial.2 += vd.z * gd
+        }
+        return Output(networkEnergy: energy, magmoms: magmoms, positionGradient: gPos,
+                      strainGradient: Matrix3(virial.0, virial.1, virial.2))
+    }
+
+    // MARK: interaction layers
+
+    /// First-layer pre-activations of a gated MLP for `rows` rows: bias + Σ parts, where each
+    /// part is a per-row matrix (`direct`) or a per-entity projection gathered through an index.
+    private func preActivation(_ mlp: GatedMLP, rows: Int, direct: [(Int, [Float])],
+                               gathered: [(Int, [Float], Int, [Int32])]) -> [Float] {
+        let w2 = 2 * Self.w, w = Self.w
+        var h = [Float].zeros(rows * w2)
+        for (part, x) in direct {
+            Dense.matmulTransposed(x, mlp.inputBlocks[part], &h, m: rows, n: w2, k: w, accumulate: true)
+        }
+        let projections: [([Float], [Int32])] = gathered.map { part, x, count, index in
+            var p = [Float].zeros(count * w2)
+            Dense.matmulTransposed(x, mlp.inputBlocks[part], &p, m: count, n: w2, k: w)
+            return (p, index)
+        }
+        h.withUnsafeMutableBufferPointer { hp in
+            Dense.parallelRows(rows) { range in
+                for r in range { for c in 0..<w2 { hp[r * w2 + c] += mlp.bias0[c] } }
+                for (p, index) in projections {
+                    p.withUnsafeBufferPointer { pp in
+                        index.withUnsafeBufferPointer { ip in
+                            Dense.gatherAdd(pp.baseAddress!, ip.baseAddress!, hp.baseAddress!, rows: range, width: w2)
+                        }
+                    }
+                }
+            }
+        }
+        return h
+    }
+
+    /// Adds Σ_parts scatter(dh by index) · block to the gradients of the gathered inputs.
+    private func scatterBack(_ mlp: GatedMLP, dh: [Float], rows: Int,
+                             targets: [(part: Int, count: Int, index: [Int32])], into grads: [UnsafeMutablePointer<Float>]) {
+        let w2 = 2 * Self.w, w = Self.w
+        for (target, grad) in zip(targets, grads) {
+            var s = [Float].zeros(target.count * w2)
+            dh.withUnsafeBufferPointer { dp in
+                target.index.withUnsafeBufferPointer { ip in
+                    Dense.scatterAdd(dp.baseAddress!, ip.baseAddress!, &s, rows: rows, width: w2)
+                }
+            }
+            Dense.matmul(s, mlp.inputBlocks[target.part], grad, m: target.count, n: w, k: w2, accumulate: true)
+        }
+    }
+
+    private func atomConv(_ layer: CHGNetWeights.Layer, v: inout [Float], b: [Float], wa: [Float],
+                          record: Bool) -> GatedMLP.Tape? {
+        let g = graph, e = g.directedEdgeCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
+        let h = preActivation(layer.mlp, rows: e, direct: [],
+                              gathered: [(0, v, n, g.centers), (1, b, u, g.undirectedOfDirected), (2, v, n, g.neighbors)])
+        var (m, tape) = layer.mlp.forward(h, rows: e, record: record)
+        for d in 0..<e {
+            let bond = Int(g.undirectedOfDirected[d])
+            for c in 0..<w { m[d * w + c] *= wa[bond * w + c] }
+        }
+        var s = [Float].zeros(n * w)
+        Dense.scatterAdd(m, g.centers, &s, rows: e, width: w)
+        Dense.matmulTransposed(s, layer.output, &v, m: n, n: w, k: w, accumulate: true)
+        return tape
+    }
+
+    private func atomConvBackward(_ layer: CHGNetWeights.Layer, tape: GatedMLP.Tape, wa: [Float],
+                                  dv: inout [Float], db: inout [Float], dwa: inout [Float]) {
+        let g = graph, e = g.directedEdgeCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
+        var ds = [Float].zeros(n * w)
+        Dense.matmul(dv, layer.output, &ds, m: n, n: w, k: w)
+        var dG = [Float].zeros(e * w)
+        for d in 0..<e {
+            let i = Int(g.centers[d]), bond = Int(g.undirectedOfDirected[d])
+            for c in 0..<w { dG[d * w + c] = ds[i * w + c] * wa[bond * w + c] }
+        }
+        let (dh, out) = layer.mlp.backward(dG, tape: tape)
+        for d in 0..<e {
+            let i = Int(g.centers[d]), bond = Int(g.undirectedOfDirected[d])
+            for c in 0..<w { dwa[bond * w + c] += ds[i * w + c] * out[d * w + c] }
+        }
+        dv.withUnsafeMutableBufferPointer { dvp in
+            db.withUnsafeMutableBufferPointer { dbp in
+                scatterBack(layer.mlp, dh: dh, rows: e,
+                            targets: [(0, n, g.centers), (1, u, g.undirectedOfDirected), (2, n, g.neighbors)],
+                            into: [dvp.baseAddress!, dbp.baseAddress!, dvp.baseAddress!])
+            }
+        }
+    }
+
+    private func bondConv(_ layer: CHGNetWeights.Layer, v: [Float], b: inout [Float], a: [Float], wb: [Float],
+                          record: Bool) -> GatedMLP.Tape? {
+        let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
+        let h = preActivation(layer.mlp, rows: t, direct: [(2, a)],
+                              gathered: [(0, b, u, g.angleLeftBonds), (1, b, u, g.angleRightBonds), (3, v, n, g.angleCenters)])
+        var (m, tape) = layer.mlp.forward(h, rows: t, record: record)
+        for k in 0..<t {
+            let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
+            for c in 0..<w { m[k * w + c] *= wb[l * w + c] * wb[r * w + c] }
+        }
+        var s = [Float].zeros(u * w)
+        Dense.scatterAdd(m, g.angleLeftBonds, &s, rows: t, width: w)
+        Dense.matmulTransposed(s, layer.output, &b, m: u, n: w, k: w, accumulate: true)
+        return tape
+    }
+
+    private func bondConvBackward(_ layer: CHGNetWeights.Layer, tape: GatedMLP.Tape, wb: [Float],
+                                  dv: inout [Float], db: inout [Float], da: inout [Float], dwb: inout [Float]) {
+        let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
+        var ds = [Float].zeros(u * w)
+        Dense.matmul(db, layer.output, &ds, m: u, n: w, k: w)
+        var dG = [Float].zeros(t * w)
+        for k in 0..<t {
+            let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
+            for c in 0..<w { dG[k * w + c] = ds[l * w + c] * wb[l * w + c] * wb[r * w + c] }
+        }
+        let (dh, out) = layer.mlp.backward(dG, tape: tape)
+        for k in 0..<t {
+            let l = Int(g.angleLeftBonds[k]), r = Int(g.angleRightBonds[k])
+            for c in 0..<w {
+                let q = ds[l * w + c] * out[k * w + c]
+                dwb[l * w + c] += q * wb[r * w + c]
+                dwb[r * w + c] += q * wb[l * w + c]
+            }
+        }
+        Dense.matmul(dh, layer.mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
+        dv.withUnsafeMutableBufferPointer { dvp in
+            db.withUnsafeMutableBufferPointer { dbp in
+                scatterBack(layer.mlp, dh: dh, rows: t,
+                            targets: [(0, u, g.angleLeftBonds), (1, u, g.angleRightBonds), (3, n, g.angleCenters)],
+                            into: [dbp.baseAddress!, dbp.baseAddress!, dvp.baseAddress!])
+            }
+        }
+    }
+
+    private func angleUpdate(_ mlp: GatedMLP, v: [Float], b: [Float], a: inout [Float], record: Bool) -> GatedMLP.Tape? {
+        let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount
+        let h = preActivation(mlp, rows: t, direct: [(2, a)],
+                              gathered: [(0, b, u, g.angleLeftBonds), (1, b, u, g.angleRightBonds), (3, v, n, g.angleCenters)])
+        let (out, tape) = mlp.forward(h, rows: t, record: record)
+        for k in 0..<out.count { a[k] += out[k] }
+        return tape
+    }
+
+    private func angleUpdateBackward(_ mlp: GatedMLP, tape: GatedMLP.Tape,
+                                     dv: inout [Float], db: inout [Float], da: inout [Float]) {
+        let g = graph, t = g.angleCount, n = g.atoms, u = g.undirectedEdgeCount, w = Self.w
+        let (dh, _) = mlp.backward(da, tape: tape)
+        Dense.matmul(dh, mlp.inputBlocks[2], &da, m: t, n: w, k: 2 * w, accumulate: true)
+        dv.withUnsafeMutableBufferPointer { dvp in
+            db.withUnsafeMutableBufferPointer { dbp in
+                scatterBack(mlp, dh: dh, rows: t,
+                            targets: [(0, u, g.angleLeftBonds), (1, u, g.angleRightBonds), (3, n, g.angleCenters)],
+                            into: [dbp.baseAddress!, dbp.baseAddress!, dvp.baseAddress!])
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Crystal
+import Foundation
+
+/// One structure of a batch: a unique id (used for output file names), where it came from,
+/// and how to load it (loading errors are recorded, not fatal).
+public struct BatchItem: Sendable {
+    public var id: String
+    public var source: String
+    public var load: @Sendable () throws -> Structure
+
+    public init(id: String, source: String, load: @escaping @Sendable () throws -> Structure) {
+        self.id = id
+        self.source = source
+        self.load = load
+    }
+}
+
+/// Progress of a batch, reported after every finished structure.
+public struct BatchProgress: Sendable {
+    /// Structures finished, counting those finished by earlier runs.
+    public var done: Int
+    public var total: Int
+    /// Structures finished by earlier, interrupted runs (skipped now).
+    public var resumed: Int
+    public var elapsed: Double
+    /// Estimated seconds left, from this run's pace; nil before the first result.
+    public var eta: Double?
+    public var last: BatchRecord
+}
+
+/// Relaxes many structures unattended and resumably. Each finished structure is made durable
+/// before it counts: its relaxed structure file is written to a temporary file and renamed,
+/// then its record is appended to `journal.jsonl` and fsynced. A rerun with the same output
+/// directory skips every id in the journal, so a run killed at any moment (Ctrl-C, kill -9)
+/// resumes without redoing, losing or duplicating a result. `summary.csv` and `summary.json`
+/// (one row per input, in input order) are rewritten atomically from the journal.
+public struct BatchRelaxer: Sendable {
+    public var relaxer: Relaxer
+    public var outputDirectory: URL
+    /// Structures relaxed at the same time.
+    public var workers = 2
+    /// Extension and text of the relaxed-structure file (e.g. "cif" and a CIF writer).
+    public var structureFile: (fileExtension: String, text: @Sendable (Structure) throws -> String)
+    /// Space group label of a structure (e.g. "Fm-3m (225)"), or nil when not wanted.
+    public var spaceGroup: (@Sendable (Structure) -> String?)? = nil
+    /// Energy above hull (eV/atom) of a structure with a total energy (eV), or nil.
+    public var energyAboveHull: (@Sendable (Structure, Double) -> Double?)? = nil
+    /// Write an extended XYZ trajectory per structure.
+    public var trajectories = false
+
+    public init(relaxer: Relaxer, outputDirectory: URL,
+                structureFile: (fileExtension: String, text: @Sendable (Structure) throws -> String)) {
+        self.relaxer = relaxer
+        self.outputDirectory = outputDirectory
+        self.structureFile = structureFile
+    }
+
+    public var journalURL: URL { outputDirectory.appendingPathComponent("journal.jsonl") }
+
+    /// Relaxes every item not yet in the journal and returns one record per item, in order.
+    public func run(_ items: [BatchItem], progress: (@Sendable (BatchProgress) -> Void)? = nil) throws -> [BatchRecord] {
+        var seen = Set<String>()
+        for item in items where !seen.insert(Self.fileName(item.id)).inserted { throw BatchError.duplicateID(item.id) }
+        do {
+            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw BatchError.output("cannot create \(outputDirectory.path): \(error.localizedDescription)")
+        }
+        let lock = try DirectoryLock(outputDirectory.appendingPathComponent(".lock"))
+        defer { lock.release() }
+        removeStaleTemporaries()
+        let journal = try BatchJournal(url: journalURL)
+        let todo = items.filter { journal.records[$0.id] == nil }
+        let resumed = items.count - todo.count
+        let state = SharedState()
+        let start = Date()
+
+        let workerCount = max(1, min(workers, todo.count))
+        DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+            while let index = state.next(limit: todo.count) {
+                let record = relaxOne(todo[index])
+                do { try journal.append(record) } catch {
+                    state.fail(error)
+                    return
+                }
+                let finished = state.finish()
+                guard let progress else { continue }
+                let elapsed = Date().timeIntervalSince(start)
+                let eta = elapsed / Double(finished) * Double(todo.count - finished)
+                progress(BatchProgress(done: resumed + finished, total: items.count, resumed: resumed,
+                                       elapsed: elapsed, eta: eta, last: record))
+            }
+        }
+        if let error = state.error { throw error }
+        let records = items.compactMap { journal.records[$0.id] }
+        try writeSummaries(records)
+        return records
+    }
+
+    /// Relaxes one item and writes its files; every problem becomes part of the record.
+    private func relaxOne(_ item: BatchItem) -> BatchRecord {
+        let t0 = Date()
+        var record = BatchRecord(id: item.id, source: item.source, outcome: "error", seconds: 0)
+        do {
+            let structure = try item.load()
+            record.formula = structure.composition.formula
+            record.nSites = structure.count
+            record.initialSpaceGroup = spaceGroup?(structure)
+            let base = Self.fileName(item.id)
+            let writer = trajectories ? try TrajectoryWriter(url: outputDirectory.appendingPathComponent("\(base).extxyz")) : nil
+            let result = try relaxer.relax(structure) { try? writer?.append($0) }
+            let final = result.final.structure
+            record.outcome = result.outcome.label
+            if case .failed(let why) = result.outcome { record.reason = why }
+            record.steps = result.steps
+            record.calculatorCalls = result.calculatorCalls
+            record.initialEnergyPerAtom = result.initialEnergyPerAtom
+            record.finalEnergyPerAtom = result.finalEnergyPerAtom
+            record.finalFmax = result.final.fmax
+            record.finalVolume = final.volume
+            record.finalSpaceGroup = spaceGroup?(final)
+            record.eAboveHull = energyAboveHull?(final, result.final.result.energy)
+            let name = "\(base).\(structureFile.fileExtension)"
+            try writeDurably(Data(try structureFile.text(final).utf8), to: outputDirectory.appendingPathComponent(name))
+            record.output = name
+        } catch {
+            record.outcome = "error"
+            record.reason = "\(error)"
+        }
+        record.seconds = Date().timeIntervalSince(t0)
+        return record
+    }
+
+    private func writeSummaries(_ records: [BatchRecord]) throws {
+        let csv = ([BatchRecord.csvColumns.joined(separator: ",")] + records.map(\.csvRow)).joined(separator: "\n") + "\n"
+        try writeDurably(Data(csv.utf8), to: outputDirectory.appendingPathComponent("summary.csv"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeDurably(try encoder.encode(records), to: outputDirectory.appendingPathComponent("summary.json"))
+    }
+
+    private func removeStaleTemporaries() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: outputDirectory.path)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try? FileManager.default.removeItem(at: outputDirectory.appendingPathComponent(name))
+        }
+    }
+
+    /// A file-system-safe name for an id (letters, digits, '-', '_', '.', '#' kept; others '_').
+    public static func fileName(_ id: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.#")
+        let s = String(id.map { allowed.contains($0) ? $0 : "_" })
+        return s.hasPrefix(".") ? "_" + s.dropFirst() : s
+    }
+}
+
+/// Work queue and error slot shared by the batch's worker threads.
+private final class SharedState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var finished = 0
+    private(set) var error: Error?
+
+    func next(limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard error == nil, nextIndex < limit else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func finish() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        finished += 1
+        return finished
+    }
+
+    func fail(_ e: Error) {
+        lock.lock(); defer { lock.unlock() }
+        if error == nil { error = e }
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Campaign
+import Crystal
+import Foundation
+import Potentials
+
+/// `kiln benchmark …`: scientific benchmarks of the design pipeline.
+struct BenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "benchmark",
+        abstract: "Scientific benchmarks of the design pipeline.",
+        subcommands: [RediscoveryCommand.self])
+}
+
+/// `kiln benchmark rediscovery`: can Kiln find known stable phases it was not shown?
+struct RediscoveryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rediscovery",
+        abstract: "Hide the known stable MP phases of chemical systems, run a campaign on each, count the phases found again.",
+        discussion: """
+            For every system, the stable MP phases that contain all its elements (and have at most --max-atoms sites) are \
+            removed from the substitution prototypes, the hull reference and the novelty reference. A hidden phase counts \
+            as rediscovered when a relaxed candidate matches its MP structure (StructureMatcher, pymatgen defaults).
+            """)
+
+    @Option(name: .customLong("chemsys"), help: "Chemical system, e.g. Li-Co-O (repeat for several).")
+    var systems: [String]
+
+    @Option(help: "Hide at most this many stable phases per system (default: all).")
+    var holdout: Int?
+
+    @Option(help: "Substitution candidates per system.")
+    var substitutionBudget = 40
+
+    @Option(help: "Random symmetric candidates per system.")
+    var randomBudget = 10
+
+    @Option(help: "Most sites per cell.")
+    var maxAtoms = 12
+
+    @Option(help: "Output folder (one subfolder per system).")
+    var out = "kiln-out/rediscovery"
+
+    @Option(help: "Structures relaxed at once.")
+    var workers = 2
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        guard !systems.isEmpty else { throw ValidationError("give at least one --chemsys") }
+        if let h = holdout, h < 1 { throw ValidationError("--holdout must be at least 1") }
+        var results: [Rediscovery.Result] = []
+        for text in systems {
+            let els: [Element]
+            do { els = try text.split(separator: "-").map { try Element(String($0)) }.sorted { $0.symbol < $1.symbol } } catch {
+                throw ValidationError("--chemsys \(text): \(error)")
+            }
+            let toml = """
+                name = "rediscovery"
+                [target]
+                chemical_systems = ["\(els.map(\.symbol).joined(separator: "-"))"]
+                max_atoms = \(maxAtoms)
+                [[generators]]
+                kind = "substitution"
+                budget = \(substitutionBudget)
+                seed = 1
+                [[generators]]
+                kind = "random_symmetric"
+                budget = \(randomBudget)
+                seed = 2
+                time_limit = 30
+                """
+            let spec = try CampaignSpec(toml: toml)
+            let dir = URL(fileURLWithPath: out).appendingPathComponent(els.map(\.symbol).joined(separator: "-"))
+            let runner = try DesignCommand.runner(spec, dir, workers: workers, json: json)
+            do {
+                results.append(try Rediscovery.run(system: els, spec: spec, limit: holdout, outputDirectory: dir,
+                                                   calculator: runner.calculator, workers: workers, log: runner.log))
+            } catch {
+                printError("error: \(text): \(error)")
+                throw ExitCode.failure
+            }
+        }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try enc.encode(results), as: UTF8.self))
+            return
+        }
+        print("| system | hidden | found | rediscovered phases (E_hull eV/atom) | missed | relaxed | wall s |")
+        print("|---|---|---|---|---|---|---|")
+        for r in results {
+            let found = r.hidden.filter(\.found).map { "\($0.formula) (\(String(format: "%.3f", $0.eHull ?? .nan)))" }
+            let missed = r.hidden.filter { !$0.found }.map(\.formula)
+            print("| \(r.system) | \(r.hidden.count) | \(r.found) | \(found.joined(separator: ", ")) | \(missed.joined(separator: ", ")) | \(r.candidatesRelaxed) | \(String(format: "%.0f", r.wallSeconds)) |")
+        }
+    }
+}

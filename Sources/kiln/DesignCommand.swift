@@ -1,0 +1,89 @@
+import ArgumentParser
+import Campaign
+import Foundation
+import Potentials
+
+/// `kiln design CAMPAIGN.toml`: the main job — generate, relax, judge and rank candidates.
+struct DesignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "design",
+        abstract: "Run a design campaign: generate candidates, relax them with CHGNet, rank them on the MP hull.",
+        discussion: """
+            Re-running the same command resumes an interrupted campaign from its knowledge store \
+            (OUT/campaign.sqlite): finished candidates are not redone. The campaign file format is in docs/campaign.md.
+            """)
+
+    @Argument(help: "Campaign file (TOML).")
+    var campaign: String
+
+    @Option(help: "Output folder (default: the campaign's `output` key).")
+    var out: String?
+
+    @Flag(help: "Require an existing knowledge store in the output folder (fail instead of starting anew).")
+    var resume = false
+
+    @Option(help: "Structures relaxed at once.")
+    var workers = 2
+
+    @Flag(help: "Print a JSON summary on stdout.")
+    var json = false
+
+    func run() throws {
+        let spec: CampaignSpec
+        do { spec = try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) } catch {
+            printError("error: \(campaign): \(error)")
+            throw ExitCode.failure
+        }
+        let outURL = URL(fileURLWithPath: out ?? spec.output)
+        let runner = try Self.runner(spec, outURL, workers: workers, json: json)
+        if resume && !FileManager.default.fileExists(atPath: runner.storePath) {
+            printError("error: --resume: no knowledge store at \(runner.storePath)")
+            throw ExitCode.failure
+        }
+        let summary = try Self.execute(runner)
+        try Self.print(summary, json: json)
+    }
+
+    /// A runner with CHGNet, logging to stderr and a progress bar.
+    static func runner(_ spec: CampaignSpec, _ out: URL, workers: Int, json: Bool) throws -> CampaignRunner {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        let model: CHGNet
+        do { model = try CHGNet() } catch { throw ValidationError("cannot load CHGNet: \(error)") }
+        var runner = CampaignRunner(spec: spec, outputDirectory: out, calculator: model)
+        runner.workers = workers
+        runner.log = { printError("kiln: \($0)") }
+        let bar = ProgressBar()
+        runner.progress = { done, total, elapsed in
+            bar.update(done: done, total: total, elapsed: elapsed, detail: "relaxed")
+            if done == total { bar.finish() }
+        }
+        return runner
+    }
+
+    static func execute(_ runner: CampaignRunner) throws -> CampaignSummary {
+        do { return try runner.run() } catch {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    static func print(_ s: CampaignSummary, json: Bool) throws {
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            Swift.print(String(decoding: try enc.encode(s), as: UTF8.self))
+            return
+        }
+        Swift.print("campaign \(s.name): \(String(format: "%.0f", s.wallSeconds)) s")
+        for st in s.funnel { Swift.print(String(format: "  %-44@ %5d", st.stage, st.count)) }
+        if !s.top.isEmpty {
+            Swift.print("  top candidates:")
+            for t in s.top {
+                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@%@  %@", t.rank, t.formula, t.eHull,
+                                   t.isUnique ? "unique" : "duplicate", t.isNovel ? ", new" : ", known", t.spaceGroup ?? ""))
+            }
+        }
+        Swift.print("report: \(s.report)")
+        Swift.print("ranked CSV: \(s.csv)")
+    }
+}

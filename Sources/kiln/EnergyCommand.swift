@@ -1,0 +1,86 @@
+import ArgumentParser
+import Crystal
+import CrystalIO
+import Foundation
+import Potentials
+
+/// `kiln energy FILE… [--json]`: CHGNet 0.3.0 single points.
+struct EnergyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "energy",
+        abstract: "CHGNet 0.3.0 energy per atom, forces, stress and magnetic moments.",
+        discussion: """
+            Reads every structure in each file (CIF, POSCAR/CONTCAR/.vasp, extended XYZ, pymatgen JSON; \
+            .gz accepted). Units: eV/atom, eV/Å, GPa (CHGNet's sign: positive = tensile), µB. \
+            Files or structures that cannot be evaluated are reported on stderr; the exit code is then 1.
+            """)
+
+    @Argument(help: "Structure files.")
+    var files: [String]
+
+    @Flag(help: "Print one JSON array with a record per structure.")
+    var json = false
+
+    func run() throws {
+        let model: CHGNet
+        do { model = try CHGNet() } catch { throw ValidationError("cannot load CHGNet: \(error)") }
+        var records: [[String: Any]] = []
+        var failed = false
+        for file in files {
+            let structures: [Structure]
+            do { structures = try StructureFile.read(URL(fileURLWithPath: file)) } catch {
+                Self.warn("\(file): \(error)")
+                failed = true
+                continue
+            }
+            for (k, s) in structures.enumerated() {
+                let label = structures.count > 1 ? "\(file)#\(k)" : file
+                do {
+                    let r = try model.calculate(s, properties: .all)
+                    if json { records.append(Self.record(label, s, r)) } else { print(Self.text(label, s, r)) }
+                } catch {
+                    Self.warn("\(label): \(error)")
+                    failed = true
+                }
+            }
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: records, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+        }
+        if failed { throw ExitCode.failure }
+    }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("kiln energy: \(message)\n".utf8))
+    }
+
+    static func record(_ label: String, _ s: Structure, _ r: CalculationResult) -> [String: Any] {
+        [
+            "file": label, "formula": s.formula, "n_sites": s.count,
+            "energy_eV": r.energy, "energy_per_atom_eV": r.energy / Double(s.count),
+            "forces_eV_per_A": r.forces.map { [$0.x, $0.y, $0.z] },
+            "stress_GPa": r.stress?.array ?? [],
+            "magmoms_muB": r.magmoms,
+        ]
+    }
+
+    static func text(_ label: String, _ s: Structure, _ r: CalculationResult) -> String {
+        var lines = [
+            "\(label): \(s.formula) (\(s.count) sites)",
+            String(format: "  energy  %.6f eV/atom  (%.6f eV)", r.energy / Double(s.count), r.energy),
+        ]
+        if let st = r.stress {
+            lines.append("  stress (GPa)")
+            for a in 0..<3 { lines.append(String(format: "    %12.5f %12.5f %12.5f", st[a, 0], st[a, 1], st[a, 2])) }
+        }
+        lines.append("  site  element      Fx (eV/Å)     Fy (eV/Å)     Fz (eV/Å)   magmom (µB)")
+        for (i, f) in r.forces.enumerated() {
+            let element = s.sites[i].species.description
+            let padded = element + String(repeating: " ", count: max(0, 7 - element.count))
+            lines.append(String(format: "  %4d  ", i) + padded
+                + String(format: " %13.6f %13.6f %13.6f %13.4f", f.x, f.y, f.z, r.magmoms[i]))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

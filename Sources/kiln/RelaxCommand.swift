@@ -1,0 +1,216 @@
+import ArgumentParser
+import Crystal
+import CrystalIO
+import Foundation
+import Potentials
+import Symmetry
+import Thermo
+
+/// `kiln relax FILES|DIR --out DIR`: relaxes many structures with CHGNet, resumably.
+struct RelaxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relax",
+        abstract: "Relax structures with CHGNet (FIRE + Fréchet cell filter) and summarize them; rerun to resume.",
+        discussion: """
+            Inputs are structure files (.cif, POSCAR/CONTCAR/.vasp, .xyz/.extxyz, .json, each \
+            optionally .gz) or directories searched recursively for them. Each structure gets the id \
+            of its file (path relative to the directory given, without extension; #k for the k-th \
+            structure of a file holding several). The output directory receives <id>.cif per relaxed \
+            structure, journal.jsonl (one line per finished structure, fsynced), summary.csv and \
+            summary.json. Rerunning the same command after Ctrl-C or kill -9 skips finished \
+            structures. Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
+            energy, collapsing atoms or cell; the last good structure is kept), error (unreadable \
+            input or refused by CHGNet).
+            """)
+
+    @Argument(help: "Structure files or directories.")
+    var inputs: [String]
+
+    @Option(help: "Output directory (created if needed; reused to resume).")
+    var out: String
+
+    @Option(parsing: .unconditional, help: "Convergence threshold on atomic and cell forces (eV/Å).")
+    var fmax: Double = 0.05
+
+    @Option(help: "Maximum optimizer steps per structure.")
+    var steps: Int = 500
+
+    @Option(help: "Optimizer: fire, bfgs or lbfgs.")
+    var optimizer: OptimizerChoice = .fire
+
+    @Option(help: "Cell degrees of freedom: full, fixed, fixed-volume or hydrostatic.")
+    var cell: CellRelaxation = .full
+
+    @Option(parsing: .unconditional, help: "Hydrostatic pressure (GPa).")
+    var pressure: Double = 0
+
+    @Flag(name: .customLong("keep-symmetry"), help: "Keep each starting space group (symmetrize forces and stress).")
+    var keepSymmetry = false
+
+    @Option(parsing: .unconditional, help: "Symmetry tolerance (Å) for --keep-symmetry and the space-group columns.")
+    var symprec: Double = 0.01
+
+    @Flag(help: "Also write an extended XYZ trajectory <id>.extxyz per structure.")
+    var trajectory = false
+
+    @Option(help: "Structures relaxed at the same time.")
+    var workers: Int = 2
+
+    @Flag(name: .customLong("no-hull"), help: "Skip the energy above the bundled MP hull.")
+    var noHull = false
+
+    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
+        case fire, bfgs, lbfgs
+        var kind: MinimizerKind {
+            switch self {
+            case .fire: return .fire()
+            case .bfgs: return .bfgs()
+            case .lbfgs: return .lbfgs()
+            }
+        }
+    }
+
+    func validate() throws {
+        guard fmax.isFinite, fmax > 0 else { throw ValidationError("--fmax must be a positive number (eV/Å)") }
+        guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
+        guard pressure.isFinite else { throw ValidationError("--pressure must be a number (GPa)") }
+        guard symprec.isFinite, symprec > 0 else { throw ValidationError("--symprec must be a positive number of Å") }
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
+    }
+
+    func run() throws {
+        let items = try collectItems()
+        guard !items.isEmpty else { throw ValidationError("no structure files found in \(inputs.joined(separator: ", "))") }
+        let model: CHGNet
+        do { model = try CHGNet() } catch {
+            throw ValidationError("cannot load CHGNet: \(error)")
+        }
+        var relaxer = Relaxer(calculator: model)
+        relaxer.fmax = fmax
+        relaxer.maxSteps = steps
+        relaxer.minimizer = optimizer.kind
+        relaxer.cell = cell
+        relaxer.pressure = pressure
+        relaxer.symmetryTolerance = keepSymmetry ? symprec : nil
+        var batch = BatchRelaxer(relaxer: relaxer, outputDirectory: URL(fileURLWithPath: out),
+                                 structureFile: ("cif", { String(decoding: try StructureFile.data([$0], format: .cif), as: UTF8.self) }))
+        batch.workers = workers
+        batch.trajectories = trajectory
+        let tolerance = symprec
+        batch.spaceGroup = { s in
+            (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
+        }
+        if !noHull {
+            let hull: MPHull
+            do { hull = try MPHull() } catch { throw ValidationError("cannot load the bundled MP hull: \(error)") }
+            batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
+        }
+
+        installInterruptMessage()
+        let bar = ProgressBar()
+        let records: [BatchRecord]
+        do {
+            records = try batch.run(items) { p in
+                let resumed = p.resumed > 0 ? " (\(p.resumed) from before)" : ""
+                bar.update(done: p.done, total: p.total, elapsed: p.elapsed, detail: "\(resumed) \(p.last.id): \(p.last.outcome)")
+            }
+        } catch {
+            bar.finish()
+            throw ValidationError("\(error)")
+        }
+        bar.finish()
+        var counts: [String: Int] = [:]
+        for r in records { counts[r.outcome, default: 0] += 1 }
+        let summary = ["converged", "not_converged", "failed", "error"].compactMap { k in counts[k].map { "\($0) \(k)" } }
+        print("\(records.count) structures: \(summary.joined(separator: ", ")); summary in \(out)/summary.csv")
+    }
+
+    /// One batch item per structure of every input file; unreadable files become items whose
+    /// loading fails, so they are recorded as errors.
+    private func collectItems() throws -> [BatchItem] {
+        var items: [BatchItem] = []
+        let fm = FileManager.default
+        for input in inputs {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: input, isDirectory: &isDirectory) else {
+                throw ValidationError("\(input): no such file or directory")
+            }
+            if isDirectory.boolValue {
+                let root = URL(fileURLWithPath: input).standardizedFileURL
+                guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: nil) else {
+                    throw ValidationError("\(input): cannot list the directory")
+                }
+                let files = walker.compactMap { $0 as? URL }
+                    .filter { StructureFormat(fileName: $0.lastPathComponent) != nil && !$0.hasDirectoryPath }
+                    .map(\.standardizedFileURL)
+                    .sorted { $0.path < $1.path }
+                for file in files {
+                    let relative = String(file.path.dropFirst(root.path.count + 1))
+                    items += Self.items(file: file, id: Self.stripExtension(relative))
+                }
+            } else {
+                let file = URL(fileURLWithPath: input)
+                items += Self.items(file: file, id: Self.stripExtension(file.lastPathComponent))
+            }
+        }
+        return items
+    }
+
+    private static func items(file: URL, id: String) -> [BatchItem] {
+        let structures: [Structure]
+        do { structures = try StructureFile.read(file) } catch {
+            let message = "\(error)"
+            return [BatchItem(id: id, source: file.path) { throw ValidationError(message) }]
+        }
+        if structures.count == 1 { return [BatchItem(id: id, source: file.path) { structures[0] }] }
+        return structures.enumerated().map { k, s in
+            BatchItem(id: "\(id)#\(k + 1)", source: "\(file.path) #\(k + 1)") { s }
+        }
+    }
+
+    private static func stripExtension(_ name: String) -> String {
+        var s = name
+        if s.lowercased().hasSuffix(".gz") { s.removeLast(3) }
+        for ext in [".cif", ".mcif", ".extxyz", ".xyz", ".json", ".vasp", ".poscar"] where s.lowercased().hasSuffix(ext) {
+            s.removeLast(ext.count)
+            break
+        }
+        return s
+    }
+
+    /// Ctrl-C ends the run at once (finished structures are already safe); say how to resume.
+    private func installInterruptMessage() {
+        signal(SIGINT) { _ in
+            let message = "\ninterrupted; finished structures are saved, rerun the same command to resume\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            _exit(130)
+        }
+    }
+}
+
+/// Energy above the bundled Materials Project hull of a structure with a CHGNet total energy:
+/// formation energy from MP's (MP2020-compatible) elemental reference energies, then the MP
+/// formation-energy hull. CHGNet's energies are already on the MP2020-corrected scale (it was
+/// trained on MPtrj's corrected energies; Matbench Discovery applies MP2020 corrections only to
+/// models that were not), so no correction is added again. Shared by the batch's workers.
+private final class MPHull: @unchecked Sendable {
+    private let diagram: PhaseDiagram
+    private let references: MPElementalReferences
+    private let lock = NSLock()
+
+    init() throws {
+        diagram = try PhaseDiagram(entries: MPReference.entries())
+        references = try MPElementalReferences.bundled()
+    }
+
+    /// eV/atom, or nil for compositions outside the reference (elements without MP data).
+    func energyAboveHull(_ composition: Composition, energy: Double) -> Double? {
+        lock.lock(); defer { lock.unlock() }
+        guard let formation = try? references.formationEnergyPerAtom(of: composition, energy: energy),
+              let entry = try? ThermoEntry(composition: composition, energyPerAtom: formation, id: "candidate")
+        else { return nil }
+        return try? diagram.analyze(entry, phaseSeparation: false).energyAboveHull
+    }
+}
+
+extension CellRelaxation: ExpressibleByArgument {}

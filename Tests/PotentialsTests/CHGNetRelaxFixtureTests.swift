@@ -1,0 +1,61 @@
+import Crystal
+import Foundation
+import KilnTestSupport
+import Potentials
+import XCTest
+
+/// Relaxations with CHGNet against chgnet 0.4.2's StructOptimizer (FIRE, fmax 0.05, ≤ 500 steps,
+/// FrechetCellFilter with exp_cell_factor = number of atoms) on the 15 cases of
+/// Tests/Fixtures/chgnet_relax.json.gz: the same outcome, final energy per atom within
+/// 2 meV/atom and lattice parameters within 0.5 %. The unconverged case (atoms far too close
+/// at the start) must end not converged with a lower energy.
+final class CHGNetRelaxFixtureTests: XCTestCase {
+    func testRelaxationsMatchStructOptimizer() throws {
+        let model = try CHGNet()
+        let fixture = try XCTUnwrap(try Fixtures.json("chgnet_relax") as? [String: Any])
+        let cases = try XCTUnwrap(fixture["results"] as? [[String: Any]])
+        XCTAssertEqual(cases.count, 15)
+        let relaxer = Relaxer(calculator: model)
+        // Two relaxations at a time, one per core.
+        let results = ResultSlots(count: cases.count)
+        DispatchQueue.concurrentPerform(iterations: cases.count) { k in
+            let t0 = Date()
+            let r = Result { try relaxer.relax(try Fixtures.structure(cases[k]["start_structure"]!)) }
+            results.set(k, (r, Date().timeIntervalSince(t0)))
+        }
+        var failures: [String] = []
+        var report: [String] = []
+        for (k, c) in cases.enumerated() {
+            let id = c["id"] as! String
+            let (outcome, seconds) = results.get(k)
+            let r = try outcome.get()
+            let converged = c["converged"] as! Bool
+            let refEnergy = c["final_energy_per_atom"] as! Double
+            let refLattice = Lattice(c["final_lattice"] as! [[Double]]).parameters
+            let ours = r.final.structure.lattice.parameters
+            let dE = r.finalEnergyPerAtom - refEnergy
+            let dL = zip(ours, refLattice).map { abs($0 - $1) / $1 }.max()!
+            report.append(String(format: "%@: %@, %d steps (ref %d), ΔE %+.2f meV/atom, max lattice Δ %.3f %%, %.2f s",
+                                 id, r.outcome.label, r.steps, c["n_steps"] as! Int, dE * 1000, dL * 100, seconds))
+            if r.converged != converged { failures.append("\(id): \(r.outcome), reference converged=\(converged)") }
+            if case .failed = r.outcome { continue }
+            if converged {
+                if abs(dE) > 0.002 { failures.append(String(format: "%@: ΔE %.2f meV/atom", id, dE * 1000)) }
+                if dL > 0.005 { failures.append(String(format: "%@: lattice parameters differ by %.3f %%", id, dL * 100)) }
+            } else if !(r.finalEnergyPerAtom < r.initialEnergyPerAtom) {
+                failures.append("\(id): energy did not go down")
+            }
+        }
+        print(report.joined(separator: "\n"))
+        XCTAssert(failures.isEmpty, "\(failures.count) failures:\n" + failures.joined(separator: "\n"))
+    }
+}
+
+/// Results written by concurrent workers, read after they finish.
+private final class ResultSlots: @unchecked Sendable {
+    private var slots: [(Result<RelaxationResult, Error>, Double)?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ value: (Result<RelaxationResult, Error>, Double)) { lock.lock(); slots[k] = value; lock.unlock() }
+    func get(_ k: Int) -> (Result<RelaxationResult, Error>, Double) { lock.lock(); defer { lock.unlock() }; return slots[k]! }
+}
