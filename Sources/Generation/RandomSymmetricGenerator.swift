@@ -8,7 +8,7 @@ import Symmetry
 /// group whose Wyckoff positions can hold those atom counts, a lattice of that crystal system with
 /// a volume near `VolumeEstimator`'s, and places every orbit at random free coordinates so that no
 /// two atoms are closer than `distanceFactor` × the sum of their covalent radii.
-/// Deterministic from the seed; bounded by `attemptsPerCandidate` and `timeLimit`.
+/// Deterministic from the seed; bounded by `maxAttempts` and `timeLimit`.
 public struct RandomSymmetricGenerator: StructureGenerator {
     public var name: String { "random-symmetric" }
     /// Space groups to draw from (uniformly among those compatible with the atom counts).
@@ -17,8 +17,9 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     public var distanceFactor: Double
     /// Cell volume = estimate × a uniform draw from this range.
     public var volumeFactor: ClosedRange<Double>
-    /// Failed attempts (composition + group + lattice + placement) in a row before giving up.
-    public var attemptsPerCandidate: Int
+    /// Failed attempts (composition + group + lattice + placement) in a row, i.e. per candidate,
+    /// before giving up.
+    public var maxAttempts: Int
     /// Seconds before giving up.
     public var timeLimit: Double
     /// Random coordinates tried per Wyckoff orbit before the attempt is abandoned.
@@ -31,12 +32,12 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     public static let maxCompositions = 200_000
 
     public init(spaceGroups: [Int] = Array(2...230), distanceFactor: Double = 0.75,
-                volumeFactor: ClosedRange<Double> = 0.85...1.2, attemptsPerCandidate: Int = 200,
+                volumeFactor: ClosedRange<Double> = 0.85...1.2, maxAttempts: Int = 200,
                 timeLimit: Double = 60, placementTries: Int = 30, commonShare: Double = 0.8) {
         self.spaceGroups = spaceGroups
         self.distanceFactor = distanceFactor
         self.volumeFactor = volumeFactor
-        self.attemptsPerCandidate = attemptsPerCandidate
+        self.maxAttempts = maxAttempts
         self.timeLimit = timeLimit
         self.placementTries = placementTries
         self.commonShare = commonShare
@@ -57,9 +58,9 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         if let bad = spaceGroups.first(where: { !(1...230).contains($0) }) {
             throw GenerationError.invalidTarget("random-symmetric: space group \(bad) is outside 1–230")
         }
-        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1, attemptsPerCandidate >= 1 else {
+        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1, maxAttempts >= 1 else {
             throw GenerationError.invalidTarget(
-                "random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0, placementTries and attemptsPerCandidate ≥ 1")
+                "random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0, placementTries and maxAttempts ≥ 1")
         }
         return try run(target, budget, seed)
     }
@@ -74,11 +75,11 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         var attempts = 0, failures = 0
         while out.count < budget {
             let elapsed = Date().timeIntervalSince(start)
-            if failures >= attemptsPerCandidate || elapsed > timeLimit {
+            if failures >= maxAttempts || elapsed > timeLimit {
                 let systems = target.systems.prefix(3).map(GenerationTarget.name).joined(separator: ", ")
                     + (target.systems.count > 3 ? ", …" : "")
-                let why = failures >= attemptsPerCandidate
-                    ? "\(failures) failed attempts in a row (limit \(attemptsPerCandidate))"
+                let why = failures >= maxAttempts
+                    ? "\(failures) failed attempts in a row (limit \(maxAttempts))"
                     : String(format: "the time limit of %g s", timeLimit)
                 throw GenerationError.limitReached(String(
                     format: "random-symmetric: %d of %d candidates for %@ after %d attempts in %.1f s, stopped by %@; "

@@ -115,7 +115,7 @@ final class RandomSymmetricTests: XCTestCase {
     func testLimitsGiveClearErrors() throws {
         let target = try GenerationTarget(systems: ["Li-Mn-O"])
         // Distances that cannot be met: the attempt limit stops it with a message.
-        let impossible = RandomSymmetricGenerator(distanceFactor: 5, attemptsPerCandidate: 300)
+        let impossible = RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: 300)
         XCTAssertThrowsError(try impossible.generate(target: target, budget: 5, seed: 1)) { error in
             guard case GenerationError.limitReached(let message, let partial) = error else {
                 return XCTFail("unexpected error \(error)")
@@ -125,7 +125,7 @@ final class RandomSymmetricTests: XCTestCase {
         }
         // The time limit stops it too.
         let start = Date()
-        let slow = RandomSymmetricGenerator(distanceFactor: 5, attemptsPerCandidate: .max, timeLimit: 0.5)
+        let slow = RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: .max, timeLimit: 0.5)
         XCTAssertThrowsError(try slow.generate(target: target, budget: 5, seed: 1)) { error in
             XCTAssert("\(error)".contains("stopped by the time limit of 0.5 s"), "\(error)")
         }
@@ -156,7 +156,7 @@ final class RandomSymmetricTests: XCTestCase {
         let pipeline = GenerationPipeline([
             .init(SubstitutionGenerator(), budget: 4),
             .init(RandomSymmetricGenerator(), budget: 4),
-            .init(RandomSymmetricGenerator(distanceFactor: 5, attemptsPerCandidate: 50), budget: 2),
+            .init(RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: 50), budget: 2),
         ])
         let (candidates, warnings) = try pipeline.run(target: target, seed: 9)
         XCTAssertEqual(candidates.map(\.provenance.generator), Array(repeating: "substitution", count: 4)

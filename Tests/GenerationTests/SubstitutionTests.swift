@@ -47,6 +47,11 @@ final class SubstitutionTests: XCTestCase {
         }
         let lco = try XCTUnwrap(found.first)
         XCTAssertEqual(lco.replacements.map { "\($0.from)→\($0.to)" }, ["Li+→Li+", "Co3+→Mn3+", "O2-→O2-"])
+        // Hidden formulas are never used as parents.
+        var hiding = SubstitutionGenerator()
+        hiding.excludedFormulas = ["LiCoO2", "NaCoO2"]
+        let hidden = try hiding.proposals(for: target).filter { ids.contains($0.parentID) }
+        XCTAssertEqual(hidden.map(\.parentID), ["mp-770635", "mp-18782", "mp-762454"])
     }
 
     func testCandidatesAreChargeBalancedRescaledAndDeterministic() throws {
