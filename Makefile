@@ -15,5 +15,5 @@ demo: build
 
 ## Every test suite; numeric suites run over all fixtures, so tests build in release mode.
 test: bootstrap
-	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing

@@ -60,6 +60,9 @@ enum LatticeSearch {
         let angles = target.angles
         let radius = lengths.max() * (1 + ltol)
         let spacing = lattice.interplanarSpacings
+        // Cells flatter than 1:500 (or non-finite) would need an unbounded search; none is made.
+        let reach = radius / spacing.min()
+        guard reach.isFinite, reach <= 500 else { return [] }
         let n = SIMD3<Int>(Int((radius / spacing.x).rounded(.up)), Int((radius / spacing.y).rounded(.up)),
                            Int((radius / spacing.z).rounded(.up)))
         var candidates: [[(frac: Vec3, cart: Vec3, length: Double)]] = [[], [], []]

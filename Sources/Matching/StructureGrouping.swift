@@ -3,9 +3,10 @@ import Crystal
 extension StructureMatcher {
     /// Groups structures into classes of matching ones, as pymatgen's `group_structures`: within
     /// each composition class, the first unassigned structure collects every later one it fits.
-    /// Returns indices into `structures`, each group in input order.
+    /// Returns indices into `structures`, each group in input order. Reductions and the fits of
+    /// each round run on all cores; the result does not depend on the number of threads.
     public func group(_ structures: [Structure], symmetric: Bool = false) -> [[Int]] {
-        group(prepared: structures.map(prepare), symmetric: symmetric)
+        group(prepared: structures.concurrentMap(prepare), symmetric: symmetric)
     }
 
     public func group(prepared: [PreparedStructure], symmetric: Bool = false) -> [[Int]] {
@@ -21,10 +22,11 @@ extension StructureMatcher {
             var unmatched = byKey[key]!
             while !unmatched.isEmpty {
                 let ref = unmatched.removeFirst()
+                let fits = unmatched.concurrentMap { fit(prepared[ref], prepared[$0], symmetric: symmetric) }
                 var members = [ref]
                 var rest: [Int] = []
-                for j in unmatched {
-                    if fit(prepared[ref], prepared[j], symmetric: symmetric) { members.append(j) } else { rest.append(j) }
+                for (j, fits) in zip(unmatched, fits) {
+                    if fits { members.append(j) } else { rest.append(j) }
                 }
                 unmatched = rest
                 groups.append(members)

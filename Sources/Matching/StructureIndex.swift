@@ -8,14 +8,17 @@ import Foundation
 public final class StructureIndex: @unchecked Sendable {
     public let matcher: StructureMatcher
     public let references: [Structure]
+    /// Require a match in both directions (see `StructureMatcher.fit(_:_:symmetric:)`).
+    public let symmetric: Bool
     private let buckets: [String: [Int]]
     private var prepared: [PreparedStructure?]
     private let lock = NSLock()
 
     /// Indexes `references` for matching with `matcher` (subset matching compares every reference).
-    public init(references: [Structure], matcher: StructureMatcher = StructureMatcher()) {
+    public init(references: [Structure], matcher: StructureMatcher = StructureMatcher(), symmetric: Bool = false) {
         self.matcher = matcher
         self.references = references
+        self.symmetric = symmetric
         var b: [String: [Int]] = [:]
         for (i, s) in references.enumerated() { b[matcher.allowSubset ? "" : matcher.comparator.compositionKey(s), default: []].append(i) }
         buckets = b
@@ -27,14 +30,15 @@ public final class StructureIndex: @unchecked Sendable {
         buckets[key(candidate)]?.count ?? 0
     }
 
-    /// Indices of the references that match `candidate` (`fit(reference, candidate)`).
+    /// Indices of the references that match `candidate` (`fit(reference, candidate)`, the reference
+    /// in pymatgen's struct1 role as in `group_structures`).
     public func matches(_ candidate: Structure, firstOnly: Bool = false) -> [Int] {
         guard let bucket = buckets[key(candidate)] else { return [] }
         let c = matcher.prepare(candidate)
         var out: [Int] = []
         for i in bucket {
             let ref = reference(i)
-            if matcher.fit(ref, c) {
+            if matcher.fit(ref, c, symmetric: symmetric) {
                 out.append(i)
                 if firstOnly { break }
             }
@@ -47,12 +51,7 @@ public final class StructureIndex: @unchecked Sendable {
 
     /// Novelty of many candidates, spread over the available cores.
     public func novelty(_ candidates: [Structure]) -> [Bool] {
-        var out = [Bool](repeating: false, count: candidates.count)
-        out.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: candidates.count) { base[$0] = isNovel(candidates[$0]) }
-        }
-        return out
+        candidates.concurrentMap(minimumCount: 2) { isNovel($0) }
     }
 
     private func key(_ s: Structure) -> String { matcher.allowSubset ? "" : matcher.comparator.compositionKey(s) }

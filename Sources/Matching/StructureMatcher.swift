@@ -48,12 +48,15 @@ public struct StructureMatcher: Sendable, Hashable {
 
     /// Reduces a structure once so it can be matched many times (pymatgen's reduced-structure cache).
     public func prepare(_ s: Structure) -> PreparedStructure {
-        PreparedStructure(original: s, reduced: StructureReduction.reduced(s, primitive: primitiveCell),
-                          compositionKey: comparator.compositionKey(s), primitiveCell: primitiveCell)
+        let matchable = !s.sites.isEmpty && s.lattice.problems().isEmpty
+        return PreparedStructure(original: s, reduced: matchable ? StructureReduction.reduced(s, primitive: primitiveCell) : s,
+                                 compositionKey: comparator.compositionKey(s), primitiveCell: primitiveCell,
+                                 matchable: matchable)
     }
 
     /// True when the structures match (pymatgen's `fit`). With `symmetric`, both directions must
-    /// match, so `fit(a, b, symmetric: true) == fit(b, a, symmetric: true)`.
+    /// match, so `fit(a, b, symmetric: true) == fit(b, a, symmetric: true)`. A structure without
+    /// sites or with a degenerate lattice (`Lattice.problems()`) matches nothing.
     public func fit(_ a: Structure, _ b: Structure, symmetric: Bool = false) -> Bool {
         if !allowSubset && comparator.compositionKey(a) != comparator.compositionKey(b) { return false }
         return fit(prepare(a), prepare(b), symmetric: symmetric)
@@ -64,6 +67,7 @@ public struct StructureMatcher: Sendable, Hashable {
         precondition(a.primitiveCell == primitiveCell && b.primitiveCell == primitiveCell,
                      "structures were prepared with another primitive-cell setting")
         if !allowSubset && a.compositionKey != b.compositionKey { return false }
+        if !a.matchable || !b.matchable { return false }
         if !quickCompatible(a.reduced, b.reduced) { return false }
         guard match(a.reduced, b.reduced, useRMS: false) != nil else { return false }
         return !symmetric || match(b.reduced, a.reduced, useRMS: false) != nil
@@ -76,7 +80,7 @@ public struct StructureMatcher: Sendable, Hashable {
     }
 
     public func rmsDistance(_ a: PreparedStructure, _ b: PreparedStructure) -> Distance? {
-        guard quickCompatible(a.reduced, b.reduced), let m = match(a.reduced, b.reduced, useRMS: true) else { return nil }
+        guard a.matchable, b.matchable, quickCompatible(a.reduced, b.reduced), let m = match(a.reduced, b.reduced, useRMS: true) else { return nil }
         return Distance(rms: m.value, maxDistance: m.distances.max() ?? 0)
     }
 
@@ -308,4 +312,6 @@ public struct PreparedStructure: Sendable, Hashable {
     /// The comparator's composition key (fractional composition).
     public let compositionKey: String
     let primitiveCell: Bool
+    /// False for structures without sites or with a degenerate lattice; they match nothing.
+    let matchable: Bool
 }

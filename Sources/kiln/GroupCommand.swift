@@ -23,13 +23,14 @@ struct GroupCommand: ParsableCommand {
             if list.isEmpty { throw ValidationError("\(path): no structure in file") }
             for (k, s) in list.enumerated() {
                 labels.append(list.count == 1 ? path : "\(path)#\(k + 1)")
+                try MatcherOptions.check(s, labels.last!)
                 structures.append(s)
             }
         }
         let groups = options.matcher.group(structures, symmetric: options.symmetric)
         if json {
             let out: [String: Any] = ["n_structures": structures.count, "groups": groups.map { $0.map { labels[$0] } }]
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("\(structures.count) structures, \(groups.count) groups")

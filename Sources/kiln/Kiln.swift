@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 @main
 struct Kiln: ParsableCommand {
@@ -6,9 +7,17 @@ struct Kiln: ParsableCommand {
         commandName: "kiln",
         abstract: "Inverse design of stable inorganic crystals.",
         subcommands: [
-            DesignCommand.self, InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
+            DesignCommand.self, InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self,
+            EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
             BenchmarkCommand.self, BenchCommand.self,
         ])
+
+    /// Restarts on OpenBLAS's fast kernel when it misdetects the CPU, then runs the command.
+    static func main() {
+        BLASRuntime.ensureFastKernel()
+        _ = MemoryTuning.retainLargeAllocations()
+        main(nil)
+    }
 }
 
 /// `kiln bench …`: timings of Kiln's kernels on the fixture inputs (release builds).

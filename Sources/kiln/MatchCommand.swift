@@ -26,7 +26,7 @@ struct MatchCommand: ParsableCommand {
             var out: [String: Any] = ["fit": fit, "first": first, "second": second]
             out["rms"] = distance?.rms ?? NSNull()
             out["max_distance"] = distance?.maxDistance ?? NSNull()
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print("fit: \(fit)")
@@ -42,6 +42,7 @@ struct MatchCommand: ParsableCommand {
         guard let s = try StructureFile.read(URL(fileURLWithPath: path)).first else {
             throw ValidationError("\(path): no structure in file")
         }
+        try MatcherOptions.check(s, path)
         return s
     }
 }

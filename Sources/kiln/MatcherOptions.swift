@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crystal
 import Matching
 
 /// StructureMatcher tolerances shared by `kiln match` and `kiln group`.
@@ -19,6 +20,13 @@ struct MatcherOptions: ParsableArguments {
         guard SiteComparator(rawValue: comparator) != nil else {
             throw ValidationError("--comparator must be species, element or disorder (got '\(comparator)')")
         }
+    }
+
+    /// Throws a clear error when a structure cannot be matched (no sites, degenerate lattice).
+    static func check(_ s: Structure, _ label: String) throws {
+        if s.sites.isEmpty { throw ValidationError("\(label): structure has no sites") }
+        let problems = s.lattice.problems()
+        if !problems.isEmpty { throw ValidationError("\(label): \(problems.joined(separator: "; "))") }
     }
 
     var matcher: StructureMatcher {

@@ -78,4 +78,18 @@ final class MatcherOptionsTests: XCTestCase {
         let d = try XCTUnwrap(matcher.rmsDistance(disordered, ordered))
         XCTAssertEqual(d.rms, 0, accuracy: 1e-8)
     }
+
+    /// Structures that cannot be matched give "no match" rather than a crash.
+    func testDegenerateInputsMatchNothing() throws {
+        let o = try Element("O")
+        let good = Structure(lattice: .cubic(3), species: [o], fracCoords: [.zero])
+        let empty = Structure(lattice: .cubic(3), sites: [])
+        let flat = Structure(lattice: Lattice(Matrix3(Vec3(3, 0, 0), Vec3(0, 3, 0), Vec3(0, 0, 0))), species: [o], fracCoords: [.zero])
+        for bad in [empty, flat] {
+            XCTAssertFalse(StructureMatcher().fit(good, bad))
+            XCTAssertFalse(StructureMatcher(allowSubset: true).fit(bad, good))
+            XCTAssertNil(StructureMatcher().rmsDistance(bad, good))
+        }
+        XCTAssertTrue(StructureMatcher().fit(good, good))
+    }
 }
