@@ -54,10 +54,16 @@ public enum ChargeBalance {
         guard !els.isEmpty, let counts = reducedCounts(composition, els) else { return [] }
         let lists = els.map { states.states($0) }
         if lists.contains(where: \.isEmpty) { return [] }
+        // Smallest and largest charge the elements from i on can add (prunes hopeless branches).
+        var low = [Int](repeating: 0, count: els.count + 1), high = low
+        for i in stride(from: els.count - 1, through: 0, by: -1) {
+            low[i] = low[i + 1] + lists[i].min()! * counts[i]
+            high[i] = high[i + 1] + lists[i].max()! * counts[i]
+        }
         var out: [OxidationAssignment] = []
         var chosen = [Int](repeating: 0, count: els.count)
         func search(_ i: Int, _ charge: Int) {
-            if out.count >= limit { return }
+            if out.count >= limit || charge + low[i] > 0 || charge + high[i] < 0 { return }
             if i == els.count {
                 if charge == 0 && (!paulingTest || passesPauling(chosen, els)) {
                     out.append(OxidationAssignment(elements: els, oxidationStates: chosen))

@@ -3,8 +3,9 @@ import Foundation
 import Symmetry
 
 /// Random crystals with a chosen space group (in the spirit of PyXtal/AIRSS): for each attempt it
-/// picks a (charge-balanced) composition of a target system — with probability `commonShare` one
-/// that balances with pymatgen's common oxidation states — and a number of formula units, a space
+/// picks a target system (uniformly among those with a usable composition), a (charge-balanced)
+/// reduced formula of at most `maxFormulaAtoms` atoms — with probability `commonShare` one that
+/// balances with pymatgen's common oxidation states — and a number of formula units, a space
 /// group whose Wyckoff positions can hold those atom counts, a lattice of that crystal system with
 /// a volume near `VolumeEstimator`'s, and places every orbit at random free coordinates so that no
 /// two atoms are closer than `distanceFactor` × the sum of their covalent radii.
@@ -17,7 +18,8 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     public var distanceFactor: Double
     /// Cell volume = estimate × a uniform draw from this range.
     public var volumeFactor: ClosedRange<Double>
-    /// Structure attempts (composition + group + lattice + placement) before giving up.
+    /// Failed attempts (composition + group + lattice + placement) in a row, i.e. per candidate,
+    /// before giving up.
     public var maxAttempts: Int
     /// Seconds before giving up.
     public var timeLimit: Double
@@ -27,12 +29,16 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     /// (when there are any); the rest draw from all compositions the target allows.
     public var commonShare: Double
 
-    /// Largest number of count vectors enumerated per target (keeps composition setup fast).
+    /// Most atoms in a reduced formula (the cell may hold several formula units up to `maxAtoms`).
+    public var maxFormulaAtoms: Int
+
+    /// Largest number of count vectors enumerated for one system (keeps composition setup fast).
     public static let maxCompositions = 200_000
 
     public init(spaceGroups: [Int] = Array(2...230), distanceFactor: Double = 0.75,
-                volumeFactor: ClosedRange<Double> = 0.85...1.2, maxAttempts: Int = 20_000,
-                timeLimit: Double = 60, placementTries: Int = 30, commonShare: Double = 0.8) {
+                volumeFactor: ClosedRange<Double> = 0.85...1.2, maxAttempts: Int = 200,
+                timeLimit: Double = 60, placementTries: Int = 30, commonShare: Double = 0.8,
+                maxFormulaAtoms: Int = 20) {
         self.spaceGroups = spaceGroups
         self.distanceFactor = distanceFactor
         self.volumeFactor = volumeFactor
@@ -40,6 +46,7 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         self.timeLimit = timeLimit
         self.placementTries = placementTries
         self.commonShare = commonShare
+        self.maxFormulaAtoms = maxFormulaAtoms
     }
 
     /// A composition to try: the system's elements and reduced atom counts.
@@ -57,38 +64,58 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         if let bad = spaceGroups.first(where: { !(1...230).contains($0) }) {
             throw GenerationError.invalidTarget("random-symmetric: space group \(bad) is outside 1–230")
         }
-        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1 else {
-            throw GenerationError.invalidTarget(
-                "random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0 and placementTries ≥ 1")
+        guard distanceFactor >= 0, volumeFactor.lowerBound > 0, placementTries >= 1, maxAttempts >= 1,
+              maxFormulaAtoms >= 1 else {
+            throw GenerationError.invalidTarget("random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0, "
+                + "placementTries, maxAttempts and maxFormulaAtoms ≥ 1")
         }
         return try run(target, budget, seed)
     }
 
     private func run(_ target: GenerationTarget, _ budget: Int, _ seed: UInt64) throws -> [Candidate] {
-        let formulas = try Self.formulas(target)
-        let common = formulas.filter(\.common)
+        // Formulas of each system, enumerated when the system is first drawn; systems without any drop out.
+        var formulas: [Int: (all: [Formula], common: [Formula])] = [:]
+        var live = Array(target.systems.indices)
         let groups = try spaceGroups.map(SpaceGroupTable.group)
         var rng = SeededGenerator(seed: seed)
         let start = Date()
         var out: [Candidate] = []
-        var attempts = 0
+        var attempts = 0, failures = 0
         while out.count < budget {
             let elapsed = Date().timeIntervalSince(start)
-            if attempts >= maxAttempts || elapsed > timeLimit {
+            if failures >= maxAttempts || elapsed > timeLimit {
                 let systems = target.systems.prefix(3).map(GenerationTarget.name).joined(separator: ", ")
                     + (target.systems.count > 3 ? ", …" : "")
+                let why = failures >= maxAttempts
+                    ? "\(failures) failed attempts in a row (limit \(maxAttempts))"
+                    : String(format: "the time limit of %g s", timeLimit)
                 throw GenerationError.limitReached(String(
-                    format: "random-symmetric: %d of %d candidates for %@ after %d attempts in %.1f s "
-                        + "(limits: %d attempts, %.0f s); lower distanceFactor (%.2f), widen volumeFactor or raise the limits",
-                    out.count, budget, systems, attempts, elapsed, maxAttempts, timeLimit, distanceFactor), partial: out)
+                    format: "random-symmetric: %d of %d candidates for %@ after %d attempts in %.1f s, stopped by %@; "
+                        + "lower distanceFactor (%.2f), widen volumeFactor or raise the limits",
+                    out.count, budget, systems, attempts, elapsed, why, distanceFactor), partial: out)
             }
+            guard !live.isEmpty else {
+                throw GenerationError.invalidTarget("no \(target.requireChargeBalance ? "charge-balanced " : "")composition of "
+                    + target.systems.map(GenerationTarget.name).joined(separator: ", ")
+                    + " fits in \(min(target.maxAtoms, maxFormulaAtoms)) atoms")
+            }
+            let pick = Int.random(in: 0..<live.count, using: &rng)
+            let system = live[pick]
+            if formulas[system] == nil {
+                let all = try Self.formulas(target.systems[system], target, maxFormulaAtoms: maxFormulaAtoms)
+                formulas[system] = (all, all.filter(\.common))
+            }
+            let (all, common) = formulas[system]!
+            if all.isEmpty { live.remove(at: pick); continue }
             attempts += 1
-            let pool = !common.isEmpty && Double.random(in: 0..<1, using: &rng) < commonShare ? common : formulas
+            failures += 1
+            let pool = !common.isEmpty && Double.random(in: 0..<1, using: &rng) < commonShare ? common : all
             let f = pool[Int.random(in: 0..<pool.count, using: &rng)]
             let units = Int.random(in: 1...(target.maxAtoms / f.size), using: &rng)
             if let s = try attempt(f, units: units, groups: groups, rng: &rng) {
                 out.append(Candidate(structure: s.structure, provenance: Provenance(
                     generator: name, seed: seed, spaceGroup: s.group, wyckoffPositions: s.wyckoff)))
+                failures = 0
             }
         }
         return out
@@ -137,41 +164,35 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         return (s, group.number, wyckoff)
     }
 
-    /// Reduced atom-count vectors of every target system with at most `maxAtoms` atoms
+    /// Reduced atom-count vectors of one system with at most min(`maxAtoms`, `maxFormulaAtoms`) atoms
     /// (charge balanced when the target asks for it).
-    static func formulas(_ target: GenerationTarget) throws -> [Formula] {
+    static func formulas(_ system: [Element], _ target: GenerationTarget, maxFormulaAtoms: Int) throws -> [Formula] {
+        let limit = min(target.maxAtoms, maxFormulaAtoms)
         var out: [Formula] = []
         var enumerated = 0
-        for system in target.systems {
-            var counts = [Int](repeating: 0, count: system.count)
-            func extend(_ k: Int, _ total: Int) throws {
-                if k == system.count {
-                    enumerated += 1
-                    if enumerated > maxCompositions {
-                        throw GenerationError.invalidTarget(
-                            "more than \(maxCompositions) compositions with at most \(target.maxAtoms) atoms; lower maxAtoms or use fewer systems")
-                    }
-                    guard counts.reduce(0, gcd) == 1 else { return }
-                    let comp = Composition(zip(system, counts).map { ($0, Double($1)) })
-                    if !target.requireChargeBalance || ChargeBalance.isNeutral(comp, states: target.oxidationStates) {
-                        let common = ChargeBalance.isNeutral(comp, states: .common)
-                        out.append(Formula(elements: system, counts: counts, common: common))
-                    }
-                    return
+        var counts = [Int](repeating: 0, count: system.count)
+        func extend(_ k: Int, _ total: Int) throws {
+            if k == system.count {
+                enumerated += 1
+                if enumerated > maxCompositions {
+                    throw GenerationError.invalidTarget("\(GenerationTarget.name(system)) has more than \(maxCompositions) "
+                        + "compositions with at most \(limit) atoms; lower maxFormulaAtoms")
                 }
-                let left = system.count - k - 1  // each later element needs at least one atom
-                guard target.maxAtoms - total - left >= 1 else { return }
-                for n in 1...(target.maxAtoms - total - left) {
-                    counts[k] = n
-                    try extend(k + 1, total + n)
+                guard counts.reduce(0, gcd) == 1 else { return }
+                let comp = Composition(zip(system, counts).map { ($0, Double($1)) })
+                if !target.requireChargeBalance || ChargeBalance.isNeutral(comp, states: target.oxidationStates) {
+                    out.append(Formula(elements: system, counts: counts, common: ChargeBalance.isNeutral(comp, states: .common)))
                 }
+                return
             }
-            try extend(0, 0)
+            let left = system.count - k - 1  // each later element needs at least one atom
+            guard limit - total - left >= 1 else { return }
+            for n in 1...(limit - total - left) {
+                counts[k] = n
+                try extend(k + 1, total + n)
+            }
         }
-        guard !out.isEmpty else {
-            throw GenerationError.invalidTarget("no \(target.requireChargeBalance ? "charge-balanced " : "")composition of "
-                + target.systems.map(GenerationTarget.name).joined(separator: ", ") + " fits in \(target.maxAtoms) atoms")
-        }
+        try extend(0, 0)
         return out
     }
 

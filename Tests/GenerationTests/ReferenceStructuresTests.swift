@@ -27,6 +27,21 @@ final class ReferenceStructuresTests: XCTestCase {
         XCTAssertEqual(bate.structure.elements.map(\.symbol), ["Ba", "Te"])
         XCTAssertEqual(bate.structure.sites[1].frac, Vec3(0.5, 0.5, 0.5))
 
+        // Whole-file checksums against the source JSON (lattice and coordinates rounded to 1e-6 when bundled).
+        var lattice = 0.0, frac = 0.0, energy = 0.0, gap = 0.0
+        for i in mp.indices {
+            let r = mp[i]
+            lattice += r.structure.lattice.matrix.array.joined().reduce(0) { $0 + abs($1) }
+            frac += r.structure.fracCoords.reduce(0) { $0 + $1.sum() }
+            energy += r.formationEnergyPerAtom ?? .nan
+            gap += r.bandGap ?? .nan
+        }
+        XCTAssertEqual(lattice, 972866.7708743173, accuracy: 0.05)
+        // Source sum 1356980.8655660895 less one coordinate, 0.99999973, stored wrapped as 0.
+        XCTAssertEqual(frac, 1356979.8656470496, accuracy: 1e-4)
+        XCTAssertEqual(energy, -56924.38968653555, accuracy: 1e-3)
+        XCTAssertEqual(gap, 52720.65129999978, accuracy: 1e-3)
+
         // Every record decodes to an ordered structure whose composition gives the stored formula.
         var failures: [String] = []
         for i in mp.indices {

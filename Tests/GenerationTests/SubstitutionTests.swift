@@ -47,6 +47,11 @@ final class SubstitutionTests: XCTestCase {
         }
         let lco = try XCTUnwrap(found.first)
         XCTAssertEqual(lco.replacements.map { "\($0.from)→\($0.to)" }, ["Li+→Li+", "Co3+→Mn3+", "O2-→O2-"])
+        // Hidden formulas are never used as parents.
+        var hiding = SubstitutionGenerator()
+        hiding.excludedFormulas = ["LiCoO2", "NaCoO2"]
+        let hidden = try hiding.proposals(for: target).filter { ids.contains($0.parentID) }
+        XCTAssertEqual(hidden.map(\.parentID), ["mp-770635", "mp-18782", "mp-762454"])
     }
 
     func testCandidatesAreChargeBalancedRescaledAndDeterministic() throws {
@@ -88,5 +93,16 @@ final class SubstitutionTests: XCTestCase {
         let s1 = try sampler.generate(target: target, budget: 10, seed: 1)
         XCTAssertEqual(s1.map(\.structure), try sampler.generate(target: target, budget: 10, seed: 1).map(\.structure))
         XCTAssertNotEqual(s1.map(\.structure), try sampler.generate(target: target, budget: 10, seed: 2).map(\.structure))
+    }
+
+    func testHundredCandidatesInSeconds() throws {
+        let target = try GenerationTarget(systems: ["Li-Mn-O"])
+        _ = try ReferenceStructures.mp()
+        let start = Date()
+        let candidates = try SubstitutionGenerator().generate(target: target, budget: 100, seed: 3)
+        let seconds = Date().timeIntervalSince(start)
+        print("substitution: 100 Li-Mn-O candidates in \(String(format: "%.2f", seconds)) s")
+        XCTAssertEqual(candidates.count, 100)
+        XCTAssertLessThan(seconds, 30)
     }
 }
