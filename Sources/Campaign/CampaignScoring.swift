@@ -120,6 +120,7 @@ extension CampaignRunner {
             if let m = c.maxHHI, all[i].hhi! > m { v.append("HHI > \(m)") }
             if let m = c.minAbundance, all[i].abundance! < m { v.append("abundance < \(m)") }
             if let m = c.maxElements, all[i].nElements > m { v.append("elements > \(m)") }
+            if all[i].relaxOutcome != "converged" { v.append("relaxation \(all[i].relaxOutcome ?? "unfinished")") }
             all[i].violations = v.isEmpty ? nil : v.joined(separator: ", ")
         }
 
@@ -146,7 +147,8 @@ extension CampaignRunner {
         let ranked = all.filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
         let rest = all.filter { $0.rank == nil && ($0.status == .relaxed || $0.status == .failed) }
         let relaxed = all.filter { $0.status == .relaxed }
-        let stable = relaxed.filter { $0.eHull! <= spec.stabilityThreshold }
+        // Only a converged relaxation can support a stability claim.
+        let stable = relaxed.filter { $0.eHull! <= spec.stabilityThreshold && $0.relaxOutcome == "converged" }
         let stableUnique = stable.filter { $0.isUnique == true }
         let sun = stableUnique.filter { $0.isNovel == true }
         let funnel: [(stage: String, count: Int)] = [
@@ -154,7 +156,7 @@ extension CampaignRunner {
             ("valid", all.filter { $0.status != .invalid }.count),
             ("unique before relaxation", all.filter { $0.status != .invalid && $0.status != .duplicate }.count),
             ("relaxed", relaxed.count),
-            ("stable (E_hull ≤ \(spec.stabilityThreshold) eV/atom)", stable.count),
+            ("stable (converged, E_hull ≤ \(spec.stabilityThreshold) eV/atom)", stable.count),
             ("stable and unique", stableUnique.count),
             ("stable, unique and new (SUN)", sun.count),
         ]

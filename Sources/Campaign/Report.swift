@@ -40,13 +40,11 @@ public struct CampaignReport: Sendable {
             max \(spec.maxAtoms) atoms/cell · stable if E<sub>hull</sub> ≤ \(spec.stabilityThreshold) eV/atom ·
             generated \(esc(ISO8601DateFormatter().string(from: Date())))</div>
             """
-        let relaxed = records.filter { $0.status == .relaxed }
-        let stable = relaxed.filter { ($0.eHull ?? .infinity) <= spec.stabilityThreshold }
-        let sun = stable.filter { $0.isUnique == true && $0.isNovel == true }
+        let count = { (stage: String) in funnel.first { $0.stage.hasPrefix(stage) }?.count ?? 0 }
         h += "<h2 id=\"summary\">Summary</h2><div class=\"cards\">"
-        for (label, value) in [("generated", "\(records.count)"), ("relaxed", "\(relaxed.count)"),
-                               ("stable (≤ \(spec.stabilityThreshold) eV/atom)", "\(stable.count)"),
-                               ("stable, unique, new", "\(sun.count)"),
+        for (label, value) in [("generated", "\(count("generated"))"), ("relaxed", "\(count("relaxed"))"),
+                               ("stable (≤ \(spec.stabilityThreshold) eV/atom)", "\(count("stable ("))"),
+                               ("stable, unique, new", "\(count("stable, unique and new"))"),
                                ("wall time", String(format: "%.0f s", wallSeconds))] {
             h += "<div class=\"card\">\(esc(label))<b>\(value)</b></div>"
         }

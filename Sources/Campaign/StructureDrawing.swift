@@ -38,9 +38,8 @@ enum StructureDrawing {
         return out + "</svg>"
     }
 
-    /// A stable colour per element (hue from the Mendeleev ordering).
+    /// A stable colour per element, hues spread by atomic number.
     static func color(_ el: Element) -> String {
-        let n = Double(el.data.mendeleevNumber ?? el.z)
-        return String(format: "hsl(%d, 65%%, 55%%)", Int((n * 137.5).truncatingRemainder(dividingBy: 360)))
+        String(format: "hsl(%d, 65%%, 55%%)", (el.z * 47) % 360)
     }
 }

@@ -51,6 +51,7 @@ struct RediscoveryCommand: ParsableCommand {
         guard !systems.isEmpty else { throw ValidationError("give at least one --chemsys") }
         if let h = holdout, h < 1 { throw ValidationError("--holdout must be at least 1") }
         var results: [Rediscovery.Result] = []
+        var failures = 0
         for text in systems {
             let els: [Element]
             do { els = try text.split(separator: "-").map { try Element(String($0)) }.sorted { $0.symbol < $1.symbol } } catch {
@@ -79,9 +80,10 @@ struct RediscoveryCommand: ParsableCommand {
                                                    calculator: runner.calculator, workers: workers, log: runner.log))
             } catch {
                 printError("error: \(text): \(error)")
-                throw ExitCode.failure
+                failures += 1
             }
         }
+        defer { if failures > 0 { Self.exit(withError: ExitCode.failure) } }
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]
