@@ -6,6 +6,6 @@ PY=${1:-/work/venv/bin/python}
 FILE=Tests/Fixtures/structures.json.gz
 swift build -c release --product kiln
 uptime
-.build/release/kiln bench-symmetry "$FILE" --repeats 3
+.build/release/kiln bench symmetry "$FILE" --repeats 3
 "$PY" Benchmarks/symmetry_python.py "$FILE" --repeats 3
 uptime

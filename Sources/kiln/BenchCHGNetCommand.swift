@@ -4,7 +4,7 @@ import CrystalIO
 import Foundation
 import Potentials
 
-/// `kiln bench-chgnet`: times CHGNet single points (graph + energy, forces, stress, magmoms)
+/// `kiln bench chgnet`: times CHGNet single points (graph + energy, forces, stress, magmoms)
 /// on the fixture structures and compares with Benchmarks/chgnet_python.py's PyTorch timings.
 struct BenchCHGNetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

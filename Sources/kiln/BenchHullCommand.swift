@@ -4,7 +4,7 @@ import CrystalIO
 import Foundation
 import Thermo
 
-/// `kiln bench-hull`: times phase-diagram construction plus every query (formation energy, E_hull,
+/// `kiln bench hull`: times phase-diagram construction plus every query (formation energy, E_hull,
 /// decomposition, phase separation for stable entries) on the hull fixtures, for comparison with
 /// Benchmarks/hull_python.py (pymatgen). Reports the median of `--repeats` runs and peak memory.
 struct BenchHullCommand: ParsableCommand {
@@ -26,7 +26,7 @@ struct BenchHullCommand: ParsableCommand {
 
     func run() throws {
         do { try bench() } catch {
-            FileHandle.standardError.write(Data("kiln bench-hull: error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("kiln bench hull: error: \(error)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -4,7 +4,7 @@ import CrystalIO
 import Foundation
 import Potentials
 
-/// `kiln bench-relax`: times CHGNet relaxations of the chgnet_relax fixture cases, the Swift side
+/// `kiln bench relax`: times CHGNet relaxations of the chgnet_relax fixture cases, the Swift side
 /// of Benchmarks/relax_python.py (same cases, FIRE, Fréchet cell filter, fmax and step limit).
 struct BenchRelaxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Crystal
 import Foundation
 import Symmetry
 
-/// `kiln bench-symmetry`: times the spglib binding on a structure set, mirroring the Python
+/// `kiln bench symmetry`: times the spglib binding on a structure set, mirroring the Python
 /// timing script (dataset + standardized primitive + conventional cell per structure, and the
 /// SpacegroupAnalyzer construction, for symprec 1e-3 and 0.1 with angle tolerance -1).
 struct BenchSymmetryCommand: ParsableCommand {
