@@ -9,9 +9,9 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build -c release --product kiln
 
-## The main job on the embedded defaults.
+## The main job on the embedded defaults: the bundled quickstart design campaign.
 demo: build
-	$$($(SWIFT) build -c release --show-bin-path)/kiln info Examples/LiFePO4.cif
+	$$($(SWIFT) build -c release --show-bin-path)/kiln design Examples/quickstart.toml
 
 ## Every test suite; numeric suites run over all fixtures, so tests build in release mode.
 test: bootstrap
