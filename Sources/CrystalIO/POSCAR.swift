@@ -141,7 +141,11 @@ public struct POSCAR: Sendable {
                 flags.append(rest.prefix(3).map { $0.uppercased() == "T" || $0.uppercased() == ".TRUE." })
                 rest = rest.dropFirst(3)
             }
-            fracs.append(cartesian ? lattice.fractional(v * factor) : v)
+            let frac = cartesian ? lattice.fractional(v * factor) : v
+            guard [frac.x, frac.y, frac.z].allSatisfy({ $0.isFinite && abs($0) < 1e9 }) else {
+                throw fail(l, "position of atom \(i + 1) is out of range")
+            }
+            fracs.append(frac)
             let body = lines[l]
             if let hash = body.firstIndex(of: "#") {
                 labels.append(body[body.index(after: hash)...].split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init))
