@@ -143,6 +143,7 @@ public struct CIFReader: Sendable {
                 for op in ops {
                     var f = op.apply(keys[k])
                     f -= f.rounded(.down)
+                    f.replace(with: 0, where: f .>= 1)  // -1e-17 wraps to 1.0 in floating point
                     if !containsPeriodic(generated, f) {
                         generated.append(f)
                         sites.append(Site(occupancy: comps[k], frac: f, label: keyLabels[k]))
