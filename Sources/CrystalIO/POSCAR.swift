@@ -41,9 +41,7 @@ public struct POSCAR: Sendable {
 
     /// Parses POSCAR text; `species` (one element per count group) overrides the file's.
     public init(text: String, file: String = "<string>", species: [Element]? = nil) throws {
-        var lines: [Substring] = []
-        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .forEach { lines.append($0) }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         func fail(_ line: Int, _ why: String) -> CrystalIOError { CrystalIOError(file: file, line: line + 1, why) }
         func tokens(_ i: Int) throws -> [Substring] {
             guard i < lines.count else { throw CrystalIOError(file: file, line: lines.count, "file ends early (expected line \(i + 1))") }
