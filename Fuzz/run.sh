@@ -45,5 +45,6 @@ if newer "$out/.built-$target" "$entry"; then
   touch "$out/.built-$target"
 fi
 cd "$out"
+export SWIFT_BACKTRACE=enable=no  # libFuzzer/ASan print the stack; Swift's backtracer trips ASan
 exec "$out/fuzz-$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
   "$@" "$out/corpus-$target" "$root/Fuzz/corpus-$target"

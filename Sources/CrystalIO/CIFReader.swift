@@ -104,6 +104,9 @@ public struct CIFReader: Sendable {
                 guard let v = CIFNumber.parse(row.fract[k].text) else {
                     throw fail(row.fract[k].line, "fractional coordinate '\(row.fract[k].text)' of '\(row.label)' is not a number")
                 }
+                guard abs(v) < 1e9 else {
+                    throw fail(row.fract[k].line, "fractional coordinate \(v) of '\(row.label)' is out of range")
+                }
                 coord[k] = v
             }
             let entry = Site.SpeciesOccupancy(species, max(occupancy, 1e-8))
@@ -140,6 +143,7 @@ public struct CIFReader: Sendable {
                 for op in ops {
                     var f = op.apply(keys[k])
                     f -= f.rounded(.down)
+                    f.replace(with: 0, where: f .>= 1)  // -1e-17 wraps to 1.0 in floating point
                     if !containsPeriodic(generated, f) {
                         generated.append(f)
                         sites.append(Site(occupancy: comps[k], frac: f, label: keyLabels[k]))
@@ -256,13 +260,14 @@ public struct CIFReader: Sendable {
         return parsed
     }
 
-    /// `_atom_type_symbol` → `_atom_type_oxidation_number`, also keyed by the bare symbol.
+    /// `_atom_type_symbol` → `_atom_type_oxidation_number`, also keyed by the bare symbol;
+    /// nil (no oxidation states) when a number is missing or beyond ±20.
     func oxidationStates(_ block: CIFBlock) -> [String: Double]? {
         guard let symbols = block["_atom_type_symbol"], let numbers = block["_atom_type_oxidation_number"],
               symbols.count == numbers.count else { return nil }
         var out: [String: Double] = [:]
         for (s, n) in zip(symbols, numbers) {
-            guard let v = CIFNumber.parse(n.text) else { return nil }
+            guard let v = CIFNumber.parse(n.text), abs(v) <= 20 else { return nil }
             out[s.text] = v
             var bare = Substring(s.text)
             if let c = bare.last, c == "+" || c == "-" || c == "," { bare = bare.dropLast() }

@@ -100,13 +100,14 @@ public struct CIFWriter: Sendable {
         return out
     }
 
+    /// Occupancies keep full precision so that sums read back exactly as they were.
     static func occupancy(_ v: Double) -> String {
-        v == 1 ? "1" : String(format: "%.6g", v)
+        v == 1 ? "1" : "\(v)"
     }
 
     /// True when text can be written unquoted as a CIF value.
     static func isPlainToken(_ s: String) -> Bool {
-        guard let c = s.first, !"_#$'\";[]".contains(c) else { return false }
+        guard let c = s.first, !"_#$'\";[]".contains(c), !s.hasPrefix("loop_"), !s.hasPrefix("data_") else { return false }
         return !s.contains { $0.isWhitespace || !$0.isASCII }
     }
 

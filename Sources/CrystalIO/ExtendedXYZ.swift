@@ -44,7 +44,9 @@ public enum ExtendedXYZ {
                     guard let x = Double(t[posColumn + k]), x.isFinite else { throw fail(l, "position '\(t[posColumn + k])' is not a number") }
                     r[k] = x
                 }
-                sites.append(Site(element, lattice.fractional(r)))
+                let frac = lattice.fractional(r)
+                guard frac.x.isFinite, frac.y.isFinite, frac.z.isFinite else { throw fail(l, "position is out of range") }
+                sites.append(Site(element, frac))
             }
             frames.append(Structure(lattice: lattice, sites: sites))
             i += 2 + n

@@ -41,9 +41,7 @@ public struct POSCAR: Sendable {
 
     /// Parses POSCAR text; `species` (one element per count group) overrides the file's.
     public init(text: String, file: String = "<string>", species: [Element]? = nil) throws {
-        var lines: [Substring] = []
-        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-            .forEach { lines.append($0) }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         func fail(_ line: Int, _ why: String) -> CrystalIOError { CrystalIOError(file: file, line: line + 1, why) }
         func tokens(_ i: Int) throws -> [Substring] {
             guard i < lines.count else { throw CrystalIOError(file: file, line: lines.count, "file ends early (expected line \(i + 1))") }
@@ -141,7 +139,11 @@ public struct POSCAR: Sendable {
                 flags.append(rest.prefix(3).map { $0.uppercased() == "T" || $0.uppercased() == ".TRUE." })
                 rest = rest.dropFirst(3)
             }
-            fracs.append(cartesian ? lattice.fractional(v * factor) : v)
+            let frac = cartesian ? lattice.fractional(v * factor) : v
+            guard [frac.x, frac.y, frac.z].allSatisfy({ $0.isFinite && abs($0) < 1e9 }) else {
+                throw fail(l, "position of atom \(i + 1) is out of range")
+            }
+            fracs.append(frac)
             let body = lines[l]
             if let hash = body.firstIndex(of: "#") {
                 labels.append(body[body.index(after: hash)...].split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init))

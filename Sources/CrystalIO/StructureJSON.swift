@@ -3,7 +3,8 @@ import Foundation
 
 /// pymatgen's `Structure.as_dict()` JSON: `@module`/`@class`, `lattice.matrix`, and `sites` with
 /// `species: [{element, occu, oxidation_state?}]` and `abc` (fractional) or `xyz` (Cartesian).
-/// A top-level list holds several structures.
+/// A top-level list holds several structures. Subclasses with the same keys (Slab, Interface,
+/// TransformedStructure's final structure) read as plain structures.
 public enum StructureJSON {
     public static func read(_ data: Data, file: String = "<string>") throws -> [Structure] {
         let object: Any
@@ -29,8 +30,10 @@ public enum StructureJSON {
     static func structure(_ object: Any, where file: String) throws -> Structure {
         func fail(_ why: String) -> CrystalIOError { CrystalIOError(file: file, why) }
         guard let d = object as? [String: Any] else { throw fail("expected a JSON object describing a Structure") }
-        if let cls = d["@class"] as? String, cls != "Structure", cls != "IStructure" {
-            throw fail("@class is '\(cls)', not a Structure")
+        // Structure subclasses (Slab, Interface) and TransformedStructure keep lattice and sites
+        // at the top level; molecules have no lattice.
+        if let cls = d["@class"] as? String, cls.hasSuffix("Molecule") {
+            throw fail("@class is '\(cls)': a molecule has no lattice")
         }
         let matrixObject = (d["lattice"] as? [String: Any])?["matrix"] ?? d["lattice"]
         guard let rows = matrixObject as? [[Double]], rows.count == 3, rows.allSatisfy({ $0.count == 3 && $0.allSatisfy(\.isFinite) })

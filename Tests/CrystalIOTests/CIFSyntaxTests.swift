@@ -1,5 +1,5 @@
 import Crystal
-@testable import CrystalIO
+import CrystalIO
 import XCTest
 
 final class CIFSyntaxTests: XCTestCase {

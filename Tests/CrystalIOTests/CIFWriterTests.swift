@@ -1,5 +1,5 @@
 import Crystal
-@testable import CrystalIO
+import CrystalIO
 import KilnTestSupport
 import XCTest
 
