@@ -78,8 +78,7 @@ public struct BatchRelaxer: Sendable {
         let state = SharedState()
         let start = Date()
 
-        let workerCount = max(1, min(workers, todo.count))
-        DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+        @Sendable func work() {
             while let index = state.next(limit: todo.count) {
                 let record = relaxOne(todo[index])
                 do { try journal.append(record) } catch {
@@ -94,6 +93,18 @@ public struct BatchRelaxer: Sendable {
                                        elapsed: elapsed, eta: eta, last: record))
             }
         }
+        // One thread per worker (GCD would cap concurrency at the core count).
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(workers, todo.count)) {
+            group.enter()
+            let thread = Thread {
+                work()
+                group.leave()
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        group.wait()
         if let error = state.error { throw error }
         let records = items.compactMap { journal.records[$0.id] }
         try writeSummaries(records)
