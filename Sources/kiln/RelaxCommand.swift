@@ -16,9 +16,9 @@ struct RelaxCommand: ParsableCommand {
             optionally .gz) or directories searched recursively for them. Each structure gets the id \
             of its file (path relative to the directory given, without extension; #k for the k-th \
             structure of a file holding several). The output directory receives <id>.cif per relaxed \
-            structure, journal.jsonl (one line per finished structure, fsynced), summary.csv and \
-            summary.json. Rerunning the same command after Ctrl-C or kill -9 skips finished \
-            structures. Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
+            structure, journal.jsonl (one line per finished structure, fsynced), summary.csv, \
+            summary.json and settings.json. Rerunning the same command after Ctrl-C or kill -9 \
+            skips finished structures (resuming with other settings is refused). Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
             energy, collapsing atoms or cell; the last good structure is kept), error (unreadable \
             input or refused by CHGNet).
             """)

@@ -6,7 +6,7 @@ import XCTest
 /// A Lennard-Jones calculator that sleeps on every call, so a batch takes long enough to be
 /// killed in the middle.
 struct SlowLennardJones: Calculator {
-    var delay: UInt32 = 1500  // µs
+    var delay: UInt32 = 2000  // µs
     var name: String { "slow Lennard-Jones" }
     func calculate(_ s: Structure, properties: Properties) throws -> CalculationResult {
         usleep(delay)
@@ -79,13 +79,23 @@ final class BatchRelaxerTests: XCTestCase {
 
         // A second run redoes nothing: a calculator that always throws would show up otherwise.
         struct Refusing: Calculator {
-            var name: String { "refusing" }
+            var name: String { "Lennard-Jones" }  // same settings, so the run is a resume
             func calculate(_ s: Structure, properties: Properties) throws -> CalculationResult {
                 throw CalculatorError.invalidStructure("must not be called")
             }
         }
         let again = try Self.batch(dir, calculator: Refusing()).run(Self.items())
         XCTAssertEqual(again, records)
+    }
+
+    func testResumingWithOtherSettingsIsRefused() throws {
+        let dir = tempDir()
+        _ = try Self.batch(dir, calculator: LennardJones()).run(Array(Self.items().prefix(2)))
+        var other = Self.batch(dir, calculator: LennardJones())
+        other.relaxer.fmax = 0.05
+        XCTAssertThrowsError(try other.run(Self.items())) {
+            XCTAssertTrue("\($0)".contains("fmax 0.01 → 0.05"), "\($0)")
+        }
     }
 
     func testTornJournalLineIsRedone() throws {
@@ -119,7 +129,7 @@ final class BatchRelaxerTests: XCTestCase {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0])
         var rng = SeededGenerator(seed: 42)
         var kills = 0
-        for _ in 0..<30 {
+        for round in 0..<30 {
             let child = Process()
             child.executableURL = executable
             child.arguments = ["PotentialsTests.BatchRelaxerTests/testChildBatchRun"]
@@ -127,7 +137,8 @@ final class BatchRelaxerTests: XCTestCase {
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
-            usleep(UInt32.random(in: 100_000...400_000, using: &rng))
+            // Kill early at first, later ever more slowly, so some rounds finish structures.
+            usleep(UInt32(Double.random(in: 0.5...1.5, using: &rng) * 150_000 * (1 + Double(round) / 3)))
             if child.isRunning {
                 kill(child.processIdentifier, SIGKILL)
                 kills += 1

@@ -33,7 +33,9 @@ public struct BatchProgress: Sendable {
 /// then its record is appended to `journal.jsonl` and fsynced. A rerun with the same output
 /// directory skips every id in the journal, so a run killed at any moment (Ctrl-C, kill -9)
 /// resumes without redoing, losing or duplicating a result. `summary.csv` and `summary.json`
-/// (one row per input, in input order) are rewritten atomically from the journal.
+/// (one row per input, in input order) are rewritten atomically from the journal. The settings
+/// are kept in `settings.json`; resuming with different ones is refused, and a lock file keeps
+/// two runs out of one directory.
 public struct BatchRelaxer: Sendable {
     public var relaxer: Relaxer
     public var outputDirectory: URL
@@ -69,14 +71,14 @@ public struct BatchRelaxer: Sendable {
         let lock = try DirectoryLock(outputDirectory.appendingPathComponent(".lock"))
         defer { lock.release() }
         removeStaleTemporaries()
+        try checkSettings()
         let journal = try BatchJournal(url: journalURL)
         let todo = items.filter { journal.records[$0.id] == nil }
         let resumed = items.count - todo.count
         let state = SharedState()
         let start = Date()
 
-        let workerCount = max(1, min(workers, todo.count))
-        DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+        @Sendable func work() {
             while let index = state.next(limit: todo.count) {
                 let record = relaxOne(todo[index])
                 do { try journal.append(record) } catch {
@@ -91,6 +93,18 @@ public struct BatchRelaxer: Sendable {
                                        elapsed: elapsed, eta: eta, last: record))
             }
         }
+        // One thread per worker (GCD would cap concurrency at the core count).
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(workers, todo.count)) {
+            group.enter()
+            let thread = Thread {
+                work()
+                group.leave()
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        group.wait()
         if let error = state.error { throw error }
         let records = items.compactMap { journal.records[$0.id] }
         try writeSummaries(records)
@@ -129,6 +143,41 @@ public struct BatchRelaxer: Sendable {
         }
         record.seconds = Date().timeIntervalSince(t0)
         return record
+    }
+
+    /// The settings that decide a result, as stored in `settings.json`.
+    public var settings: [String: String] {
+        [
+            "calculator": relaxer.calculator.name,
+            "minimizer": "\(relaxer.minimizer)",
+            "fmax": "\(relaxer.fmax)",
+            "max_steps": "\(relaxer.maxSteps)",
+            "cell": relaxer.cell.rawValue,
+            "pressure_GPa": "\(relaxer.pressure)",
+            "exp_cell_factor": relaxer.expCellFactor.map { "\($0)" } ?? "number of atoms",
+            "symmetry_tolerance": relaxer.symmetryTolerance.map { "\($0)" } ?? "none",
+            "limits": "\(relaxer.limits)",
+        ]
+    }
+
+    /// Records the settings in a new output directory, or checks that a directory being resumed
+    /// was made with the same ones (results made differently must not be mixed).
+    private func checkSettings() throws {
+        let url = outputDirectory.appendingPathComponent("settings.json")
+        if let data = try? Data(contentsOf: url) {
+            guard let stored = try? JSONDecoder().decode([String: String].self, from: data) else {
+                throw BatchError.output("\(url.path) is unreadable")
+            }
+            let differing = settings.keys.sorted().filter { stored[$0] != settings[$0] }
+            guard differing.isEmpty else {
+                let list = differing.map { "\($0) \(stored[$0] ?? "unset") → \(settings[$0]!)" }.joined(separator: ", ")
+                throw BatchError.output("\(outputDirectory.path) holds results made with other settings (\(list)); use another output directory")
+            }
+        } else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try writeDurably(try encoder.encode(settings), to: url)
+        }
     }
 
     private func writeSummaries(_ records: [BatchRecord]) throws {
