@@ -26,7 +26,7 @@ public struct Species: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         guard let ox = oxidationState else { return element.symbol }
         let mag = abs(ox)
-        let num = mag == mag.rounded() ? (mag == 1 ? "" : String(Int(mag))) : "\(mag)"
+        let num = mag == 1 ? "" : (mag == mag.rounded() && mag < 1e15 ? String(Int(mag)) : "\(mag)")
         return element.symbol + num + (ox >= 0 ? "+" : "-")
     }
 }
