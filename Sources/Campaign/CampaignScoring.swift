@@ -57,7 +57,7 @@ extension CampaignRunner {
         var candidateEntries: [ThermoEntry] = []
         for (k, i) in relaxed.enumerated() {
             let c = structures[k].composition
-            let total = all[i].finalEnergyPerAtom! * c.numAtoms + compat.correction(for: c)
+            let total = all[i].finalEnergyPerAtom! * c.numAtoms + (mp2020Corrections ? compat.correction(for: c) : 0)
             all[i].correctedEnergyPerAtom = total / c.numAtoms
             let f = try refs.formationEnergyPerAtom(of: c, energy: total)
             candidateEntries.append(try ThermoEntry(composition: c, energyPerAtom: f, id: all[i].id))
@@ -194,7 +194,8 @@ extension CampaignRunner {
         let provenance = [
             reference,
             "Novelty: StructureMatcher (ltol 0.2, stol 0.3, angle_tol 5) against the built-in MP structures (36,737, legacy MP about 2018)",
-            "Energies: \(calculator.name), MP2020 corrections, MP elemental reference energies (matbench-discovery 2023-02-07)",
+            "Energies: \(calculator.name)" + (mp2020Corrections ? " with MP2020 corrections" : " (already on MP2020's scale)")
+                + ", MP elemental reference energies (matbench-discovery 2023-02-07)",
         ] + (hiddenFormulas.isEmpty ? [] : ["Hidden from prototypes and references: \(hiddenFormulas.sorted().joined(separator: ", "))"])
         let report = CampaignReport(spec: spec, records: ranked + rest, funnel: funnel, hulls: hulls,
                                     provenance: provenance, wallSeconds: seconds)
