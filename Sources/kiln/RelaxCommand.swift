@@ -79,11 +79,24 @@ struct RelaxCommand: ParsableCommand {
     }
 
     func run() throws {
+        do { try relaxAll() } catch let error as RelaxError {
+            FileHandle.standardError.write(Data("kiln relax: error: \(error.message)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// A run-time failure, reported on stderr with a non-zero exit.
+    private struct RelaxError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    private func relaxAll() throws {
         let items = try collectItems()
-        guard !items.isEmpty else { throw ValidationError("no structure files found in \(inputs.joined(separator: ", "))") }
+        guard !items.isEmpty else { throw RelaxError(message: "no structure files found in \(inputs.joined(separator: ", "))") }
         let model: CHGNet
         do { model = try CHGNet() } catch {
-            throw ValidationError("cannot load CHGNet: \(error)")
+            throw RelaxError(message: "cannot load CHGNet: \(error)")
         }
         var relaxer = Relaxer(calculator: model)
         relaxer.fmax = fmax
@@ -102,7 +115,7 @@ struct RelaxCommand: ParsableCommand {
         }
         if !noHull {
             let hull: MPHull
-            do { hull = try MPHull() } catch { throw ValidationError("cannot load the bundled MP hull: \(error)") }
+            do { hull = try MPHull() } catch { throw RelaxError(message: "cannot load the bundled MP hull: \(error)") }
             batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
         }
 
@@ -116,7 +129,7 @@ struct RelaxCommand: ParsableCommand {
             }
         } catch {
             bar.finish()
-            throw ValidationError("\(error)")
+            throw RelaxError(message: "\(error)")
         }
         bar.finish()
         var counts: [String: Int] = [:]
@@ -133,12 +146,12 @@ struct RelaxCommand: ParsableCommand {
         for input in inputs {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: input, isDirectory: &isDirectory) else {
-                throw ValidationError("\(input): no such file or directory")
+                throw RelaxError(message: "\(input): no such file or directory")
             }
             if isDirectory.boolValue {
                 let root = URL(fileURLWithPath: input).standardizedFileURL
                 guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: nil) else {
-                    throw ValidationError("\(input): cannot list the directory")
+                    throw RelaxError(message: "\(input): cannot list the directory")
                 }
                 let files = walker.compactMap { $0 as? URL }
                     .filter { StructureFormat(fileName: $0.lastPathComponent) != nil && !$0.hasDirectoryPath }
@@ -160,7 +173,7 @@ struct RelaxCommand: ParsableCommand {
         let structures: [Structure]
         do { structures = try StructureFile.read(file) } catch {
             let message = "\(error)"
-            return [BatchItem(id: id, source: file.path) { throw ValidationError(message) }]
+            return [BatchItem(id: id, source: file.path) { throw RelaxError(message: message) }]
         }
         if structures.count == 1 { return [BatchItem(id: id, source: file.path) { structures[0] }] }
         return structures.enumerated().map { k, s in
