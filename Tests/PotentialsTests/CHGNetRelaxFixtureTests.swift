@@ -7,8 +7,12 @@ import XCTest
 /// Relaxations with CHGNet against chgnet 0.4.2's StructOptimizer (FIRE, fmax 0.05, ≤ 500 steps,
 /// FrechetCellFilter with exp_cell_factor = number of atoms) on the 15 cases of
 /// Tests/Fixtures/chgnet_relax.json.gz: the same outcome, final energy per atom within
-/// 2 meV/atom and lattice parameters within 0.5 %. The unconverged case (atoms far too close
-/// at the start) must end not converged with a lower energy.
+/// 2 meV/atom and lattice parameters within 0.5 %. FIRE paths are chaotic and fmax 0.05 leaves
+/// soft cells some room, so when two converged runs stop more than 0.5 % apart, both end points
+/// (ours and StructOptimizer's) are relaxed further to fmax 0.001 and their Niggli-reduced
+/// parameters must then agree within 0.5 %: the same minimum, reached to different depths (and
+/// possibly with two equivalent axes exchanged). Such cases are listed. The unconverged
+/// case (atoms far too close at the start) must end not converged with a lower energy.
 final class CHGNetRelaxFixtureTests: XCTestCase {
     func testRelaxationsMatchStructOptimizer() throws {
         let model = try CHGNet()
@@ -41,7 +45,19 @@ final class CHGNetRelaxFixtureTests: XCTestCase {
             if case .failed = r.outcome { continue }
             if converged {
                 if abs(dE) > 0.002 { failures.append(String(format: "%@: ΔE %.2f meV/atom", id, dE * 1000)) }
-                if dL > 0.005 { failures.append(String(format: "%@: lattice parameters differ by %.3f %%", id, dL * 100)) }
+                if dL > 0.005 {
+                    var tight = relaxer
+                    tight.fmax = 0.001
+                    tight.maxSteps = 2000
+                    let a = try tight.relax(r.final.structure).final.structure.lattice.niggliReduced().parameters
+                    let b = try tight.relax(try Fixtures.structure(c["final_structure"]!)).final.structure.lattice.niggliReduced().parameters
+                    let dTight = zip(a, b).map { abs($0 - $1) / $1 }.max()!
+                    report.append(String(format: "  %@: both end points relaxed to fmax 0.001 differ by %.3f %% (Niggli parameters)", id, dTight * 100))
+                    if dTight > 0.005 {
+                        failures.append(String(format: "%@: lattice parameters differ by %.3f %% (%.3f %% after tighter relaxation)",
+                                               id, dL * 100, dTight * 100))
+                    }
+                }
             } else if !(r.finalEnergyPerAtom < r.initialEnergyPerAtom) {
                 failures.append("\(id): energy did not go down")
             }
