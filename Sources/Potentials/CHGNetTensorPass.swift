@@ -92,7 +92,7 @@ struct CHGNetTensorPass {
             x = x.linear(weight: Self.tensor(layer.weight, [out, w]), bias: Self.tensor(layer.bias, [out]))
             if i < wt.readout.count - 1 { x = x.silu() }
         }
-        let energy = x.sum()
+        let energy = x.cast(to: .float64).sum()  // Σ_i ε_i without float32 rounding of the total
         guard let tape else {
             return CHGNetPass.Output(networkEnergy: energy.item, magmoms: magmoms, positionGradient: [], strainGradient: nil)
         }
