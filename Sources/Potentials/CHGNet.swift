@@ -7,8 +7,18 @@ import Foundation
 /// and site magnetic moments (µB).
 /// The pass runs in float32 like CHGNet; geometry and gradients of the geometry in Double.
 public struct CHGNet: Calculator {
+    /// How the pass is evaluated; both give the same results within float32 rounding.
+    public enum Engine: String, Sendable, CaseIterable {
+        /// Fused float32 kernels with a hand-derived backward pass (fast; the default).
+        case fused
+        /// `Tensor` operations with forces and stress by reverse-mode autodiff on a `Tape`.
+        case tensor
+    }
+
     public let config: CHGNetConfig
     let weights: CHGNetWeights
+    /// The engine `calculate` uses.
+    public var engine: Engine = .fused
     /// Structures whose graph would need more memory than this (bytes) are refused with
     /// `CalculatorError.graphTooLarge` before the graph is built. Default 4 GB.
     public var memoryLimit: Int = 4_000_000_000
@@ -16,11 +26,12 @@ public struct CHGNet: Calculator {
     public var name: String { "CHGNet \(config.version)" }
 
     /// Loads the bundled CHGNet 0.3.0 weights (Resources/chgnet-0.3.0, BSD-3-Clause-LBNL, see LICENSE.chgnet).
-    public init() throws {
+    public init(engine: Engine = .fused) throws {
         guard let dir = Bundle.module.url(forResource: "chgnet-0.3.0", withExtension: nil) else {
             throw CalculatorError.modelFile("bundled resource chgnet-0.3.0 not found")
         }
         try self.init(directory: dir)
+        self.engine = engine
     }
 
     /// Loads a model directory holding `config.json` and `weights.safetensors`. The first load
@@ -50,10 +61,16 @@ public struct CHGNet: Calculator {
             throw CalculatorError.invalidStructure("graph has \(graph.atoms) atoms, structure \(structure.count)")
         }
         let z = structure.atomicNumbers
-        let pass = CHGNetPass(weights: weights, config: config, graph: graph)
         let wantGradients = !properties.isDisjoint(with: [.forces, .stress])
-        let out = pass.run(atomicNumbers: z, frac: structure.fracCoords, lattice: structure.lattice.matrix,
-                           gradients: wantGradients)
+        let (frac, lattice) = (structure.fracCoords, structure.lattice.matrix)
+        let out = switch engine {
+        case .fused:
+            CHGNetPass(weights: weights, config: config, graph: graph)
+                .run(atomicNumbers: z, frac: frac, lattice: lattice, gradients: wantGradients)
+        case .tensor:
+            CHGNetTensorPass(weights: weights, config: config, graph: graph)
+                .run(atomicNumbers: z, frac: frac, lattice: lattice, gradients: wantGradients)
+        }
         let reference = z.reduce(0.0) { $0 + Double(weights.atomReference[$1 - 1]) }
         var result = CalculationResult(energy: out.networkEnergy + reference)
         if properties.contains(.forces) { result.forces = out.positionGradient.map { -$0 } }

@@ -12,7 +12,7 @@ enum CHGNetBasis {
         let k = frequencies.count, n = lengths.count
         let omega = frequencies.map(Double.init)
         let pd = Double(p)
-        let c0 = (pd + 1) * (pd + 2) / 2, c1 = pd * (pd + 2), c2 = pd * (pd + 1) / 2
+        let (c0, c1, c2) = envelopeCoefficients(p: p)
         let pre = (2 / rc).squareRoot()
         var values = [Float](repeating: 0, count: n * k)
         var derivatives = [Double](repeating: 0, count: n * k)
@@ -31,6 +31,12 @@ enum CHGNetBasis {
             }
         }
         return (values, derivatives)
+    }
+
+    /// The envelope's coefficients ((p+1)(p+2)/2, p(p+2), p(p+1)/2).
+    static func envelopeCoefficients(p: Int) -> (Double, Double, Double) {
+        let pd = Double(p)
+        return ((pd + 1) * (pd + 2) / 2, pd * (pd + 2), pd * (pd + 1) / 2)
     }
 
     /// Fourier angle basis ψ(θ) = [1/√2, sin(ν₁θ)…sin(ν_mθ), cos(ν₁θ)…cos(ν_mθ)]/√π.

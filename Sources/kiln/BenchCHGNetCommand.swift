@@ -20,6 +20,9 @@ struct BenchCHGNetCommand: ParsableCommand {
     @Option(help: "JSON written by Benchmarks/chgnet_python.py, for the side-by-side ratio.")
     var python: String?
 
+    @Option(help: "CHGNet engine to time: fused (default) or tensor.")
+    var engine: CHGNet.Engine = .fused
+
     @Option(help: "Peak float32 rate of the machine in GFLOP/s (default: 2 cores × 2.6 GHz × 64 FLOP/cycle, AVX-512 FMA).")
     var peakGflops = 332.8
 
@@ -38,7 +41,7 @@ struct BenchCHGNetCommand: ParsableCommand {
         }
         let ids = ((try load("chgnet.json.gz")["results"] as? [[String: Any]]) ?? []).map { $0["id"] as! String }
         guard !ids.isEmpty else { throw ValidationError("no structures in \(fixtures)/chgnet.json.gz") }
-        let model = try CHGNet()
+        let model = try CHGNet(engine: engine)
         var rows: [(id: String, sites: Int, ms: Double, cpu: Double, graph: CHGNetGraph)] = []
         for id in ids {
             guard let d = byId[id], let lat = d["lattice"] as? [[Double]], let sp = d["species"] as? [String],
@@ -66,7 +69,7 @@ struct BenchCHGNetCommand: ParsableCommand {
             }
             pythonPeakMB = d["peak_rss_mb"] as? Double
         }
-        print("CHGNet 0.3.0 single points (graph + energy, forces, stress, magmoms), median of \(repeats) per structure")
+        print("CHGNet 0.3.0 single points (graph + energy, forces, stress, magmoms), \(engine) engine, median of \(repeats) per structure")
         print("wall ms and process CPU ms (all threads): medians over the structures of each class;")
         print("ratio = median over structures of PyTorch time / Kiln time")
         print("size class      n   Kiln wall   PyTorch wall   ratio   Kiln CPU   PyTorch CPU   ratio")

@@ -4,7 +4,7 @@ import CrystalIO
 import Foundation
 import Potentials
 
-/// `kiln energy FILE… [--json]`: CHGNet 0.3.0 single points.
+/// `kiln energy FILE… [--json] [--engine fused|tensor]`: CHGNet 0.3.0 single points.
 struct EnergyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "energy",
@@ -21,9 +21,12 @@ struct EnergyCommand: ParsableCommand {
     @Flag(help: "Print one JSON array with a record per structure.")
     var json = false
 
+    @Option(help: "CHGNet engine: fused (fast kernels, default) or tensor (Tensor ops, forces and stress by autodiff).")
+    var engine: CHGNet.Engine = .fused
+
     func run() throws {
         let model: CHGNet
-        do { model = try CHGNet() } catch { throw ValidationError("cannot load CHGNet: \(error)") }
+        do { model = try CHGNet(engine: engine) } catch { throw ValidationError("cannot load CHGNet: \(error)") }
         var records: [[String: Any]] = []
         var failed = false
         for file in files {
