@@ -4,8 +4,8 @@
 Tests/Fixtures/chgnet.json.gz, with 2 threads, and writes per-structure median wall and
 process CPU times (all threads) in ms.
 
-Usage (repo root): /work/venv/bin/python Benchmarks/chgnet_python.py [--repeat 5] [--threads 2] \
-    [--out /tmp/chgnet_python.json]
+Usage (repo root): venv/bin/python Benchmarks/chgnet_python.py [--repeat 5] [--threads 2] \
+    [--out chgnet_python.json]
 """
 import argparse
 import contextlib

@@ -7,7 +7,7 @@ the same work `kiln bench hull` times. Reports the median wall time of --repeats
 CPU time, and peak memory. The 132,752-entry MP case is not rerun: pymatgen's PatchedPhaseDiagram
 recorded 1808 s (build) + 286 s (E_hull of all entries) in the fixture's metadata.
 
-    /work/venv/bin/python Benchmarks/hull_python.py [--fixtures Tests/Fixtures] [--repeats 3]
+    venv/bin/python Benchmarks/hull_python.py [--fixtures Tests/Fixtures] [--repeats 3]
 """
 import argparse, gzip, json, os, resource, statistics, time, warnings
 

@@ -2,7 +2,7 @@
 """pymatgen side of `kiln bench io`: CIF parsing of every fixture CIF text and 5 Å neighbour
 lists of every fixture structure, fastest of --repeats passes.
 
-    /work/venv/bin/python Benchmarks/io_python.py [--cifs Tests/Fixtures/cifs.json.gz]
+    venv/bin/python Benchmarks/io_python.py [--cifs Tests/Fixtures/cifs.json.gz]
         [--structures Tests/Fixtures/structures.json.gz] [--repeats 3] [--cutoff 5]
 """
 import argparse, gzip, json, time, warnings

@@ -1,6 +1,6 @@
 """pymatgen side of the matching benchmark: the same work as `kiln bench match`.
 
-Usage: /work/venv/bin/python Benchmarks/match_python.py [Tests/Fixtures/matcher.json.gz] [--repeat 3]
+Usage: venv/bin/python Benchmarks/match_python.py [Tests/Fixtures/matcher.json.gz] [--repeat 3]
 
 Times StructureMatcher.fit and get_rms_dist on every pair of matcher.json and group_structures
 on its group case, for the `default` and `cdvae` settings; reports the fastest wall time of the

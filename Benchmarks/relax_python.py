@@ -6,7 +6,7 @@ ase_filter="FrechetCellFilter"), the protocol of the fixtures and of Matbench Di
 prints one JSON line per relaxation: id, n_sites, steps, converged, final energy per atom and
 wall seconds. Compare with `kiln bench relax` (same cases, same settings).
 
-    /work/venv/bin/python Benchmarks/relax_python.py --threads 2 [--ids ID ...] [--repeat 1]
+    venv/bin/python Benchmarks/relax_python.py --threads 2 [--ids ID ...] [--repeat 1]
 """
 import argparse
 import gzip

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Symmetry benchmark, Swift and Python side by side on the same structure file.
-# Usage: Benchmarks/symmetry.sh [PYTHON] (default /work/venv/bin/python); run from the package root.
+# Usage: Benchmarks/symmetry.sh [PYTHON] (default venv/bin/python); run from the package root.
 set -e
-PY=${1:-/work/venv/bin/python}
+PY=${1:-venv/bin/python}
 FILE=Tests/Fixtures/structures.json.gz
 swift build -c release --product kiln
 uptime

@@ -1,7 +1,7 @@
 """PyTorch reference for `kiln bench tensor`: sgemm at the same shapes and the same
 gated message-passing block (2000 atoms, 50000 edges, width 64, float32).
 
-Run: OPENBLAS_CORETYPE=SkylakeX /work/venv/bin/python Benchmarks/tensor_torch.py
+Run: OPENBLAS_CORETYPE=SkylakeX venv/bin/python Benchmarks/tensor_torch.py
 """
 import time
 

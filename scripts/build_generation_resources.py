@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds Sources/Generation/Resources from ../shared/data.
 
-Run once from the repository root: /work/venv/bin/python scripts/build_generation_resources.py ../shared/data
+Run once from the repository root: venv/bin/python scripts/build_generation_resources.py ../shared/data
 (needs numpy and scipy). Sources and licences are listed in NOTICE.
 
 Outputs:

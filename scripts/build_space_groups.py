@@ -2,7 +2,7 @@
 """Builds Sources/CrystalIO/Resources/space_groups.json.gz: the symmetry operations pymatgen's
 CifParser uses when a CIF gives only a space-group symbol or number.
 
-Run from the repository root with the reference venv: /work/venv/bin/python scripts/build_space_groups.py
+Run from the repository root with the reference venv: venv/bin/python scripts/build_space_groups.py
 Data: pymatgen 2026.10.24 symm_data.json and symm_ops.json (MIT; see NOTICE).
 """
 import gzip, json, os, re

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the Thermo module's bundled data from ../shared/data (run once, from the repository root):
 
-    /work/venv/bin/python scripts/build_thermo_reference.py ../shared/data
+    venv/bin/python scripts/build_thermo_reference.py ../shared/data
 
 Writes Sources/Thermo/Resources/
   * mp_reference.csv.gz: `formula,formation_energy_per_atom,id` for every MP formation energy we
