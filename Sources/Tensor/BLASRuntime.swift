@@ -35,15 +35,19 @@ public enum BLASRuntime {
         return coreName.caseInsensitiveCompare(wanted) == .orderedSame
     }
 
-    /// Re-executes the current program with `OPENBLAS_CORETYPE` set to the recommended
-    /// core type when it is unset and OpenBLAS picked a different kernel. Call it first
-    /// thing in `main`. Returns normally when no restart is needed or `execv` fails
-    /// (the program then runs on the slow kernel); never returns after a restart.
+    /// Re-executes the current program with `OPENBLAS_CORETYPE` set to the kernel Kiln wants —
+    /// `KILN_OPENBLAS_CORETYPE` when given, else the recommended one — when OpenBLAS is running a
+    /// different kernel (misdetected, or a slower type forced by the environment). Call it first
+    /// thing in `main`. Restarts at most once; returns normally when no restart is needed or
+    /// `execv` fails (the program then runs on the current kernel).
     public static func ensureFastKernel(argv: [String] = CommandLine.arguments) {
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-            let wanted = recommendedCoreType(), !isFastKernel
+        let env = ProcessInfo.processInfo.environment
+        guard env["KILN_BLAS_RESTARTED"] == nil,
+            let wanted = env["KILN_OPENBLAS_CORETYPE"] ?? recommendedCoreType(),
+            coreName.caseInsensitiveCompare(wanted) != .orderedSame
         else { return }
         setenv("OPENBLAS_CORETYPE", wanted, 1)
+        setenv("KILN_BLAS_RESTARTED", "1", 1)
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) }
         cArgs.append(nil)
         execv("/proc/self/exe", &cArgs)

@@ -9,9 +9,6 @@ struct BenchTensorCommand: ParsableCommand {
         commandName: "tensor",
         abstract: "Time sgemm/dgemm at CHGNet and large shapes and a message-passing block (forward + backward).")
 
-    @Flag(help: "Keep OpenBLAS's own kernel choice instead of restarting with OPENBLAS_CORETYPE set.")
-    var keepKernel = false
-
     @Flag(help: "Leave glibc's allocator settings alone (large tensors are mmapped and unmapped each time).")
     var systemAllocator = false
 
@@ -23,7 +20,6 @@ struct BenchTensorCommand: ParsableCommand {
     }
 
     func run() throws {
-        if !keepKernel { BLASRuntime.ensureFastKernel() }
         if !systemAllocator { MemoryTuning.retainLargeAllocations() }
         let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"
         print("OpenBLAS core: \(BLASRuntime.coreName) (OPENBLAS_CORETYPE=\(env), recommended "
@@ -31,8 +27,8 @@ struct BenchTensorCommand: ParsableCommand {
               + "\(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS single-threaded")
         print(BLASRuntime.configuration)
         if !BLASRuntime.isFastKernel {
-            print("note: not the recommended kernel; unset OPENBLAS_CORETYPE (kiln then restarts itself with "
-                  + "\(BLASRuntime.recommendedCoreType() ?? "it")) for full GEMM speed")
+            print("note: not the recommended kernel (\(BLASRuntime.recommendedCoreType() ?? "none")); "
+                  + "KILN_OPENBLAS_CORETYPE chose this one")
         }
         print("")
         print("GEMM                      dtype    ms/call   GFLOP/s   CPU ms/call")
