@@ -5,7 +5,8 @@ import Matching
 /// Novelty against a reference set: a structure is novel when no reference matches it. Ordered
 /// references are compared with pymatgen's default tolerances and the element comparator;
 /// disordered references with the order–disorder comparator (a disordered site matches any of
-/// its elements), each through a `StructureIndex` that only compares structures whose
+/// its elements) and supercells allowed (an ordering needs a larger cell than its disordered
+/// parent), each through a `StructureIndex` that only compares structures whose
 /// composition keys agree. Formula novelty asks only whether the reduced formula is known.
 public struct NoveltyChecker: Sendable {
     private let ordered: StructureIndex
@@ -23,7 +24,7 @@ public struct NoveltyChecker: Sendable {
         }
         ordered = StructureIndex(references: o, matcher: StructureMatcher(ltol: ltol, stol: stol, angleTol: angleTol, comparator: .element))
         disordered = d.isEmpty ? nil : StructureIndex(references: d, matcher: StructureMatcher(
-            ltol: ltol, stol: stol, angleTol: angleTol, comparator: .disorder))
+            ltol: ltol, stol: stol, angleTol: angleTol, attemptSupercell: true, comparator: .disorder))
         formulas = f
     }
 

@@ -1,0 +1,37 @@
+import Crystal
+@testable import Evaluation
+import XCTest
+
+final class ValidityTests: XCTestCase {
+    func testStructuralValidity() {
+        XCTAssertTrue(Validity.isStructurallyValid(Build.rocksalt()))
+        var close = Build.cesiumChloride()
+        close.sites[1].frac = Vec3(0.05, 0, 0)  // 0.21 Å from Cs
+        XCTAssertFalse(Validity.isStructurallyValid(close))
+        let tiny = Build.cesiumChloride(edge: 0.4)  // 0.064 Å³ and 0.35 Å apart
+        XCTAssertFalse(Validity.isStructurallyValid(tiny))
+        // A site's own periodic images are not compared (CDVAE pads the diagonal): one atom in a 0.4 Å cell passes the distance test.
+        let single = Structure(lattice: Lattice([[0.4, 0, 0], [0, 2, 0], [0, 0, 2]]), species: [try! Element("Fe")], fracCoords: [Vec3(0, 0, 0)])
+        XCTAssertTrue(Validity.isStructurallyValid(single))
+    }
+
+    func testCompositionalValidity() throws {
+        let cases: [(String, Bool)] = [
+            ("NaCl", true), ("NaCl2", false), ("Fe2O3", true), ("Fe", true), ("FeNi3", true),  // alloy
+            ("SrTiO3", true), ("Cl2O7", true),
+        ]
+        var failures: [String] = []
+        for (f, expected) in cases where Validity.isCompositionallyValid(try Composition(f)) != expected {
+            failures.append(f)
+        }
+        XCTAssertEqual(failures, [], "compositional validity differs from the expected answer")
+    }
+
+    func testPaulingTestWithMissingElectronegativity() {
+        // Cation more electronegative than anion fails; a missing value reached first passes (CDVAE's TypeError rule).
+        XCTAssertFalse(Validity.cdvaePaulingTest([1, -1], [3.0, 1.0]))
+        XCTAssertTrue(Validity.cdvaePaulingTest([1, -1], [1.0, 3.0]))
+        XCTAssertTrue(Validity.cdvaePaulingTest([1, -1], [nil, 3.0]))
+        XCTAssertFalse(Validity.cdvaePaulingTest([1, -1, 1], [3.0, 1.0, nil]))
+    }
+}
