@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"], exclude: ["Data"]),
     ],
     swiftLanguageModes: [.v5]
 )

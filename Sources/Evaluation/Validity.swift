@@ -32,7 +32,7 @@ public enum Validity {
 
     /// SMACT's `eneg_states_test` over pairs in order, where reaching a comparison with a missing
     /// electronegativity ends the test as passed (CDVAE's `except TypeError: electroneg_OK = True`).
-    static func cdvaePaulingTest(_ ox: [Int], _ eneg: [Double?]) -> Bool {
+    public static func cdvaePaulingTest(_ ox: [Int], _ eneg: [Double?]) -> Bool {
         for i in ox.indices {
             for j in ox.indices where j > i {
                 let cationFirst = ox[i] > 0 && ox[j] < 0, anionFirst = ox[i] < 0 && ox[j] > 0

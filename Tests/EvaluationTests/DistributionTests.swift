@@ -1,5 +1,5 @@
 import Crystal
-@testable import Evaluation
+import Evaluation
 import XCTest
 
 final class DistributionTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Crystal
 import CrystalIO
-@testable import Evaluation
+import Evaluation
 import XCTest
 
 final class InputAndScorecardTests: XCTestCase {

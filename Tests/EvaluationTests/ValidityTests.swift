@@ -1,5 +1,7 @@
 import Crystal
-@testable import Evaluation
+import CrystalIO
+import Foundation
+import Evaluation
 import XCTest
 
 final class ValidityTests: XCTestCase {
@@ -33,5 +35,24 @@ final class ValidityTests: XCTestCase {
         XCTAssertTrue(Validity.cdvaePaulingTest([1, -1], [1.0, 3.0]))
         XCTAssertTrue(Validity.cdvaePaulingTest([1, -1], [nil, 3.0]))
         XCTAssertFalse(Validity.cdvaePaulingTest([1, -1, 1], [3.0, 1.0, nil]))
+    }
+}
+
+final class SMACTAgreementTests: XCTestCase {
+    /// CDVAE's smact_validity with SMACT's default (smact14) states equals SMACT 4.0.2's
+    /// `smact_validity(…, oxidation_states_set="smact14")` on 2,495 MP formulas (fixture copied
+    /// from GenerationTests, made by scripts/make_smact_fixture.py).
+    func testAgreesWithSMACT14() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Data/smact_validity.json.gz")
+        let fixture = try XCTUnwrap(JSONSerialization.jsonObject(with: try Gzip.readFile(url)) as? [String: Any])
+        let rows = try XCTUnwrap(fixture["rows"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 2495)
+        var failures: [String] = []
+        for row in rows {
+            let formula = try XCTUnwrap(row["formula"] as? String)
+            let expected = try XCTUnwrap(row["smact14"] as? Bool)
+            if Validity.isCompositionallyValid(try Composition(formula)) != expected { failures.append("\(formula) (SMACT: \(expected))") }
+        }
+        XCTAssert(failures.isEmpty, "\(failures.count) disagreements: \(failures.prefix(20))")
     }
 }
