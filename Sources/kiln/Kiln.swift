@@ -6,7 +6,7 @@ struct Kiln: ParsableCommand {
         commandName: "kiln",
         abstract: "Inverse design of stable inorganic crystals.",
         subcommands: [
-            InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self, EvaluateCommand.self,
+            InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self, EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
             BenchCommand.self,
         ])
 }
@@ -18,6 +18,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time Kiln on the reference inputs (compare with the Python stack via Benchmarks/).",
         subcommands: [
             BenchIOCommand.self, BenchSymmetryCommand.self, BenchHullCommand.self, BenchMatchCommand.self,
-            BenchTensorCommand.self, BenchCHGNetCommand.self, BenchRelaxCommand.self, BenchNoveltyCommand.self,
+            BenchTensorCommand.self, BenchCHGNetCommand.self, BenchRelaxCommand.self,
         ])
 }
