@@ -12,7 +12,7 @@ public enum CompositionFingerprint {
         "SpaceGroupNumber",
     ]
 
-    /// The 132 raw features; NaN where an element lacks a property (as matminer).
+    /// The 132 raw features; a statistic is NaN when it involves an element lacking the property (as matminer).
     public static func features(_ c: Composition) -> [Double] {
         let items = c.items.filter { $0.1 > Composition.amountTolerance }
         let total = items.reduce(0) { $0 + $1.1 }
@@ -21,16 +21,18 @@ public enum CompositionFingerprint {
         out.reserveCapacity(properties.count * 6)
         for p in properties {
             let x = items.map { $0.0.data.magpie[p] ?? .nan }
-            let lo = x.min() ?? .nan, hi = x.max() ?? .nan
+            // matminer's mode: the value with the largest fraction; ties go to the smallest value
+            // (numpy's min, so a NaN among the tied values gives NaN).
+            let top = weights.max() ?? 0
+            let tied = zip(x, weights).filter { abs($0.1 - top) < 1e-12 }.map(\.0)
+            let mode = tied.contains(where: \.isNaN) ? .nan : (tied.min() ?? .nan)
             if x.contains(where: \.isNaN) {
-                out += Array(repeating: .nan, count: 6)
+                out += Array(repeating: .nan, count: 5) + [mode]
                 continue
             }
+            let lo = x.min() ?? .nan, hi = x.max() ?? .nan
             let mean = zip(x, weights).reduce(0) { $0 + $1.0 * $1.1 }
             let avgDev = zip(x, weights).reduce(0) { $0 + abs($1.0 - mean) * $1.1 }
-            // matminer's mode: the value with the largest fraction; ties go to the smallest value.
-            let top = weights.max() ?? 0
-            let mode = zip(x, weights).filter { abs($0.1 - top) < 1e-12 }.map(\.0).min() ?? .nan
             out += [lo, hi, hi - lo, mean, avgDev, mode]
         }
         return out

@@ -21,8 +21,9 @@ public struct StructureRecord: Sendable, Codable {
     public var csvRow: String {
         func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
         let r = relaxation
-        let outcome = r.map { "\"\($0.outcome.replacingOccurrences(of: "\"", with: "\"\""))\"" } ?? ""
-        return [id, formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(novel), opt(novelFormula),
+        func quoted(_ s: String) -> String { "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" }
+        let outcome = r.map { quoted($0.outcome) } ?? ""
+        return [quoted(id), formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(novel), opt(novelFormula),
                 outcome, opt(r?.steps), opt(r?.energyPerAtom), opt(r?.energyAboveHull), opt(r?.rmsd)].joined(separator: ",")
     }
 }
