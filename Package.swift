@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Campaign", "Evaluation",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation", "Campaign", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
