@@ -162,7 +162,7 @@ public enum Evaluator {
         out.append(.value("stability.mean_e_hull", stabilityLabels[5].1, known.isEmpty ? nil : known.reduce(0, +) / Double(known.count),
                           unit: "eV/atom", convention: "bundled MP hull", ifMissing: "no structure has an energy above the hull"))
         let rmsd = r.compactMap(\.rmsd)
-        out.append(.value("stability.rmsd", stabilityLabels[6].1, rmsd.isEmpty ? nil : rmsd.reduce(0, +) / Double(rmsd.count),
+        out.append(.value("stability.rmsd", stabilityLabels[6].1 + " over the \(rmsd.count) of \(n) that match", rmsd.isEmpty ? nil : rmsd.reduce(0, +) / Double(rmsd.count),
                           convention: "\(mattergen): StructureMatcher(ltol 0.5, stol 0.5, angle_tol 10, scale False)",
                           ifMissing: "no relaxed structure matched its start"))
         return out
