@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Potentials", targets: ["Potentials"]),
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Campaign", targets: ["Campaign"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,6 +57,11 @@ let package = Package(
                 .copy("Resources/element_volumes.json"), .copy("Resources/smact_screening.json"),
             ]),
 
+        // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
+        .target(
+            name: "Evaluation",
+            dependencies: ["Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation"]),
+
         // Layer 8: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
@@ -67,7 +73,8 @@ let package = Package(
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials", "Campaign",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials", "Generation",
+                "Campaign", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -82,6 +89,7 @@ let package = Package(
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"], exclude: ["Data"]),
     ],
     swiftLanguageModes: [.v5]
 )

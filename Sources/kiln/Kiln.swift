@@ -8,7 +8,7 @@ struct Kiln: ParsableCommand {
         abstract: "Inverse design of stable inorganic crystals.",
         subcommands: [
             DesignCommand.self, InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self,
-            EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self,
+            EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self, EvaluateCommand.self,
             BenchmarkCommand.self, BenchCommand.self,
         ])
 
@@ -27,6 +27,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time Kiln on the reference inputs (compare with the Python stack via Benchmarks/).",
         subcommands: [
             BenchIOCommand.self, BenchSymmetryCommand.self, BenchHullCommand.self, BenchMatchCommand.self,
-            BenchTensorCommand.self, BenchCHGNetCommand.self, BenchRelaxCommand.self,
+            BenchTensorCommand.self, BenchCHGNetCommand.self, BenchRelaxCommand.self, BenchNoveltyCommand.self,
         ])
 }

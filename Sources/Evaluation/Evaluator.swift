@@ -1,0 +1,211 @@
+import Crystal
+import Foundation
+
+/// Per-structure results behind a scorecard.
+public struct StructureRecord: Sendable, Codable {
+    public var id: String
+    public var formula: String
+    public var structurallyValid: Bool
+    public var compositionallyValid: Bool
+    /// First member of its group of matching generated structures.
+    public var unique: Bool
+    /// Nil when novelty was not checked.
+    public var novel: Bool?
+    public var novelFormula: Bool?
+    /// Present for the structures that were relaxed.
+    public var relaxation: RelaxedCandidate?
+
+    public static let csvColumns = ["id", "formula", "struct_valid", "comp_valid", "unique", "novel", "novel_formula",
+                                    "relax_outcome", "relax_steps", "energy_per_atom", "e_above_hull", "rmsd"]
+
+    public var csvRow: String {
+        func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
+        let r = relaxation
+        func quoted(_ s: String) -> String { "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" }
+        let outcome = r.map { quoted($0.outcome) } ?? ""
+        return [quoted(id), formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(novel), opt(novelFormula),
+                outcome, opt(r?.steps), opt(r?.energyPerAtom), opt(r?.energyAboveHull), opt(r?.rmsd)].joined(separator: ",")
+    }
+}
+
+/// What to evaluate against; every part is optional and a missing part skips its metrics.
+public struct EvaluationInputs {
+    public var generated: [NamedStructure]
+    /// Novelty references (nil: novelty skipped with `noveltySkipReason`).
+    public var novelty: NoveltyChecker?
+    public var noveltySkipReason = "no reference set"
+    /// Training (or test) set for the CDVAE distribution metrics.
+    public var train: [NamedStructure]?
+    /// Ground truth paired by position with `generated`, for CSP match rate and RMSE.
+    public var groundTruth: [NamedStructure]?
+    /// Relaxation and hull (nil: stability metrics skipped with `stabilitySkipReason`).
+    public var stability: StabilityEvaluation?
+    public var stabilitySkipReason = "relaxation not requested (--relax)"
+    /// Relax only the first this-many generated structures.
+    public var relaxLimit: Int?
+    /// Descriptions of the inputs for the scorecard header.
+    public var labels: [String: String] = [:]
+
+    public init(generated: [NamedStructure]) { self.generated = generated }
+}
+
+/// Computes the scorecard (see docs/metrics.md for each metric's definition and source).
+public enum Evaluator {
+    static let cdvae = "CDVAE (Xie et al. 2022), scripts/compute_metrics.py"
+    static let mattergen = "MatterGen (Zeni et al. 2025)"
+
+    public static func evaluate(_ input: EvaluationInputs, log: (String) -> Void = { _ in }) -> (Scorecard, [StructureRecord]) {
+        let start = Date()
+        let gen = input.generated
+        let structures = gen.map(\.structure)
+        let n = gen.count
+        var metrics: [Metric] = []
+        var notes: [String] = []
+
+        log("validity of \(n) structures")
+        var sValid = [Bool](repeating: false, count: n), cValid = sValid
+        sValid.withUnsafeMutableBufferPointer { sb in
+            cValid.withUnsafeMutableBufferPointer { cb in
+                let s = sb.baseAddress!, c = cb.baseAddress!
+                DispatchQueue.concurrentPerform(iterations: n) { i in
+                    s[i] = Validity.isStructurallyValid(structures[i])
+                    c[i] = Validity.isCompositionallyValid(structures[i].composition)
+                }
+            }
+        }
+        let valid = zip(sValid, cValid).map { $0 && $1 }
+        metrics.append(.rate("validity.structural", "Structural validity (distances ≥ 0.5 Å, volume ≥ 0.1 Å³)",
+                             sValid.filter { $0 }.count, of: n, convention: cdvae))
+        metrics.append(.rate("validity.compositional", "Compositional validity (SMACT, smact14 states, Pauling test)",
+                             cValid.filter { $0 }.count, of: n, convention: cdvae + ", eval_utils.smact_validity"))
+        metrics.append(.rate("validity.overall", "Valid (both)", valid.filter { $0 }.count, of: n, convention: cdvae))
+
+        log("uniqueness")
+        let uniqueness = Uniqueness(structures)
+        metrics.append(.rate("uniqueness", "Unique (pymatgen default StructureMatcher)", uniqueness.groups.count, of: n,
+                             convention: "DiffCSP / MatterGen"))
+
+        var novel: [Bool]? = nil, novelFormula: [Bool]? = nil
+        if let checker = input.novelty {
+            log("novelty against \(checker.referenceCount.ordered + checker.referenceCount.disordered) references")
+            let nv = checker.novelty(structures)
+            let nf = structures.map { checker.isNovelFormula($0.composition) }
+            novel = nv
+            novelFormula = nf
+            metrics.append(.rate("novelty.structure", "Novel structures (no reference matches)", nv.filter { $0 }.count, of: n,
+                                 convention: mattergen))
+            metrics.append(.rate("novelty.formula", "Novel reduced formulas", nf.filter { $0 }.count, of: n, convention: "formula lookup"))
+            let un = zip(uniqueness.isFirstOfGroup, nv).filter { $0 && $1 }.count
+            metrics.append(.rate("novelty.unique_novel", "Unique and novel", un, of: n, convention: mattergen))
+        } else {
+            for (k, l) in [("novelty.structure", "Novel structures"), ("novelty.formula", "Novel reduced formulas"),
+                           ("novelty.unique_novel", "Unique and novel")] {
+                metrics.append(.skipped(k, l, input.noveltySkipReason, convention: mattergen))
+            }
+        }
+
+        metrics += distributionMetrics(input, structures: structures, valid: valid)
+        metrics += reconstructionMetrics(input, structures: structures, valid: valid)
+
+        var relaxed: [RelaxedCandidate] = []
+        if let stability = input.stability {
+            let subset = Array(gen.prefix(input.relaxLimit ?? n))
+            if subset.count < n { notes.append("Relaxation metrics cover the first \(subset.count) of \(n) structures.") }
+            log("relaxing \(subset.count) structures")
+            let total = subset.count
+            relaxed = stability.run(subset) { done in
+                if done % 10 == 0 || done == total { FileHandle.standardError.write(Data("  relaxed \(done)/\(total)\n".utf8)) }
+            }
+            metrics += stabilityMetrics(relaxed, unique: uniqueness.isFirstOfGroup, novel: novel, relaxer: stability)
+        } else {
+            for (k, l) in stabilityLabels { metrics.append(.skipped(k, l, input.stabilitySkipReason, convention: mattergen)) }
+        }
+
+        let records = (0..<n).map { i in
+            StructureRecord(id: gen[i].id, formula: structures[i].composition.reducedFormula, structurallyValid: sValid[i],
+                            compositionallyValid: cValid[i], unique: uniqueness.isFirstOfGroup[i], novel: novel?[i],
+                            novelFormula: novelFormula?[i], relaxation: i < relaxed.count ? relaxed[i] : nil)
+        }
+        let card = Scorecard(inputs: input.labels, structureCount: n, metrics: metrics, notes: notes,
+                             seconds: Date().timeIntervalSince(start))
+        return (card, records)
+    }
+
+    static let stabilityLabels = [
+        ("stability.relaxed", "Relaxations converged (FIRE, fmax, step limit)"),
+        ("stability.stable_0", "Stable: E_hull ≤ 0.0 eV/atom"),
+        ("stability.stable_0.1", "Metastable: E_hull ≤ 0.1 eV/atom"),
+        ("stability.sun_0", "SUN (E_hull ≤ 0.0, unique, novel)"),
+        ("stability.sun_0.1", "SUN (E_hull ≤ 0.1, unique, novel)"),
+        ("stability.mean_e_hull", "Mean E_hull"),
+        ("stability.rmsd", "Mean RMSD generated → relaxed (normalised)"),
+    ]
+
+    static func stabilityMetrics(_ r: [RelaxedCandidate], unique: [Bool], novel: [Bool]?, relaxer: StabilityEvaluation) -> [Metric] {
+        let n = r.count
+        let conv = "\(mattergen); \(relaxer.relaxer.calculator.name), fmax \(relaxer.relaxer.fmax), ≤ \(relaxer.relaxer.maxSteps) steps"
+        var out: [Metric] = [.rate("stability.relaxed", stabilityLabels[0].1, r.filter { $0.outcome == "converged" }.count, of: n,
+                                   convention: conv)]
+        let eh = r.map(\.energyAboveHull)
+        for (key, label, t) in [("stability.stable_0", stabilityLabels[1].1, 0.0), ("stability.stable_0.1", stabilityLabels[2].1, 0.1)] {
+            out.append(.rate(key, label, eh.filter { ($0 ?? .infinity) <= t + 1e-9 }.count, of: n, convention: conv))
+        }
+        for (key, label, t) in [("stability.sun_0", stabilityLabels[3].1, 0.0), ("stability.sun_0.1", stabilityLabels[4].1, 0.1)] {
+            if let novel {
+                let c = (0..<n).filter { (eh[$0] ?? .infinity) <= t + 1e-9 && unique[$0] && novel[$0] }.count
+                out.append(.rate(key, label, c, of: n, convention: mattergen))
+            } else {
+                out.append(.skipped(key, label, "novelty was not checked", convention: mattergen))
+            }
+        }
+        let known = eh.compactMap { $0 }
+        out.append(.value("stability.mean_e_hull", stabilityLabels[5].1, known.isEmpty ? nil : known.reduce(0, +) / Double(known.count),
+                          unit: "eV/atom", convention: "bundled MP hull", ifMissing: "no structure has an energy above the hull"))
+        let rmsd = r.compactMap(\.rmsd)
+        out.append(.value("stability.rmsd", stabilityLabels[6].1 + " over the \(rmsd.count) of \(n) that match", rmsd.isEmpty ? nil : rmsd.reduce(0, +) / Double(rmsd.count),
+                          convention: "\(mattergen): StructureMatcher(ltol 0.5, stol 0.5, angle_tol 10, scale False)",
+                          ifMissing: "no relaxed structure matched its start"))
+        return out
+    }
+
+    static func distributionMetrics(_ input: EvaluationInputs, structures: [Structure], valid: [Bool]) -> [Metric] {
+        guard let train = input.train else {
+            return [
+                .skipped("cdvae.wdist_density", "Wasserstein distance of density", "no training/test set (--train)", convention: cdvae),
+                .skipped("cdvae.wdist_num_elements", "Wasserstein distance of number of elements", "no training/test set (--train)", convention: cdvae),
+                .skipped("cdvae.cov_recall", "COV-R", "no training/test set (--train)", convention: cdvae),
+                .skipped("cdvae.cov_precision", "COV-P", "no training/test set (--train)", convention: cdvae),
+            ]
+        }
+        let validStructures = zip(structures, valid).filter { $0.1 }.map(\.0)
+        let ref = train.map(\.structure)
+        func elementCount(_ s: Structure) -> Double { Double(Set(s.sites.flatMap { $0.occupancy.map(\.species) }).count) }
+        let covReason = "needs matminer's CrystalNNFingerprint (\"ops\" preset) per site, which Kiln does not implement; "
+            + "the composition half (Magpie features, CDVAE CompScaler) is in Evaluation.CompositionFingerprint"
+        return [
+            .value("cdvae.wdist_density", "Wasserstein distance of density (valid generated vs train)",
+                   wassersteinDistance(validStructures.map(\.density), ref.map(\.density)), unit: "g/cm³", convention: cdvae,
+                   ifMissing: "no valid generated structure"),
+            .value("cdvae.wdist_num_elements", "Wasserstein distance of number of elements (valid generated vs train)",
+                   wassersteinDistance(validStructures.map(elementCount), ref.map(elementCount)), convention: cdvae,
+                   ifMissing: "no valid generated structure"),
+            .skipped("cdvae.cov_recall", "COV-R", covReason, convention: cdvae),
+            .skipped("cdvae.cov_precision", "COV-P", covReason, convention: cdvae),
+        ]
+    }
+
+    static func reconstructionMetrics(_ input: EvaluationInputs, structures: [Structure], valid: [Bool]) -> [Metric] {
+        let conv = cdvae + ", RecEval: StructureMatcher(stol 0.5, angle_tol 10, ltol 0.3)"
+        guard let truth = input.groundTruth else {
+            return [.skipped("csp.match_rate", "CSP match rate", "no ground-truth set (--ground-truth)", convention: conv),
+                    .skipped("csp.rmse", "CSP RMSE", "no ground-truth set (--ground-truth)", convention: conv)]
+        }
+        guard truth.count == structures.count else {
+            let why = "ground truth has \(truth.count) structures, generated \(structures.count); they must pair up"
+            return [.skipped("csp.match_rate", "CSP match rate", why, convention: conv), .skipped("csp.rmse", "CSP RMSE", why, convention: conv)]
+        }
+        let r = Reconstruction(predictions: structures, groundTruth: truth.map(\.structure), valid: valid)
+        return [.rate("csp.match_rate", "CSP match rate", r.matched, of: r.total, convention: conv),
+                .value("csp.rmse", "CSP RMSE (mean normalised rms of matches)", r.meanRMS, convention: conv, ifMissing: "no pair matched")]
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Crystal
+import Evaluation
+import Foundation
+import Generation
+
+/// `kiln bench novelty`: novelty of N candidates against the 36,737 built-in MP structures, the
+/// work Benchmarks/novelty_python.py does with pymatgen. Candidates are every k-th reference,
+/// rattled by 0.05 Å (even positions: should match their source) or with a stretched a axis
+/// (odd positions: should be novel).
+struct BenchNoveltyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "novelty",
+        abstract: "Benchmark novelty against the built-in MP structures (compare with Benchmarks/novelty_python.py).")
+
+    @Option(help: "Number of candidates.") var count = 1000
+    @Option(name: .customLong("write-candidates"), help: "Write the candidates as JSON for the Python side.")
+    var writeCandidates: String?
+    @Option(name: .customLong("write-flags"), help: "Write the novelty flags as JSON (to compare with pymatgen).")
+    var writeFlags: String?
+
+    func run() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        var t = DispatchTime.now().uptimeNanoseconds
+        func lap() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { t = now }
+            return Double(now - t) / 1e9
+        }
+        let mp: ReferenceStructures
+        do { mp = try ReferenceStructures.mp() } catch { throw ValidationError("cannot load the MP references: \(error)") }
+        let refs = mp.indices.map(mp.structure(at:))
+        let loadTime = lap()
+        guard count <= refs.count else { throw ValidationError("--count must be at most \(refs.count)") }
+        let step = refs.count / count
+        let sources = (0..<count).map { $0 * step }
+        let candidates = sources.enumerated().map { k, r -> Structure in
+            if k % 2 == 0 { return refs[r].perturbed(distance: 0.05, seed: UInt64(k)) }
+            var s = refs[r]
+            var m = s.lattice.matrix
+            for j in 0..<3 { m[0, j] *= 1.5 }
+            s.lattice = Lattice(m)
+            return s
+        }
+        if let writeCandidates {
+            let rows: [[String: Any]] = zip(sources, candidates).map { r, s in
+                ["source_index": r, "lattice": s.lattice.matrix.array,
+                 "species": s.sites.map(\.species.description), "frac_coords": s.sites.map { [$0.frac.x, $0.frac.y, $0.frac.z] }]
+            }
+            try JSONSerialization.data(withJSONObject: rows).write(to: URL(fileURLWithPath: writeCandidates))
+        }
+        _ = lap()
+        let serialChecker = NoveltyChecker(references: refs)
+        let indexTime = lap()
+        let serial = candidates.map(serialChecker.isNovel)
+        let serialTime = lap()
+        let parallelChecker = NoveltyChecker(references: refs)
+        _ = lap()
+        let parallel = parallelChecker.novelty(candidates)
+        let parallelTime = lap()
+        guard serial == parallel else { throw ValidationError("serial and parallel novelty disagree") }
+        if let writeFlags {
+            try JSONSerialization.data(withJSONObject: serial).write(to: URL(fileURLWithPath: writeFlags))
+        }
+        print("| step | seconds |\n|---|---|")
+        print(String(format: "| decode %d MP structures | %.3f |", refs.count, loadTime))
+        print(String(format: "| index (composition buckets) | %.3f |", indexTime))
+        print(String(format: "| novelty of %d candidates, 1 thread | %.3f |", count, serialTime))
+        print(String(format: "| novelty of %d candidates, all cores | %.3f |", count, parallelTime))
+        print("\n\(serial.filter { $0 }.count) of \(count) novel")
+    }
+}

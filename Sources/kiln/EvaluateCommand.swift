@@ -1,0 +1,123 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Potentials
+import Thermo
+
+/// `kiln evaluate GENERATED`: the generative-model scorecard (validity, uniqueness, novelty,
+/// CDVAE distribution and CSP metrics, and with --relax CHGNet stability and SUN rates).
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score a set of generated structures (validity, uniqueness, novelty, stability, CDVAE metrics).",
+        discussion: """
+            GENERATED, --reference, --train and --ground-truth each take a directory of structure \
+            files, a multi-structure file (.cif, .extxyz, .json, …, optionally .gz) or a CDVAE-style \
+            CSV (optionally .gz) with a 'cif' column. --reference defaults to the built-in Materials \
+            Project structures ('mp'); 'none' skips novelty. Metrics whose inputs are missing are \
+            reported as skipped with the reason. With --out, writes scorecard.json, scorecard.md and \
+            structures.csv there; otherwise prints the markdown scorecard. Definitions: docs/metrics.md.
+            """)
+
+    @Argument(help: "Generated structures (directory, structure file or CDVAE CSV).")
+    var generated: String
+
+    @Option(help: "Novelty references: 'mp' (built-in Materials Project structures), 'none', or a structure set.")
+    var reference: String = "mp"
+
+    @Option(help: "Training (or test) set for the CDVAE distribution metrics.")
+    var train: String?
+
+    @Option(name: .customLong("ground-truth"), help: "Ground truth paired by position with GENERATED, for CSP match rate and RMSE.")
+    var groundTruth: String?
+
+    @Flag(help: "Relax with CHGNet (FIRE) and report E_hull, stable and SUN rates and RMSD.")
+    var relax = false
+
+    @Option(name: .customLong("relax-limit"), help: "Relax only the first N structures.")
+    var relaxLimit: Int?
+
+    @Option(parsing: .unconditional, help: "Relaxation force threshold (eV/Å).")
+    var fmax: Double = 0.05
+
+    @Option(help: "Maximum relaxation steps.")
+    var steps: Int = 500
+
+    @Flag(name: .customLong("mp2020"), help: "Add MP2020 corrections to the potential's energies (not for CHGNet, which predicts corrected energies).")
+    var mp2020 = false
+
+    @Option(help: "Output directory for scorecard.json, scorecard.md and structures.csv.")
+    var out: String?
+
+    @Option(help: "Title of the markdown scorecard.")
+    var title: String = "Generative-model scorecard"
+
+    func validate() throws {
+        guard fmax.isFinite, fmax > 0 else { throw ValidationError("--fmax must be a positive number (eV/Å)") }
+        guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
+        if let relaxLimit, relaxLimit < 1 { throw ValidationError("--relax-limit must be at least 1") }
+        if relaxLimit != nil && !relax { throw ValidationError("--relax-limit needs --relax") }
+    }
+
+    func run() throws {
+        let log: (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        var input = EvaluationInputs(generated: try load(generated, "generated"))
+        guard !input.generated.isEmpty else { throw ValidationError("\(generated): no structures found") }
+        input.labels["generated"] = generated
+        input.labels["reference"] = reference
+
+        switch reference.lowercased() {
+        case "none":
+            input.noveltySkipReason = "--reference none"
+        case "mp":
+            log("loading the built-in Materials Project structures")
+            do {
+                let formulas = Set(try MPReference.entries().map(\.composition.reducedFormula))
+                input.novelty = try NoveltyChecker.materialsProject(knownFormulas: formulas)
+            } catch { throw ValidationError("cannot load the built-in MP references: \(error)") }
+        default:
+            input.novelty = NoveltyChecker(references: try load(reference, "reference").map(\.structure))
+        }
+        if let train {
+            input.train = try load(train, "train")
+            input.labels["train"] = train
+        }
+        if let groundTruth {
+            input.groundTruth = try load(groundTruth, "ground truth")
+            input.labels["ground truth"] = groundTruth
+        }
+        if relax {
+            do {
+                var relaxer = Relaxer(calculator: try CHGNet())
+                relaxer.fmax = fmax
+                relaxer.maxSteps = steps
+                input.stability = StabilityEvaluation(relaxer: relaxer, hull: try HullReference(applyMP2020: mp2020))
+                input.relaxLimit = relaxLimit
+                input.labels["relaxation"] = "CHGNet, FIRE, fmax \(fmax) eV/Å, ≤ \(steps) steps" + (mp2020 ? ", MP2020 corrections added" : "")
+            } catch {
+                input.stabilitySkipReason = "cannot load CHGNet or the MP hull: \(error)"
+                log("warning: \(input.stabilitySkipReason)")
+            }
+        }
+
+        let (card, records) = Evaluator.evaluate(input, log: log)
+        let markdown = card.markdown(title: title)
+        guard let out else { print(markdown, terminator: ""); return }
+        let dir = URL(fileURLWithPath: out)
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try card.json().write(to: dir.appendingPathComponent("scorecard.json"))
+            try Data(markdown.utf8).write(to: dir.appendingPathComponent("scorecard.md"))
+            let csv = ([StructureRecord.csvColumns.joined(separator: ",")] + records.map(\.csvRow)).joined(separator: "\n") + "\n"
+            try Data(csv.utf8).write(to: dir.appendingPathComponent("structures.csv"))
+        } catch { throw ValidationError("cannot write to \(out): \(error.localizedDescription)") }
+        print(markdown, terminator: "")
+        log("wrote \(out)/scorecard.json, scorecard.md, structures.csv")
+    }
+
+    private func load(_ path: String, _ what: String) throws -> [NamedStructure] {
+        do { return try StructureSet.read(path) } catch {
+            throw ValidationError("cannot read the \(what) set: \(error)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Crystal
+import CrystalIO
+import Evaluation
+import XCTest
+
+final class InputAndScorecardTests: XCTestCase {
+    func testCSVQuoting() throws {
+        let t = try CSVTable(text: "a,b,c\n1,\"x, \"\"y\"\"\nz\",3\r\n2,,\n", file: "t.csv")
+        XCTAssertEqual(t.header, ["a", "b", "c"])
+        XCTAssertEqual(t.rows, [["1", "x, \"y\"\nz", "3"], ["2", "", ""]])
+        XCTAssertEqual(t.rowLines, [2, 4])
+        XCTAssertThrowsError(try CSVTable(text: "a,b\n1,\"open\n", file: "bad.csv")) {
+            XCTAssertEqual(($0 as? EvaluationError)?.line, 2)
+        }
+        XCTAssertThrowsError(try CSVTable(text: "a,b\n1,2,3\n", file: "ragged.csv")) {
+            XCTAssertEqual(($0 as? EvaluationError)?.line, 2)
+        }
+    }
+
+    func testReadsCDVAEStyleGzippedCSV() throws {
+        let cifs = [Build.rocksalt(), Build.cesiumChloride()].map { CIFWriter().string([$0]) }
+        let text = ",material_id,cif\n" + cifs.enumerated().map { "\($0),id\($0),\"\($1.replacingOccurrences(of: "\"", with: "\"\""))\"" }
+            .joined(separator: "\n") + "\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-eval-\(UUID().uuidString).csv.gz")
+        try Gzip.compress(Data(text.utf8)).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let set = try StructureSet.read(url.path)
+        XCTAssertEqual(set.map(\.id), ["id0", "id1"])
+        XCTAssertEqual(set.map { $0.structure.count }, [8, 2])
+        XCTAssertEqual(set[1].structure.composition.reducedFormula, "CsCl")
+    }
+
+    func testMissingPartsAreSkippedWithReasons() throws {
+        let nacl = Build.rocksalt()
+        var input = EvaluationInputs(generated: [nacl, nacl, Build.cesiumChloride()].enumerated().map { NamedStructure(id: "s\($0)", structure: $1) })
+        input.train = input.generated
+        let (card, records) = Evaluator.evaluate(input)
+        XCTAssertEqual(try XCTUnwrap(card["uniqueness"]?.value), 2.0 / 3.0, accuracy: 1e-12)
+        XCTAssertEqual(card["validity.overall"]?.count, 3)
+        XCTAssertEqual(try XCTUnwrap(card["cdvae.wdist_density"]?.value), 0, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(card["cdvae.wdist_num_elements"]?.value), 0, accuracy: 1e-12)
+        for key in ["novelty.structure", "stability.stable_0", "csp.match_rate", "cdvae.cov_recall"] {
+            XCTAssertNil(card[key]?.value, key)
+            XCTAssertNotNil(card[key]?.skipped, key)
+        }
+        XCTAssertEqual(records.map(\.unique), [true, false, true])
+        XCTAssertTrue(card.markdown().contains("skipped: no reference set"))
+        let decoded = try JSONDecoder().decode(Scorecard.self, from: card.json())
+        XCTAssertEqual(decoded.metrics, card.metrics)
+    }
+}
