@@ -2,7 +2,7 @@
 
 Usage:
   .build/release/kiln bench novelty --write-candidates /tmp/cand.json --write-flags /tmp/kiln_flags.json
-  /work/venv/bin/python Benchmarks/novelty_python.py /tmp/cand.json [--limit N] [--flags /tmp/kiln_flags.json]
+  venv/bin/python Benchmarks/novelty_python.py /tmp/cand.json [--limit N] [--flags /tmp/kiln_flags.json]
 
 References: the 36,737 MP structures of ../shared/data/structures/mp_cgcnn36k.jsonl.gz (the source
 of Kiln's bundled set). They are bucketed by reduced formula; each candidate is fitted
@@ -18,7 +18,7 @@ from collections import defaultdict
 from pymatgen.analysis.structure_matcher import ElementComparator, StructureMatcher
 from pymatgen.core import Lattice, Structure
 
-REFS = "/work/shared/data/structures/mp_cgcnn36k.jsonl.gz"
+REFS = "../shared/data/structures/mp_cgcnn36k.jsonl.gz"
 
 
 def main():
