@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import Matching
 
 /// Per-structure results behind a scorecard.
 public struct StructureRecord: Sendable, Codable {
@@ -41,6 +42,8 @@ public struct EvaluationInputs {
     /// Relaxation and hull (nil: stability metrics skipped with `stabilitySkipReason`).
     public var stability: StabilityEvaluation?
     public var stabilitySkipReason = "relaxation not requested (--relax)"
+    /// CDVAE's COV cutoffs (`COV_Cutoffs`) for the dataset the structures resemble.
+    public var coverageCutoffs = (name: "mp20", structure: 0.4, composition: 10.0)
     /// Relax only the first this-many generated structures.
     public var relaxLimit: Int?
     /// Descriptions of the inputs for the scorecard header.
@@ -180,18 +183,62 @@ public enum Evaluator {
         let validStructures = zip(structures, valid).filter { $0.1 }.map(\.0)
         let ref = train.map(\.structure)
         func elementCount(_ s: Structure) -> Double { Double(Set(s.sites.flatMap { $0.occupancy.map(\.species) }).count) }
-        let covReason = "needs matminer's CrystalNNFingerprint (\"ops\" preset) per site, which Kiln does not implement; "
-            + "the composition half (Magpie features, CDVAE CompScaler) is in Evaluation.CompositionFingerprint"
-        return [
             .value("cdvae.wdist_density", "Wasserstein distance of density (valid generated vs train)",
                    wassersteinDistance(validStructures.map(\.density), ref.map(\.density)), unit: "g/cm³", convention: cdvae,
                    ifMissing: "no valid generated structure"),
             .value("cdvae.wdist_num_elements", "Wasserstein distance of number of elements (valid generated vs train)",
                    wassersteinDistance(validStructures.map(elementCount), ref.map(elementCount)), convention: cdvae,
                    ifMissing: "no valid generated structure"),
-            .skipped("cdvae.cov_recall", "COV-R", covReason, convention: cdvae),
-            .skipped("cdvae.cov_precision", "COV-P", covReason, convention: cdvae),
+        ] + coverageMetrics(input, structures: structures, reference: ref)
+    }
+
+    /// COV-R, COV-P and the mean nearest-fingerprint distances, as CDVAE's `compute_cov`: every generated
+    /// structure whose fingerprints exist takes part, precision counts over all generated structures.
+    static func coverageMetrics(_ input: EvaluationInputs, structures: [Structure], reference: [Structure]) -> [Metric] {
+        let cut = input.coverageCutoffs
+        let conv = cdvae + ", eval_utils.compute_cov; cutoffs \(cut.name): structure \(cut.structure), composition \(cut.composition)"
+        let gen = fingerprints(structures), ref = fingerprints(reference)
+        let g = gen.compactMap { $0 }, r = ref.compactMap { $0 }
+        guard let cov = Coverage(generated: (g.map(\.structure), g.map(\.composition)),
+                                 groundTruth: (r.map(\.structure), r.map(\.composition)),
+                                 structureCutoff: cut.structure, compositionCutoff: cut.composition,
+                                 generatedCount: structures.count) else {
+            let why = "no fingerprints: CrystalNN failed on every generated or every reference structure"
+            return ["cdvae.cov_recall", "cdvae.cov_precision"].map { .skipped($0, $0 == "cdvae.cov_recall" ? "COV-R" : "COV-P", why, convention: conv) }
+        }
+        func count(_ rate: Double, _ total: Int) -> Int { Int((rate * Double(total)).rounded()) }
+        let fpConv = "CrystalNNFingerprint(ops) site mean; Magpie with CDVAE CompScaler"
+        var out: [Metric] = [
+            .rate("cdvae.cov_recall", "COV-R (reference structures with a generated one within both cutoffs)",
+                  count(cov.recall, r.count), of: r.count, convention: conv),
+            .rate("cdvae.cov_precision", "COV-P (generated structures within both cutoffs of a reference)",
+                  count(cov.precision, structures.count), of: structures.count, convention: conv),
+            .value("cdvae.amsd_recall", "AMSD-R (mean structure-fingerprint distance, reference → generated)",
+                   cov.structureRecallDistance, convention: fpConv),
+            .value("cdvae.amsd_precision", "AMSD-P (generated → reference)", cov.structurePrecisionDistance, convention: fpConv),
+            .value("cdvae.amcd_recall", "AMCD-R (mean composition-fingerprint distance, reference → generated)",
+                   cov.compositionRecallDistance, convention: fpConv),
+            .value("cdvae.amcd_precision", "AMCD-P (generated → reference)", cov.compositionPrecisionDistance, convention: fpConv),
         ]
+        let failed = gen.filter { $0 == nil }.count, refFailed = ref.filter { $0 == nil }.count
+        if failed + refFailed > 0 {
+            out[0].convention += "; CrystalNN failed on \(failed) generated and \(refFailed) reference structures (left out, as CDVAE)"
+        }
+        return out
+    }
+
+    /// Structure (CrystalNNFingerprint site mean) and scaled composition fingerprints; nil where CrystalNN fails.
+    static func fingerprints(_ structures: [Structure]) -> [(structure: [Double], composition: [Double])?] {
+        var out = [(structure: [Double], composition: [Double])?](repeating: nil, count: structures.count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let b = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: structures.count) { i in
+                let s = structures[i]
+                guard s.isOrdered, let fp = try? CrystalNNFingerprint().structureFingerprint(s) else { return }
+                b[i] = (fp, CompositionFingerprint.scaled(s.composition))
+            }
+        }
+        return out
     }
 
     static func reconstructionMetrics(_ input: EvaluationInputs, structures: [Structure], valid: [Bool]) -> [Metric] {

@@ -28,6 +28,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Training (or test) set for the CDVAE distribution metrics.")
     var train: String?
 
+    @Option(name: .customLong("cov-cutoffs"),
+            help: "CDVAE COV cutoffs: 'mp20' (0.4, 10), 'perovskite' (0.2, 4), 'carbon' (0.2, 4), or 'STRUCTURE,COMPOSITION'.")
+    var covCutoffs: String = "mp20"
+
     @Option(name: .customLong("ground-truth"), help: "Ground truth paired by position with GENERATED, for CSP match rate and RMSE.")
     var groundTruth: String?
 
@@ -55,8 +59,19 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         guard fmax.isFinite, fmax > 0 else { throw ValidationError("--fmax must be a positive number (eV/Å)") }
         guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
+        _ = try coverageCutoffs()
         if let relaxLimit, relaxLimit < 1 { throw ValidationError("--relax-limit must be at least 1") }
         if relaxLimit != nil && !relax { throw ValidationError("--relax-limit needs --relax") }
+    }
+
+    /// The named CDVAE cutoffs or two numbers.
+    func coverageCutoffs() throws -> (name: String, structure: Double, composition: Double) {
+        if let c = Coverage.cutoffs[covCutoffs] { return (covCutoffs, c.structure, c.composition) }
+        let parts = covCutoffs.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let s = parts[0], let c = parts[1], s >= 0, c >= 0 else {
+            throw ValidationError("--cov-cutoffs: expected mp20, perovskite, carbon or two numbers 'STRUCTURE,COMPOSITION', got '\(covCutoffs)'")
+        }
+        return (covCutoffs, s, c)
     }
 
     func run() throws {
@@ -81,6 +96,7 @@ struct EvaluateCommand: ParsableCommand {
         if let train {
             input.train = try load(train, "train")
             input.labels["train"] = train
+            input.coverageCutoffs = try coverageCutoffs()
         }
         if let groundTruth {
             input.groundTruth = try load(groundTruth, "ground truth")

@@ -28,5 +28,6 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchIOCommand.self, BenchSymmetryCommand.self, BenchHullCommand.self, BenchMatchCommand.self,
             BenchTensorCommand.self, BenchCHGNetCommand.self, BenchRelaxCommand.self, BenchNoveltyCommand.self,
+            BenchFingerprintCommand.self,
         ])
 }
