@@ -181,8 +181,9 @@ def main():
                 neigh = [d["site"].coords for d in nn.cn_nninfo[cn]]
                 envs.append(record("crystal", f"{rec['id']}:site{i}:cn{cn}", cn, s[i].coords, neigh))
                 real += 1
-    with gzip.open(OUT, "wt") as f:
-        json.dump({"generator": "scripts/reference_order_parameters.py", "environments": envs}, f)
+    text = json.dumps({"generator": "scripts/reference_order_parameters.py", "environments": envs})
+    with open(OUT, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+        f.write(text.encode())
     kinds = {}
     for e in envs:
         kinds[e["kind"]] = kinds.get(e["kind"], 0) + 1

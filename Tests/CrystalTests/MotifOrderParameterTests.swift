@@ -6,43 +6,40 @@ import XCTest
 /// LocalStructOrderParams on Tests/Fixtures/order_parameters.json.gz
 /// (scripts/reference_order_parameters.py): ideal, perturbed, random, degenerate and real environments.
 final class MotifOrderParameterTests: XCTestCase {
-    struct Environment {
+    struct Environment: Decodable {
         let id: String
-        let coordination: Int
-        let center: Vec3
-        let neighbors: [Vec3]
+        let cn: Int
+        let center: [Double]
+        let neighbors: [[Double]]
         /// motif → pymatgen's value (nil for None).
         let values: [String: Double?]
+
+        var centerVector: Vec3 { Vec3(center[0], center[1], center[2]) }
+        var neighborVectors: [Vec3] { neighbors.map { Vec3($0[0], $0[1], $0[2]) } }
     }
 
-    static let environments: [Environment] = {
-        let root = try! Fixtures.json("order_parameters") as! [String: Any]
-        func vec(_ a: Any) -> Vec3 { let v = a as! [Double]; return Vec3(v[0], v[1], v[2]) }
-        return (root["environments"] as! [[String: Any]]).map { e in
-            let raw = e["values"] as! [String: Any]
-            return Environment(id: e["id"] as! String, coordination: e["cn"] as! Int, center: vec(e["center"]!),
-                               neighbors: (e["neighbors"] as! [Any]).map(vec),
-                               values: raw.mapValues { $0 as? Double })
-        }
-    }()
+    struct File: Decodable { let environments: [Environment] }
+
+    /// Decoded exactly (a one-ulp misread coordinate moves acos near ±1, collinear bonds, by ~1e-8).
+    static let environments = try! Fixtures.decode(File.self, from: "order_parameters").environments
 
     func testMatchesPymatgenOnEveryEnvironment() throws {
-        var compared = 0, failures: [String] = []
+        var compared = 0, worst = 0.0, failures: [String] = []
         var perMotif: [String: Int] = [:]
         for env in Self.environments {
             for (motif, expected) in env.values {
-                let op = try MotifOrderParameter(coordination: env.coordination, motif: motif)
-                let got = op.value(center: env.center, neighbors: env.neighbors)
+                let op = try MotifOrderParameter(coordination: env.cn, motif: motif)
+                let got = op.value(center: env.centerVector, neighbors: env.neighborVectors)
                 compared += 1
-                perMotif["\(env.coordination):\(motif)", default: 0] += 1
+                perMotif["\(env.cn):\(motif)", default: 0] += 1
                 switch (got, expected) {
                 case (nil, nil): continue
-                case let (g?, e?) where abs(g - e) <= 1e-9: continue
+                case let (g?, e?) where abs(g - e) <= 1e-9: worst = max(worst, abs(g - e))
                 default: failures.append("\(env.id) \(motif): \(got.map { "\($0)" } ?? "nil") vs pymatgen \(expected.map { "\($0)" } ?? "None")")
                 }
             }
         }
-        print("MotifOrderParameterTests: compared \(compared) values over \(Self.environments.count) environments, \(failures.count) mismatches")
+        print("MotifOrderParameterTests: compared \(compared) values over \(Self.environments.count) environments, \(failures.count) mismatches, largest passing difference \(worst)")
         XCTAssertGreaterThan(compared, 6000)
         for (cn, motifs) in MotifOrderParameter.opsPreset {
             for motif in motifs {
@@ -55,8 +52,8 @@ final class MotifOrderParameterTests: XCTestCase {
     func testIdealMotifsScoreOne() throws {
         for env in Self.environments where env.id.hasPrefix("ideal:") {
             let motif = String(env.id.dropFirst("ideal:".count))
-            let value = try MotifOrderParameter(coordination: env.coordination, motif: motif)
-                .value(center: env.center, neighbors: env.neighbors)
+            let value = try MotifOrderParameter(coordination: env.cn, motif: motif)
+                .value(center: env.centerVector, neighbors: env.neighborVectors)
             XCTAssertEqual(value ?? .nan, 1, accuracy: 1e-9, env.id)
         }
     }

@@ -1,5 +1,5 @@
 /// The pymatgen `LocalStructOrderParams` types used by matminer's CrystalNNFingerprint "ops" preset.
-enum OrderParameterType: String, Sendable, CaseIterable {
+enum OrderParameterType: String, Sendable {
     case singleBond = "sgl_bd"
     case bent
     case trigonalPlanarMax = "tri_plan_max"
@@ -25,7 +25,7 @@ enum OrderParameterType: String, Sendable, CaseIterable {
 /// The float parameters of one order parameter, named after pymatgen's keys
 /// (angles in radians, target angles as fractions of 180°; IGW = inverse Gaussian width).
 /// A parameter an order-parameter type does not read is left at 0.
-struct OrderParameterSettings: Sendable, Equatable {
+struct OrderParameterSettings: Sendable {
     /// `TA`: target angle, fraction of 180°.
     var targetAngle = 0.0
     /// `IGW_TA`: inverse width around the target angle.
