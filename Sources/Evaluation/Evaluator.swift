@@ -183,6 +183,7 @@ public enum Evaluator {
         let validStructures = zip(structures, valid).filter { $0.1 }.map(\.0)
         let ref = train.map(\.structure)
         func elementCount(_ s: Structure) -> Double { Double(Set(s.sites.flatMap { $0.occupancy.map(\.species) }).count) }
+        return [
             .value("cdvae.wdist_density", "Wasserstein distance of density (valid generated vs train)",
                    wassersteinDistance(validStructures.map(\.density), ref.map(\.density)), unit: "g/cm³", convention: cdvae,
                    ifMissing: "no valid generated structure"),
