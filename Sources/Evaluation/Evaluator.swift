@@ -107,6 +107,7 @@ public enum Evaluator {
             }
         }
 
+        if input.train != nil { log("CDVAE distribution metrics and fingerprints") }
         metrics += distributionMetrics(input, structures: structures, valid: valid)
         metrics += reconstructionMetrics(input, structures: structures, valid: valid)
 

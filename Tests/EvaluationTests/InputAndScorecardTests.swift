@@ -39,13 +39,29 @@ final class InputAndScorecardTests: XCTestCase {
         XCTAssertEqual(card["validity.overall"]?.count, 3)
         XCTAssertEqual(try XCTUnwrap(card["cdvae.wdist_density"]?.value), 0, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(card["cdvae.wdist_num_elements"]?.value), 0, accuracy: 1e-12)
-        for key in ["novelty.structure", "stability.stable_0", "csp.match_rate", "cdvae.cov_recall"] {
+        // Generated = train: every structure covers itself.
+        XCTAssertEqual(card["cdvae.cov_recall"]?.value, 1)
+        XCTAssertEqual(card["cdvae.cov_precision"]?.value, 1)
+        XCTAssertEqual(try XCTUnwrap(card["cdvae.amsd_recall"]?.value), 0, accuracy: 1e-12)
+        for key in ["novelty.structure", "stability.stable_0", "csp.match_rate"] {
             XCTAssertNil(card[key]?.value, key)
             XCTAssertNotNil(card[key]?.skipped, key)
         }
+        input.train = nil
+        XCTAssertEqual(Evaluator.evaluate(input).0["cdvae.cov_recall"]?.skipped, "no training/test set (--train)")
         XCTAssertEqual(records.map(\.unique), [true, false, true])
         XCTAssertTrue(card.markdown().contains("skipped: no reference set"))
         let decoded = try JSONDecoder().decode(Scorecard.self, from: card.json())
         XCTAssertEqual(decoded.metrics, card.metrics)
+    }
+
+    func testCoverageSeparatesDifferentCoordination() {
+        // Rock salt (octahedral) does not cover caesium chloride (cubic, CN 8) at any CDVAE cutoff.
+        var input = EvaluationInputs(generated: [NamedStructure(id: "nacl", structure: Build.rocksalt())])
+        input.train = [NamedStructure(id: "cscl", structure: Build.cesiumChloride())]
+        let card = Evaluator.evaluate(input).0
+        XCTAssertEqual(card["cdvae.cov_recall"]?.value, 0)
+        XCTAssertEqual(card["cdvae.cov_precision"]?.value, 0)
+        XCTAssertGreaterThan(card["cdvae.amsd_recall"]?.value ?? 0, 0.4)
     }
 }
