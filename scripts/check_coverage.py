@@ -3,7 +3,8 @@ matminer fingerprints (CrystalNNFingerprint "ops" site mean, ElementProperty "ma
 CDVAE-style CSVs (a 'cif' column). CompScaler constants are read from Kiln's
 Sources/Evaluation/CDVAECompScaler.swift (copied there from CDVAE's constants.py).
 
-Run: /work/venv/bin/python scripts/check_coverage.py GENERATED.csv.gz REFERENCE.csv.gz STRUC_CUT COMP_CUT
+Run: /work/venv/bin/python scripts/check_coverage.py GENERATED.csv.gz REFERENCE.csv.gz STRUC_CUT COMP_CUT [FPS.npz]
+With FPS.npz, the fingerprints are saved there (and read from there on the next run).
 """
 import gzip
 import json
@@ -43,9 +44,15 @@ def fingerprints(path):
     return out
 
 
-def main(gen_path, ref_path, struc_cut, comp_cut):
+def main(gen_path, ref_path, struc_cut, comp_cut, cache=None):
     means, stds = scaler()
-    gen, ref = fingerprints(gen_path), fingerprints(ref_path)
+    try:
+        z = np.load(cache, allow_pickle=True)
+        gen, ref = list(z["gen"]), list(z["ref"])
+    except (TypeError, FileNotFoundError):
+        gen, ref = fingerprints(gen_path), fingerprints(ref_path)
+        if cache:
+            np.savez(cache, gen=np.array(gen, dtype=object), ref=np.array(ref, dtype=object))
     n_gen = len(gen)
     gen = [g for g in gen if g[0] is not None]
     ref = [r for r in ref if r[0] is not None]
