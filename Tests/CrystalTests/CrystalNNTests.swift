@@ -77,4 +77,47 @@ final class CrystalNNTests: XCTestCase {
         XCTAssertEqual(cube.faces.map(\.volume).reduce(0, +), 1, accuracy: 1e-9)
         XCTAssertNil(VoronoiCell(neighbors: [Vec3(1, 0, 0), Vec3(0, 1, 0), Vec3(0, 0, 1)]), "an open cell is refused")
     }
+
+    func testCellsCloseAroundEverySite() throws {
+        // Faces of a closed cell subtend 4π and their pyramids fill the cell; over all sites the
+        // cells tile the unit cell.
+        var failures: [String] = []
+        for c in Self.cases where c.sites != nil {
+            let lat = c.structure.lattice
+            let diagonal = [Vec3(1, 1, 1), Vec3(-1, 1, 1), Vec3(1, -1, 1), Vec3(1, 1, -1)].map { norm(lat.cartesian($0)) }.max()!
+            var lists: [Double: NeighborList] = [:]
+            func cell(_ i: Int, cutoff: Double) -> VoronoiCell? {
+                if lists[cutoff] == nil { lists[cutoff] = NeighborList(structure: c.structure, cutoff: cutoff) }
+                let list = lists[cutoff]!
+                return VoronoiCell(neighbors: (0..<list.count).filter { list.centers[$0] == i }.map { list.vectors[$0] })
+            }
+            var volume = 0.0
+            for i in 0..<c.structure.count {
+                // As CrystalNN: 7 Å, or the longest cell diagonal for open (layered) cells.
+                guard let cell = cell(i, cutoff: 7) ?? cell(i, cutoff: max(7, diagonal + 0.01)) else {
+                    failures.append("\(c.id) site \(i): open"); continue
+                }
+                let angle = cell.faces.map(\.solidAngle).reduce(0, +)
+                if abs(angle - 4 * .pi) > 1e-8 { failures.append("\(c.id) site \(i): solid angles sum to \(angle)") }
+                volume += cell.faces.map(\.volume).reduce(0, +)
+            }
+            if abs(volume - c.structure.volume) > 1e-6 * c.structure.volume {
+                failures.append("\(c.id): cells fill \(volume) of \(c.structure.volume) Å³")
+            }
+        }
+        XCTAssert(failures.isEmpty, failures.prefix(20).joined(separator: "\n"))
+    }
+
+    func testNearlyCubicPerovskiteWithDegenerateFaces() throws {
+        // perov-5 test 18334 (SrTaN3): tiny faces with collinear vertices around the N at 0.56 ½ ½.
+        // Reference: pymatgen CrystalNN().get_nn_data(s, 4).cn_weights.
+        let s = Structure(lattice: Lattice([[4.315772, 0, 0], [0, 4.315772, 0], [0, 0, 4.315772]]),
+                          species: try ["Sr", "Ta", "N", "N", "N"].map { try Element($0) },
+                          fracCoords: [Vec3(0.061584, 0.5, 0.5), Vec3(0.560821, 0, 0), Vec3(0.561215, 0, 0.5),
+                                       Vec3(0.561215, 0.5, 0), Vec3(0.561597, 0.5, 0.5)])
+        let weights = try CrystalNN().environment(s, site: 4).coordinationWeights
+        XCTAssertEqual(Set(weights.keys), [2, 6])
+        XCTAssertEqual(weights[2] ?? 0, 0.7984111790469262, accuracy: 1e-9)
+        XCTAssertEqual(weights[6] ?? 0, 0.2015888209530739, accuracy: 1e-9)
+    }
 }

@@ -42,19 +42,22 @@ public struct CrystalNN: Sendable {
         public var coordination: Int { coordinationWeights.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? 0 }
     }
 
+    /// A site within the search radius: index, image and vector from the centre.
+    typealias Candidate = (site: Int, image: SIMD3<Int32>, vector: Vec3)
+
     /// Environments of every site.
     public func environments(_ s: Structure) throws -> [Environment] {
-        var lists: [Double: [[(Int, SIMD3<Int32>, Vec3)]]] = [:]
+        var lists: [Double: [[Candidate]]] = [:]
         return try s.sites.indices.map { i in try environment(s, site: i, neighborLists: &lists) }
     }
 
     /// Environment of site `i`.
     public func environment(_ s: Structure, site i: Int) throws -> Environment {
-        var lists: [Double: [[(Int, SIMD3<Int32>, Vec3)]]] = [:]
+        var lists: [Double: [[Candidate]]] = [:]
         return try environment(s, site: i, neighborLists: &lists)
     }
 
-    func environment(_ s: Structure, site i: Int, neighborLists: inout [Double: [[(Int, SIMD3<Int32>, Vec3)]]]) throws -> Environment {
+    func environment(_ s: Structure, site i: Int, neighborLists: inout [Double: [[Candidate]]]) throws -> Environment {
         guard s.sites.indices.contains(i) else { throw CrystalError.invalidStructure("no site \(i) in a \(s.count)-site structure") }
         guard s.isOrdered else {
             throw CrystalError.invalidStructure("CrystalNN needs an ordered structure; sites \(s.disorderedSiteIndices.prefix(5)) are disordered")
@@ -111,14 +114,14 @@ public struct CrystalNN: Sendable {
 
     /// The Voronoi cell of site `i` among neighbours within the search radius, widening the radius
     /// (up to the longest cell diagonal, as pymatgen's VoronoiNN) while the cell stays open.
-    func voronoi(_ s: Structure, site i: Int, neighborLists: inout [Double: [[(Int, SIMD3<Int32>, Vec3)]]])
-        throws -> ([(Int, SIMD3<Int32>, Vec3)], VoronoiCell) {
+    func voronoi(_ s: Structure, site i: Int, neighborLists: inout [Double: [[Candidate]]])
+        throws -> ([Candidate], VoronoiCell) {
         let corners = [Vec3(1, 1, 1), Vec3(-1, 1, 1), Vec3(1, -1, 1), Vec3(1, 1, -1)]
         let maxCutoff = corners.map { norm(s.lattice.cartesian($0)) }.max()! + 0.01
         var cutoff = searchCutoff
         while true {
             if neighborLists[cutoff] == nil {
-                var perSite = [[(Int, SIMD3<Int32>, Vec3)]](repeating: [], count: s.count)
+                var perSite = [[Candidate]](repeating: [], count: s.count)
                 let list = NeighborList(structure: s, cutoff: cutoff)
                 for k in 0..<list.count {
                     perSite[Int(list.centers[k])].append((Int(list.neighbors[k]), list.images[k], list.vectors[k]))
@@ -126,7 +129,7 @@ public struct CrystalNN: Sendable {
                 neighborLists[cutoff] = perSite
             }
             let candidates = neighborLists[cutoff]![i]
-            if let cell = VoronoiCell(neighbors: candidates.map(\.2)), !cell.faces.isEmpty { return (candidates, cell) }
+            if let cell = VoronoiCell(neighbors: candidates.map(\.vector)), !cell.faces.isEmpty { return (candidates, cell) }
             guard cutoff < maxCutoff else {
                 throw CrystalError.invalidStructure("the Voronoi cell of site \(i) is not closed by neighbours within \(cutoff) Å")
             }

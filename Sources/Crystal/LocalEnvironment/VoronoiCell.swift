@@ -53,13 +53,15 @@ public struct VoronoiCell: Sendable {
     }
 
     /// Solid angle of a convex polygon seen from the origin: a fan of triangles from the first
-    /// vertex, each by Van Oosterom and Strackee's formula (as pymatgen's `solid_angle`).
+    /// vertex, each by Van Oosterom and Strackee's formula (as pymatgen's `solid_angle`). A fan
+    /// triangle of zero area (collinear vertices) adds nothing; pymatgen's formula would add 2π.
     static func solidAngle(_ p: [Vec3]) -> Double {
         let r = p.map { norm($0) }
         var total = 0.0
         for i in 1..<(p.count - 1) {
             let j = i + 1
             let tp = abs(dot(p[0], cross(p[i], p[j])))
+            if tp == 0 { continue }
             let de = r[0] * r[i] * r[j] + r[j] * dot(p[0], p[i]) + r[i] * dot(p[0], p[j]) + r[0] * dot(p[i], p[j])
             let a = de == 0 ? (tp > 0 ? Double.pi / 2 : -Double.pi / 2) : atan(tp / de)
             total += (a > 0 ? a : a + .pi) * 2
