@@ -49,11 +49,15 @@ public struct CampaignRunner: Sendable {
         }
         try store.setMeta("fingerprint", fingerprint)
         let previousSeconds = Double(try store.meta("seconds") ?? "0") ?? 0
+        // Wall time over all runs of this campaign, saved as work lands so a killed run keeps its share.
+        let elapsed = { previousSeconds + Date().timeIntervalSince(started) }
+        let saveElapsed = { try store.setMeta("seconds", String(elapsed())) }
 
         try generate(store)
         try screen(store)
-        try relax(store)
-        let summary = try score(store, seconds: previousSeconds + Date().timeIntervalSince(started))
+        try saveElapsed()
+        try relax(store, saveElapsed: saveElapsed)
+        let summary = try score(store, seconds: elapsed())
         try store.setMeta("seconds", String(summary.wallSeconds))
         return summary
     }
@@ -146,7 +150,7 @@ public struct CampaignRunner: Sendable {
             + "\(all.filter { $0.status == .duplicate }.count) duplicates, \(pending) to relax")
     }
 
-    private func relax(_ store: KnowledgeStore) throws {
+    private func relax(_ store: KnowledgeStore, saveElapsed: () throws -> Void) throws {
         let pending = try store.candidates(status: .generated)
         guard !pending.isEmpty else { return }
         var relaxer = Relaxer(calculator: calculator)
@@ -184,7 +188,10 @@ public struct CampaignRunner: Sendable {
                     r.error = "\(error)"
                 }
                 r.relaxSeconds = Date().timeIntervalSince(t0)
-                do { try store.update(r) } catch { firstError.set(error) }
+                do {
+                    try store.update(r)
+                    try saveElapsed()
+                } catch { firstError.set(error) }
                 progress?(done.increment(), pending.count, Date().timeIntervalSince(started))
             }
         }

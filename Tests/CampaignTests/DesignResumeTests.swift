@@ -69,6 +69,9 @@ final class DesignResumeTests: XCTestCase {
         relaxedBeforeKill = before.filter { $0.status == .relaxed }
         XCTAssertFalse(relaxedBeforeKill.isEmpty)
         XCTAssertTrue(before.contains { $0.status == .generated }, "some work must be left for the resumed run")
+        let secondsBeforeKill = try XCTUnwrap(Double(try KnowledgeStore(path: storePath).meta("seconds") ?? ""),
+                                              "the killed run's wall time must be saved")
+        XCTAssertGreaterThan(secondsBeforeKill, 0)
 
         // Second run: the same command resumes and finishes.
         let second = try run(args)
@@ -78,6 +81,8 @@ final class DesignResumeTests: XCTestCase {
         XCTAssertEqual(after.map(\.id), before.map(\.id), "generation must not be repeated or lose candidates")
         XCTAssertEqual(Set(after.map(\.id)).count, after.count)
         XCTAssertFalse(after.contains { $0.status == .generated }, "every candidate is finished")
+        let totalSeconds = try XCTUnwrap(Double(try KnowledgeStore(path: storePath).meta("seconds") ?? ""))
+        XCTAssertGreaterThan(totalSeconds, secondsBeforeKill, "wall time adds up over the killed and the resumed run")
         for old in relaxedBeforeKill {
             let new = try XCTUnwrap(after.first { $0.id == old.id })
             XCTAssertEqual(new.finalEnergyPerAtom, old.finalEnergyPerAtom, "\(old.id) was relaxed again")
