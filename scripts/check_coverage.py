@@ -3,7 +3,7 @@ matminer fingerprints (CrystalNNFingerprint "ops" site mean, ElementProperty "ma
 CDVAE-style CSVs (a 'cif' column). CompScaler constants are read from Kiln's
 Sources/Evaluation/CDVAECompScaler.swift (copied there from CDVAE's constants.py).
 
-Run: /work/venv/bin/python scripts/check_coverage.py GENERATED.csv.gz REFERENCE.csv.gz STRUC_CUT COMP_CUT [FPS.npz]
+Run: venv/bin/python scripts/check_coverage.py GENERATED.csv.gz REFERENCE.csv.gz STRUC_CUT COMP_CUT [FPS.npz]
 With FPS.npz, the fingerprints are saved there (and read from there on the next run).
 """
 import gzip

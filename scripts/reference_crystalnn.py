@@ -5,7 +5,7 @@ Tests/Fixtures/crystalnn.json.gz: for every ordered structure with at most 48 si
 CrystalNN().get_nn_data weights (CN -> weight, and each neighbour's site index, image and
 weight) and matminer's CrystalNNFingerprint.from_preset("ops") vector; or the error raised.
 
-Run: /work/venv/bin/python scripts/reference_crystalnn.py   (pymatgen, matminer installed)
+Run: venv/bin/python scripts/reference_crystalnn.py   (pymatgen, matminer installed)
 """
 import gzip
 import json

@@ -6,7 +6,7 @@ value of every preset motif of its coordination number, computed exactly as matm
 op: LocalStructOrderParams([type], parameters=[params]) with (type, params) from CN_OPT_PARAMS,
 or the motif name itself as type when CN_OPT_PARAMS has no entry (sgl_bd, q2, q4, q6).
 
-Run from the repository root:  /work/venv/bin/python scripts/reference_order_parameters.py
+Run from the repository root:  venv/bin/python scripts/reference_order_parameters.py
 """
 
 import gzip
