@@ -206,7 +206,8 @@ public enum Evaluator {
                                  structureCutoff: cut.structure, compositionCutoff: cut.composition,
                                  generatedCount: structures.count) else {
             let why = "no fingerprints: CrystalNN failed on every generated or every reference structure"
-            return ["cdvae.cov_recall", "cdvae.cov_precision"].map { .skipped($0, $0 == "cdvae.cov_recall" ? "COV-R" : "COV-P", why, convention: conv) }
+            return [.skipped("cdvae.cov_recall", "COV-R", why, convention: conv),
+                    .skipped("cdvae.cov_precision", "COV-P", why, convention: conv)]
         }
         func count(_ rate: Double, _ total: Int) -> Int { Int((rate * Double(total)).rounded()) }
         let fpConv = "CrystalNNFingerprint(ops) site mean; Magpie with CDVAE CompScaler"

@@ -19,10 +19,12 @@ public struct CrystalNNFingerprint: Sendable {
 
     /// The fingerprint of one site from its CrystalNN environment.
     public static func fingerprint(_ env: CrystalNN.Environment) -> [Double] {
-        layout.map { cn, motif in
+        var bonds: (cn: Int, vectors: [Vec3]) = (0, [])
+        return layout.map { cn, motif in
             let wt = env.coordinationWeights[cn] ?? 0
             guard let motif, wt != 0 else { return wt }
-            return wt * (motif.value(center: .zero, neighbors: env.neighbors(coordination: cn).map(\.vector)) ?? 0)
+            if bonds.cn != cn { bonds = (cn, env.neighbors(coordination: cn).map(\.vector)) }
+            return wt * (motif.value(center: .zero, neighbors: bonds.vectors) ?? 0)
         }
     }
 

@@ -103,7 +103,7 @@ public struct CrystalNN: Sendable {
         var weights: [Int: Double] = [:]
         var total = 0.0
         for k in bins.indices.dropLast() {
-            let cn = neighbors.filter { $0.weight >= bins[k] }.count
+            let cn = neighbors.prefix { $0.weight >= bins[k] }.count
             let w = Self.semicircleIntegral(bins[k], bins[k + 1])
             weights[cn] = w
             total += w

@@ -15,7 +15,6 @@ public struct VoronoiCell: Sendable {
         public var faceDistance: Double
         /// Volume of the pyramid from the centre to the face (Å³).
         public var volume: Double { area * faceDistance / 3 }
-        public var vertexCount: Int
     }
 
     /// Faces with positive area, in the order of the neighbour vectors.
@@ -41,7 +40,7 @@ public struct VoronoiCell: Sendable {
             let area = Self.area(f.vertices)
             guard area > 0 else { return nil }
             return Face(neighbor: f.id, solidAngle: Self.solidAngle(f.vertices), area: area,
-                        faceDistance: norm(neighbors[f.id]) / 2, vertexCount: f.vertices.count)
+                        faceDistance: norm(neighbors[f.id]) / 2)
         }.sorted { $0.neighbor < $1.neighbor }
     }
 
