@@ -1,4 +1,5 @@
 import Crystal
+import CrystalIO
 import Foundation
 
 /// The self-contained HTML report of a campaign: summary, SUN funnel, hull plots, ranked
