@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Crystal", targets: ["Crystal"]),
         .library(name: "CrystalIO", targets: ["CrystalIO"]),
         .library(name: "Symmetry", targets: ["Symmetry"]),
+        .library(name: "ReferenceData", targets: ["ReferenceData"]),
         .library(name: "Thermo", targets: ["Thermo"]),
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
@@ -37,9 +38,13 @@ let package = Package(
                 resources: [.copy("Resources/space_groups.json.gz")]),
         // Layer 3: symmetry (spglib).
         .target(name: "Symmetry", dependencies: ["Crystal", "CSpglib"]),
-        // Layer 4: thermodynamics and structure matching.
-        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO"], resources: [
+        // Layer 4: bundled reference data (MP energies and structures, AFLOW prototypes).
+        .target(name: "ReferenceData", dependencies: ["Crystal", "CrystalIO"], resources: [
             .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
+            .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
+        ]),
+        // Layer 5: thermodynamics (the hull service) and structure matching.
+        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO", "ReferenceData"], resources: [
             .copy("Resources/mp2020_compatibility.json"), .copy("Resources/mp_elemental_references.json"),
         ]),
         .target(name: "Matching", dependencies: ["Crystal", "Symmetry"]),
@@ -50,9 +55,8 @@ let package = Package(
                 resources: [.copy("Resources/chgnet-0.3.0")]),
         // Layer 7: candidate generators (substitution, random symmetric) and built-in reference structures.
         .target(
-            name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
+            name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry", "ReferenceData"],
             resources: [
-                .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
                 .copy("Resources/element_volumes.json"), .copy("Resources/smact_screening.json"),
             ]),
@@ -60,21 +64,21 @@ let package = Package(
         // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
         .target(
             name: "Evaluation",
-            dependencies: ["Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation"]),
+            dependencies: ["Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation"]),
 
         // Layer 8: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation",
-                .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation",
+                "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
 
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials", "Generation",
-                "Campaign", "Evaluation",
+                "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Tensor", "Potentials",
+                "Generation", "Evaluation", "Campaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -83,13 +87,14 @@ let package = Package(
         .testTarget(name: "CrystalTests", dependencies: ["Crystal", "KilnTestSupport"]),
         .testTarget(name: "CrystalIOTests", dependencies: ["CrystalIO", "KilnTestSupport"]),
         .testTarget(name: "SymmetryTests", dependencies: ["Symmetry", "KilnTestSupport"]),
+        .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
-        .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "CampaignTests", dependencies: ["Campaign", "Evaluation", "Potentials", "KilnTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ReferenceData", "KilnTestSupport"], exclude: ["Data"]),
     ],
     swiftLanguageModes: [.v5]
 )

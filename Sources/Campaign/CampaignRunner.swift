@@ -199,7 +199,7 @@ public struct CampaignRunner: Sendable {
     }
 
     static func spaceGroup(_ s: Structure) -> String? {
-        (try? SymmetryDataset(s, symprec: 0.1)).map { "\($0.international) (\($0.number))" }
+        (try? SymmetryDataset(s)).map { "\($0.international) (\($0.number))" }
     }
 }
 

@@ -1,4 +1,5 @@
 import Crystal
+import Evaluation
 import Foundation
 import TOMLKit
 
@@ -15,6 +16,14 @@ public struct CampaignSpec: Sendable, Equatable {
         public var maxAttempts: Int = 200
         /// Random search: wall-time limit in seconds for the whole generator.
         public var timeLimit: Double = 60
+
+        public init(kind: Kind, budget: Int, seed: UInt64, maxAttempts: Int = 200, timeLimit: Double = 60) {
+            self.kind = kind
+            self.budget = budget
+            self.seed = seed
+            self.maxAttempts = maxAttempts
+            self.timeLimit = timeLimit
+        }
     }
 
     /// Hard limits a candidate must satisfy to be reported.
@@ -23,6 +32,13 @@ public struct CampaignSpec: Sendable, Equatable {
         public var maxHHI: Double?
         public var minAbundance: Double?
         public var maxElements: Int?
+
+        public init(maxEHull: Double? = nil, maxHHI: Double? = nil, minAbundance: Double? = nil, maxElements: Int? = nil) {
+            self.maxEHull = maxEHull
+            self.maxHHI = maxHHI
+            self.minAbundance = minAbundance
+            self.maxElements = maxElements
+        }
     }
 
     /// Weights of the secondary ranking objectives (E_hull always ranks first).
@@ -30,6 +46,12 @@ public struct CampaignSpec: Sendable, Equatable {
         public var supplyRisk: Double = 0
         public var abundance: Double = 0
         public var elements: Double = 0
+
+        public init(supplyRisk: Double = 0, abundance: Double = 0, elements: Double = 0) {
+            self.supplyRisk = supplyRisk
+            self.abundance = abundance
+            self.elements = elements
+        }
     }
 
     public var name: String
@@ -39,16 +61,53 @@ public struct CampaignSpec: Sendable, Equatable {
     public var maxAtoms: Int = 20
     public var requireChargeBalance: Bool = true
     public var generators: [GeneratorSpec]
-    /// E_hull (eV/atom) at or below which a candidate counts as stable.
-    public var stabilityThreshold: Double = 0.1
+    /// What stable, unique and new mean (docs/metrics.md): the threshold, the convergence rule and
+    /// which member of a group of matching candidates is unique.
+    public var verdicts = VerdictRules.campaign
     public var objectives = Objectives()
     public var constraints = Constraints()
     public var fmax: Double = 0.05
     public var relaxSteps: Int = 500
     public var output: String
 
+    /// A campaign from typed values (the TOML reader's defaults otherwise); throws for the rules
+    /// that span several keys.
+    public init(name: String, chemicalSystems: [[Element]], generators: [GeneratorSpec], output: String? = nil,
+                forbiddenElements: Set<Element> = [], maxAtoms: Int = 20, requireChargeBalance: Bool = true,
+                verdicts: VerdictRules = .campaign, objectives: Objectives = Objectives(), constraints: Constraints = Constraints(),
+                fmax: Double = 0.05, relaxSteps: Int = 500) throws {
+        self.name = name
+        self.chemicalSystems = chemicalSystems.map { $0.sorted { $0.symbol < $1.symbol } }
+        self.generators = generators
+        self.output = output ?? "kiln-out/\(name)"
+        self.forbiddenElements = forbiddenElements
+        self.maxAtoms = maxAtoms
+        self.requireChargeBalance = requireChargeBalance
+        self.verdicts = verdicts
+        self.objectives = objectives
+        self.constraints = constraints
+        self.fmax = fmax
+        self.relaxSteps = relaxSteps
+        try validate()
+    }
+
     /// Every element a candidate may contain.
     public var elements: Set<Element> { Set(chemicalSystems.flatMap { $0 }).subtracting(forbiddenElements) }
+
+    /// E_hull (eV/atom) at or below which a candidate counts as stable.
+    public var stabilityThreshold: Double { verdicts.stabilityThreshold }
+
+    private func validate() throws {
+        guard !chemicalSystems.isEmpty, chemicalSystems.allSatisfy({ !$0.isEmpty && Set($0).count == $0.count }) else {
+            throw CampaignSpecError(key: "target.chemical_systems", reason: "name at least one chemical system (e.g. [\"Li-Mn-O\"]) or target.elements")
+        }
+        if Set(chemicalSystems.flatMap { $0 }).isSubset(of: forbiddenElements) {
+            throw CampaignSpecError(key: "target.forbidden_elements", reason: "forbids every target element")
+        }
+        guard !generators.isEmpty else {
+            throw CampaignSpecError(key: "generators", reason: "add at least one [[generators]] table (kind = \"substitution\" or \"random_symmetric\")")
+        }
+    }
 }
 
 /// A campaign-file problem, naming the key and why it was rejected.
@@ -75,8 +134,8 @@ extension CampaignSpec {
             throw CampaignSpecError(key: "", reason: "TOML syntax error at line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
         }
         var r = TableReader(root, path: "")
-        name = try r.string("name") ?? defaultOutput
-        output = try r.string("output") ?? "kiln-out/\(name)"
+        let name = try r.string("name") ?? defaultOutput
+        let output = try r.string("output")
 
         var t = try r.table("target")
         var systems: [[Element]] = []
@@ -89,41 +148,42 @@ extension CampaignSpec {
             guard !els.isEmpty, Set(els).count == els.count else {
                 throw CampaignSpecError(key: "target.chemical_systems", reason: "'\(s)' is not a chemical system like \"Li-Mn-O\"")
             }
-            systems.append(els.sorted { $0.symbol < $1.symbol })
+            systems.append(els)
         }
-        if let els = try t.elements("elements") { systems.append(els.sorted { $0.symbol < $1.symbol }) }
-        guard !systems.isEmpty else {
-            throw CampaignSpecError(key: "target.chemical_systems", reason: "name at least one chemical system (e.g. [\"Li-Mn-O\"]) or target.elements")
-        }
-        chemicalSystems = systems
-        forbiddenElements = Set(try t.elements("forbidden_elements") ?? [])
-        maxAtoms = try t.int("max_atoms", in: 1...200) ?? 20
-        requireChargeBalance = try t.bool("charge_balance") ?? true
+        if let els = try t.elements("elements") { systems.append(els) }
+        let forbidden = Set(try t.elements("forbidden_elements") ?? [])
+        let maxAtoms = try t.int("max_atoms", in: 1...200) ?? 20
+        let chargeBalance = try t.bool("charge_balance") ?? true
         try t.finish()
-        if Set(systems.flatMap { $0 }).isSubset(of: forbiddenElements) {
-            throw CampaignSpecError(key: "target.forbidden_elements", reason: "forbids every target element")
-        }
 
         var st = try r.table("stability")
-        stabilityThreshold = try st.double("threshold", in: 0...5) ?? 0.1
+        var verdicts = VerdictRules.campaign
+        verdicts.stabilityThreshold = try st.double("threshold", in: 0...5) ?? verdicts.stabilityThreshold
+        verdicts.requireConverged = try st.bool("require_converged") ?? verdicts.requireConverged
+        if let u = try st.string("unique_by") {
+            guard let rep = VerdictRules.Representative(rawValue: u) else {
+                throw CampaignSpecError(key: "stability.unique_by", reason: "must be one of \(VerdictRules.Representative.allCases.map(\.rawValue).joined(separator: ", ")), not '\(u)'")
+            }
+            verdicts.representative = rep
+        }
         try st.finish()
 
         var rx = try r.table("relax")
-        fmax = try rx.double("fmax", in: 1e-4...10) ?? 0.05
-        relaxSteps = try rx.int("steps", in: 1...100_000) ?? 500
+        let fmax = try rx.double("fmax", in: 1e-4...10) ?? 0.05
+        let relaxSteps = try rx.int("steps", in: 1...100_000) ?? 500
         try rx.finish()
 
         var ob = try r.table("objectives")
-        objectives = Objectives(supplyRisk: try ob.double("supply_risk", in: 0...1000) ?? 0,
-                                abundance: try ob.double("abundance", in: 0...1000) ?? 0,
-                                elements: try ob.double("n_elements", in: 0...1000) ?? 0)
+        let objectives = Objectives(supplyRisk: try ob.double("supply_risk", in: 0...1000) ?? 0,
+                                    abundance: try ob.double("abundance", in: 0...1000) ?? 0,
+                                    elements: try ob.double("n_elements", in: 0...1000) ?? 0)
         try ob.finish()
 
         var co = try r.table("constraints")
-        constraints = Constraints(maxEHull: try co.double("max_e_hull", in: 0...10),
-                                  maxHHI: try co.double("max_hhi", in: 0...10_000),
-                                  minAbundance: try co.double("min_abundance", in: 0...1e6),
-                                  maxElements: try co.int("max_elements", in: 1...10))
+        let constraints = Constraints(maxEHull: try co.double("max_e_hull", in: 0...10),
+                                      maxHHI: try co.double("max_hhi", in: 0...10_000),
+                                      minAbundance: try co.double("min_abundance", in: 0...1e6),
+                                      maxElements: try co.int("max_elements", in: 1...10))
         try co.finish()
 
         var gens: [GeneratorSpec] = []
@@ -132,18 +192,16 @@ extension CampaignSpec {
             guard let kind = GeneratorSpec.Kind(rawValue: kindText) else {
                 throw CampaignSpecError(key: "generators[\(i)].kind", reason: "must be one of \(GeneratorSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(kindText)'")
             }
-            var spec = GeneratorSpec(kind: kind, budget: try g.int("budget", in: 1...1_000_000) ?? 50,
-                                     seed: UInt64(try g.int("seed", in: 0...Int.max) ?? 0))
-            spec.maxAttempts = try g.int("max_attempts", in: 1...1_000_000) ?? 200
-            spec.timeLimit = try g.double("time_limit", in: 0.1...86_400) ?? 60
+            gens.append(GeneratorSpec(kind: kind, budget: try g.int("budget", in: 1...1_000_000) ?? 50,
+                                      seed: UInt64(try g.int("seed", in: 0...Int.max) ?? 0),
+                                      maxAttempts: try g.int("max_attempts", in: 1...1_000_000) ?? 200,
+                                      timeLimit: try g.double("time_limit", in: 0.1...86_400) ?? 60))
             try g.finish()
-            gens.append(spec)
         }
-        guard !gens.isEmpty else {
-            throw CampaignSpecError(key: "generators", reason: "add at least one [[generators]] table (kind = \"substitution\" or \"random_symmetric\")")
-        }
-        generators = gens
         try r.finish()
+        try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
+                      maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, objectives: objectives,
+                      constraints: constraints, fmax: fmax, relaxSteps: relaxSteps)
     }
 }
 

@@ -19,7 +19,7 @@ public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
 public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "candidate"
 
-    /// Stable id: generator, seed and index, e.g. "substitution-s1-0007".
+    /// Stable id: generator kind, the generator's position in the campaign file and the candidate's index, e.g. "substitution-0-0007".
     public var id: String
     /// Order of generation, for deterministic processing.
     public var ordinal: Int
@@ -46,12 +46,14 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var spaceGroupBefore: String?
     public var spaceGroupAfter: String?
     public var formationEnergyPerAtom: Double?
-    public var eHull: Double?
-    /// Decomposition products as "formula:fraction" pairs joined by ", ".
+    /// eV/atom above the hull of the MP reference joined by the campaign's candidates.
+    public var energyAboveHull: Double?
+    /// Decomposition products as "formula fraction" terms joined by " + ", e.g. "Li2O 0.500 + MnO 0.500".
     public var decomposition: String?
-    /// No other relaxed candidate matches it (the lowest-energy member of a group is unique).
+    /// The verdicts of the campaign's `VerdictRules` (docs/metrics.md): stable, unique (the
+    /// representative of its group of matching relaxed candidates) and new (no reference matches).
+    public var isStable: Bool?
     public var isUnique: Bool?
-    /// No built-in reference structure matches it.
     public var isNovel: Bool?
     /// Reference id it matched, when not novel.
     public var noveltyMatch: String?
@@ -130,6 +132,12 @@ public final class KnowledgeStore: Sendable {
                 t.column("isNovel", .boolean)
                 t.column("knownFormula", .boolean)
                 t.column("rank", .integer)
+            }
+        }
+        migrator.registerMigration("v2: one name for E_hull, stored stability verdict") { db in
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                t.rename(column: "eHull", to: "energyAboveHull")
+                t.add(column: "isStable", .boolean)
             }
         }
         try migrator.migrate(db)

@@ -4,6 +4,7 @@ import Foundation
 import Generation
 import Matching
 import Potentials
+import ReferenceData
 import Thermo
 
 /// The rediscovery benchmark: hide the known stable MP phases of a chemical system from the
@@ -18,7 +19,7 @@ public struct Rediscovery: Sendable {
         /// Candidate that matched it.
         public var candidate: String?
         /// E_hull (eV/atom) of that candidate on the hull without the hidden phases.
-        public var eHull: Double?
+        public var energyAboveHull: Double?
     }
 
     public struct Result: Codable, Sendable {
@@ -34,8 +35,7 @@ public struct Rediscovery: Sendable {
     /// built-in structure), lowest-energy structure of each formula; at most `limit` of them.
     public static func hiddenPhases(system: [Element], maxAtoms: Int, limit: Int?) throws -> [(formula: String, id: String, structure: Structure)] {
         let els = Set(system)
-        let entries = try MPReference.entries().filter { Set($0.composition.elements).isSubset(of: els) }
-        let pd = try PhaseDiagram(entries: entries)
+        let pd = try HullService(elements: els).referencePhaseDiagram()
         let stableFormulas = Set(pd.stableEntries.filter { Set($0.composition.elements) == els }.map(\.composition.reducedFormula))
         let mp = try ReferenceStructures.mp()
         var best: [String: (id: String, e: Double, s: Structure)] = [:]
@@ -77,10 +77,10 @@ public struct Rediscovery: Sendable {
             for r in records where r.formula == h.formula {
                 guard let text = r.relaxedStructure, let s = try? StructureCoding.decode(text),
                       matcher.fit(matcher.prepare(s), target) else { continue }
-                if !phase.found || (r.eHull ?? .infinity) < (phase.eHull ?? .infinity) {
+                if !phase.found || (r.energyAboveHull ?? .infinity) < (phase.energyAboveHull ?? .infinity) {
                     phase.found = true
                     phase.candidate = r.id
-                    phase.eHull = r.eHull
+                    phase.energyAboveHull = r.energyAboveHull
                 }
             }
             phases.append(phase)

@@ -10,13 +10,15 @@ public struct StructureRecord: Sendable, Codable {
     public var compositionallyValid: Bool
     /// First member of its group of matching generated structures.
     public var unique: Bool
+    /// Nil when it was not relaxed.
+    public var stable: Bool?
     /// Nil when novelty was not checked.
     public var novel: Bool?
     public var novelFormula: Bool?
     /// Present for the structures that were relaxed.
     public var relaxation: RelaxedCandidate?
 
-    public static let csvColumns = ["id", "formula", "struct_valid", "comp_valid", "unique", "novel", "novel_formula",
+    public static let csvColumns = ["id", "formula", "struct_valid", "comp_valid", "unique", "stable", "novel", "novel_formula",
                                     "relax_outcome", "relax_steps", "energy_per_atom", "e_above_hull", "rmsd"]
 
     public var csvRow: String {
@@ -24,7 +26,7 @@ public struct StructureRecord: Sendable, Codable {
         let r = relaxation
         func quoted(_ s: String) -> String { "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" }
         let outcome = r.map { quoted($0.outcome) } ?? ""
-        return [quoted(id), formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(novel), opt(novelFormula),
+        return [quoted(id), formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(stable), opt(novel), opt(novelFormula),
                 outcome, opt(r?.steps), opt(r?.energyPerAtom), opt(r?.energyAboveHull), opt(r?.rmsd)].joined(separator: ",")
     }
 }
@@ -44,8 +46,13 @@ public struct EvaluationInputs {
     public var stabilitySkipReason = "relaxation not requested (--relax)"
     /// CDVAE's COV cutoffs (`COV_Cutoffs`) for the dataset the structures resemble.
     public var coverageCutoffs = (name: "mp20", structure: 0.4, composition: 10.0)
+    /// Relaxations already done, paired by position with the first generated structures; used
+    /// instead of `stability` when given.
+    public var relaxations: [RelaxedCandidate]?
     /// Relax only the first this-many generated structures.
     public var relaxLimit: Int?
+    /// The verdict rules (MatterGen's convention unless chosen otherwise).
+    public var rules = VerdictRules.mattergen
     /// Descriptions of the inputs for the scorecard header.
     public var labels: [String: String] = [:]
 
@@ -83,22 +90,42 @@ public enum Evaluator {
                              cValid.filter { $0 }.count, of: n, convention: cdvae + ", eval_utils.smact_validity"))
         metrics.append(.rate("validity.overall", "Valid (both)", valid.filter { $0 }.count, of: n, convention: cdvae))
 
-        log("uniqueness")
-        let uniqueness = Uniqueness(structures)
-        metrics.append(.rate("uniqueness", "Unique (pymatgen default StructureMatcher)", uniqueness.groups.count, of: n,
-                             convention: "DiffCSP / MatterGen"))
+        var relaxed = input.relaxations ?? []
+        var relaxation = input.relaxations.map { _ in "relaxations given with the structures" }
+        if input.relaxations == nil, let stability = input.stability {
+            let r = stability.relaxer
+            relaxation = "\(r.calculator.name), fmax \(r.fmax), ≤ \(r.maxSteps) steps"
+            let subset = Array(gen.prefix(input.relaxLimit ?? n))
+            if subset.count < n { notes.append("Relaxation metrics cover the first \(subset.count) of \(n) structures.") }
+            log("relaxing \(subset.count) structures")
+            let total = subset.count
+            relaxed = stability.run(subset) { done in
+                if done % 10 == 0 || done == total { FileHandle.standardError.write(Data("  relaxed \(done)/\(total)\n".utf8)) }
+            }
+        }
+
+        log(input.novelty.map { "uniqueness and novelty against \($0.referenceCount.ordered + $0.referenceCount.disordered) references" }
+            ?? "uniqueness")
+        let verdicts = Verdicts.assess(
+            (0..<n).map { i in
+                let r = i < relaxed.count ? relaxed[i] : nil
+                return VerdictInput(structure: structures[i], energyPerAtom: r?.energyPerAtom, energyAboveHull: r?.energyAboveHull,
+                                    converged: r?.outcome == "converged")
+            }, rules: input.rules, novelty: input.novelty)
+        let unique = verdicts.map(\.unique)
+        metrics.append(.rate("uniqueness", "Unique (pymatgen default StructureMatcher; \(input.rules.representative.label))",
+                             unique.filter { $0 }.count, of: n, convention: "DiffCSP / MatterGen"))
 
         var novel: [Bool]? = nil, novelFormula: [Bool]? = nil
         if let checker = input.novelty {
-            log("novelty against \(checker.referenceCount.ordered + checker.referenceCount.disordered) references")
-            let nv = checker.novelty(structures)
+            let nv = verdicts.map { $0.novel ?? false }
             let nf = structures.map { checker.isNovelFormula($0.composition) }
             novel = nv
             novelFormula = nf
             metrics.append(.rate("novelty.structure", "Novel structures (no reference matches)", nv.filter { $0 }.count, of: n,
                                  convention: mattergen))
             metrics.append(.rate("novelty.formula", "Novel reduced formulas", nf.filter { $0 }.count, of: n, convention: "formula lookup"))
-            let un = zip(uniqueness.isFirstOfGroup, nv).filter { $0 && $1 }.count
+            let un = zip(unique, nv).filter { $0 && $1 }.count
             metrics.append(.rate("novelty.unique_novel", "Unique and novel", un, of: n, convention: mattergen))
         } else {
             for (k, l) in [("novelty.structure", "Novel structures"), ("novelty.formula", "Novel reduced formulas"),
@@ -111,23 +138,15 @@ public enum Evaluator {
         metrics += distributionMetrics(input, structures: structures, valid: valid)
         metrics += reconstructionMetrics(input, structures: structures, valid: valid)
 
-        var relaxed: [RelaxedCandidate] = []
-        if let stability = input.stability {
-            let subset = Array(gen.prefix(input.relaxLimit ?? n))
-            if subset.count < n { notes.append("Relaxation metrics cover the first \(subset.count) of \(n) structures.") }
-            log("relaxing \(subset.count) structures")
-            let total = subset.count
-            relaxed = stability.run(subset) { done in
-                if done % 10 == 0 || done == total { FileHandle.standardError.write(Data("  relaxed \(done)/\(total)\n".utf8)) }
-            }
-            metrics += stabilityMetrics(relaxed, unique: uniqueness.isFirstOfGroup, novel: novel, relaxer: stability)
+        if let relaxation {
+            metrics += stabilityMetrics(relaxed, unique: unique, novel: novel, rules: input.rules, relaxation: relaxation)
         } else {
             for (k, l) in stabilityLabels { metrics.append(.skipped(k, l, input.stabilitySkipReason, convention: mattergen)) }
         }
 
         let records = (0..<n).map { i in
             StructureRecord(id: gen[i].id, formula: structures[i].composition.reducedFormula, structurallyValid: sValid[i],
-                            compositionallyValid: cValid[i], unique: uniqueness.isFirstOfGroup[i], novel: novel?[i],
+                            compositionallyValid: cValid[i], unique: unique[i], stable: i < relaxed.count ? verdicts[i].stable : nil, novel: novel?[i],
                             novelFormula: novelFormula?[i], relaxation: i < relaxed.count ? relaxed[i] : nil)
         }
         let card = Scorecard(inputs: input.labels, structureCount: n, metrics: metrics, notes: notes,
@@ -145,19 +164,26 @@ public enum Evaluator {
         ("stability.rmsd", "Mean RMSD generated → relaxed (normalised)"),
     ]
 
-    static func stabilityMetrics(_ r: [RelaxedCandidate], unique: [Bool], novel: [Bool]?, relaxer: StabilityEvaluation) -> [Metric] {
+    static func stabilityMetrics(_ r: [RelaxedCandidate], unique: [Bool], novel: [Bool]?, rules: VerdictRules,
+                                 relaxation: String) -> [Metric] {
         let n = r.count
-        let conv = "\(mattergen); \(relaxer.relaxer.calculator.name), fmax \(relaxer.relaxer.fmax), ≤ \(relaxer.relaxer.maxSteps) steps"
+        let conv = "\(mattergen); \(relaxation)"
+            + (rules.requireConverged ? "; converged relaxations only" : "")
         var out: [Metric] = [.rate("stability.relaxed", stabilityLabels[0].1, r.filter { $0.outcome == "converged" }.count, of: n,
                                    convention: conv)]
         let eh = r.map(\.energyAboveHull)
+        func stable(_ i: Int, _ t: Double) -> Bool {
+            var at = rules
+            at.stabilityThreshold = t
+            return at.isStable(energyAboveHull: eh[i], converged: r[i].outcome == "converged")
+        }
         for (key, label, t) in [("stability.stable_0", stabilityLabels[1].1, 0.0), ("stability.stable_0.1", stabilityLabels[2].1, 0.1)] {
-            out.append(.rate(key, label, eh.filter { ($0 ?? .infinity) <= t + 1e-9 }.count, of: n, convention: conv))
+            out.append(.rate(key, label, (0..<n).filter { stable($0, t) }.count, of: n, convention: conv))
         }
         for (key, label, t) in [("stability.sun_0", stabilityLabels[3].1, 0.0), ("stability.sun_0.1", stabilityLabels[4].1, 0.1)] {
             if let novel {
-                let c = (0..<n).filter { (eh[$0] ?? .infinity) <= t + 1e-9 && unique[$0] && novel[$0] }.count
-                out.append(.rate(key, label, c, of: n, convention: mattergen))
+                let c = (0..<n).filter { stable($0, t) && unique[$0] && novel[$0] }.count
+                out.append(.rate(key, label, c, of: n, convention: conv))
             } else {
                 out.append(.skipped(key, label, "novelty was not checked", convention: mattergen))
             }

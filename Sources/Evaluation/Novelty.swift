@@ -1,6 +1,7 @@
 import Crystal
-import Generation
+import Foundation
 import Matching
+import ReferenceData
 
 /// Novelty against a reference set: a structure is novel when no reference matches it. Ordered
 /// references are compared with pymatgen's default tolerances and the element comparator;
@@ -11,45 +12,65 @@ import Matching
 public struct NoveltyChecker: Sendable {
     private let ordered: StructureIndex
     private let disordered: StructureIndex?
+    private let orderedIDs: [String]
+    private let disorderedIDs: [String]
     private let formulas: Set<String>
 
-    /// References and the reduced formulas counted as known (the references' own are added).
-    public init(references: [Structure], knownFormulas: Set<String> = [], ltol: Double = 0.2, stol: Double = 0.3,
-                angleTol: Double = 5) {
-        var o: [Structure] = [], d: [Structure] = []
+    /// References (with their ids; default "reference N") and the reduced formulas counted as
+    /// known (the references' own are added).
+    public init(references: [Structure], ids: [String]? = nil, knownFormulas: Set<String> = [], ltol: Double = 0.2,
+                stol: Double = 0.3, angleTol: Double = 5) {
+        var o: [Structure] = [], d: [Structure] = [], oi: [String] = [], di: [String] = []
         var f = knownFormulas
-        for s in references {
-            if s.isOrdered { o.append(s) } else { d.append(s) }
+        for (i, s) in references.enumerated() {
+            let id = ids?[i] ?? "reference \(i + 1)"
+            if s.isOrdered { o.append(s); oi.append(id) } else { d.append(s); di.append(id) }
             f.insert(s.composition.reducedFormula)
         }
         ordered = StructureIndex(references: o, matcher: StructureMatcher(ltol: ltol, stol: stol, angleTol: angleTol, comparator: .element))
         disordered = d.isEmpty ? nil : StructureIndex(references: d, matcher: StructureMatcher(
             ltol: ltol, stol: stol, angleTol: angleTol, attemptSupercell: true, comparator: .disorder))
+        orderedIDs = oi
+        disorderedIDs = di
         formulas = f
     }
 
-    /// The built-in Materials Project structures, with every formula of the bundled MP hull
-    /// reference (`Thermo.MPReference`) passed in `knownFormulas`.
-    public static func materialsProject(knownFormulas: Set<String> = []) throws -> NoveltyChecker {
+    /// The built-in Materials Project structures (those made of `elements` only, when given, and
+    /// without `hiddenFormulas`), with `knownFormulas` (e.g. the MP hull reference's) added.
+    public static func materialsProject(elements: Set<Element>? = nil, hiddenFormulas: Set<String> = [],
+                                        knownFormulas: Set<String> = []) throws -> NoveltyChecker {
         let mp = try ReferenceStructures.mp()
-        return NoveltyChecker(references: mp.indices.map(mp.structure(at:)), knownFormulas: knownFormulas)
+        let keep = mp.indices.filter { j in
+            (elements.map { Set(mp.elements(at: j)).isSubset(of: $0) } ?? true)
+                && (hiddenFormulas.isEmpty || !hiddenFormulas.contains(mp.structure(at: j).reducedFormula))
+        }
+        return NoveltyChecker(references: keep.map(mp.structure(at:)), ids: keep.map(mp.id(at:)), knownFormulas: knownFormulas)
     }
 
     /// Number of references of each kind.
     public var referenceCount: (ordered: Int, disordered: Int) { (ordered.references.count, disordered?.references.count ?? 0) }
 
-    /// True when no reference structure matches.
-    public func isNovel(_ s: Structure) -> Bool {
-        ordered.isNovel(s) && (disordered?.isNovel(s) ?? true)
+    /// Id of the first reference matching `s` (ordered references first); nil when `s` is novel.
+    public func firstMatch(_ s: Structure) -> String? {
+        if let i = ordered.matches(s, firstOnly: true).first { return orderedIDs[i] }
+        return disordered?.matches(s, firstOnly: true).first.map { disorderedIDs[$0] }
     }
 
-    /// Novelty of many structures, spread over the available cores.
-    public func novelty(_ structures: [Structure]) -> [Bool] {
-        let a = ordered.novelty(structures)
-        guard let disordered else { return a }
-        let b = disordered.novelty(structures)
-        return zip(a, b).map { $0 && $1 }
+    /// `firstMatch` of many structures, spread over the available cores.
+    public func firstMatches(_ structures: [Structure]) -> [String?] {
+        var out = [String?](repeating: nil, count: structures.count)
+        out.withUnsafeMutableBufferPointer { b in
+            let base = b.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: structures.count) { base[$0] = firstMatch(structures[$0]) }
+        }
+        return out
     }
+
+    /// True when no reference structure matches.
+    public func isNovel(_ s: Structure) -> Bool { firstMatch(s) == nil }
+
+    /// Novelty of many structures, spread over the available cores.
+    public func novelty(_ structures: [Structure]) -> [Bool] { firstMatches(structures).map { $0 == nil } }
 
     /// True when the reduced formula is not among the known formulas.
     public func isNovelFormula(_ c: Composition) -> Bool { !formulas.contains(c.reducedFormula) }

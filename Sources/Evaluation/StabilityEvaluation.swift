@@ -1,6 +1,7 @@
 import Crystal
 import Foundation
 import Potentials
+import Thermo
 
 /// One relaxed structure: outcome, energies, distance above the MP hull and the RMSD between
 /// the generated and relaxed structure.
@@ -13,14 +14,24 @@ public struct RelaxedCandidate: Sendable, Codable {
     public var energyAboveHull: Double?
     /// Normalised rms displacement between generated and relaxed structure (nil: no match).
     public var rmsd: Double?
+
+    public init(id: String, outcome: String, steps: Int, energyPerAtom: Double? = nil, energyAboveHull: Double? = nil,
+                rmsd: Double? = nil) {
+        self.id = id
+        self.outcome = outcome
+        self.steps = steps
+        self.energyPerAtom = energyPerAtom
+        self.energyAboveHull = energyAboveHull
+        self.rmsd = rmsd
+    }
 }
 
 /// Relaxes candidates with a potential (both cores) and places the results on the MP hull.
 public struct StabilityEvaluation: Sendable {
     public var relaxer: Relaxer
-    public var hull: HullReference
+    public var hull: HullService
 
-    public init(relaxer: Relaxer, hull: HullReference) {
+    public init(relaxer: Relaxer, hull: HullService) {
         self.relaxer = relaxer
         self.hull = hull
     }

@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import ReferenceData
 
 /// Ionic substitution into known structures (Hautier et al. 2011, as pymatgen's `Substitutor`):
 /// every ordered prototype with as many elements as a target system and at most `maxAtoms` sites is

@@ -2,7 +2,7 @@ import Crystal
 import Foundation
 
 /// pymatgen's `SpacegroupAnalyzer`: one spglib analysis of a structure and the views built on it.
-/// Defaults follow pymatgen (symprec 0.01 Å, angle tolerance 5°).
+/// Default symprec is Kiln's `SymmetryTolerance.symprec` (pymatgen's is 0.01 Å); angle tolerance 5° as pymatgen.
 public struct SpacegroupAnalyzer: Hashable, Sendable {
     public let structure: Structure
     public let symprec: Double
@@ -10,7 +10,7 @@ public struct SpacegroupAnalyzer: Hashable, Sendable {
     public let dataset: SymmetryDataset
 
     /// Runs spglib once; throws `SymmetryError` when it finds no space group.
-    public init(_ structure: Structure, symprec: Double = 0.01, angleTolerance: Double = 5) throws {
+    public init(_ structure: Structure, symprec: Double = SymmetryTolerance.symprec, angleTolerance: Double = 5) throws {
         self.structure = structure
         self.symprec = symprec
         self.angleTolerance = angleTolerance

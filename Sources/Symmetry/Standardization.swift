@@ -11,7 +11,7 @@ public enum StandardCell: String, Sendable, CaseIterable {
 
 extension Structure {
     /// Symmetry dataset of this structure (see `SymmetryDataset`).
-    public func symmetryDataset(symprec: Double = 1e-3, angleTolerance: Double = -1) throws -> SymmetryDataset {
+    public func symmetryDataset(symprec: Double = SymmetryTolerance.symprec, angleTolerance: Double = -1) throws -> SymmetryDataset {
         try SymmetryDataset(self, symprec: symprec, angleTolerance: angleTolerance)
     }
 
@@ -19,7 +19,7 @@ extension Structure {
     /// symmetrized and rotated into spglib's standard orientation and the sites are moved onto
     /// their ideal Wyckoff positions; without it the input's orientation and distortions are kept.
     /// Sites keep their species (and occupancies) but not their labels.
-    public func standardized(_ cell: StandardCell = .conventional, symprec: Double = 1e-3,
+    public func standardized(_ cell: StandardCell = .conventional, symprec: Double = SymmetryTolerance.symprec,
                              angleTolerance: Double = -1, idealize: Bool = true) throws -> Structure {
         try checkTolerances(symprec: symprec, angleTolerance: angleTolerance)
         let input = try SpglibCell(self)

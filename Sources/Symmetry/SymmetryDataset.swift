@@ -45,7 +45,7 @@ public struct SymmetryDataset: Hashable, Sendable {
 
     /// Analyses `structure` with spglib. `angleTolerance` < 0 uses spglib's built-in angle check.
     /// Throws `SymmetryError` when spglib finds no space group or the input is unusable.
-    public init(_ structure: Structure, symprec: Double = 1e-3, angleTolerance: Double = -1) throws {
+    public init(_ structure: Structure, symprec: Double = SymmetryTolerance.symprec, angleTolerance: Double = -1) throws {
         try checkTolerances(symprec: symprec, angleTolerance: angleTolerance)
         var cell = try SpglibCell(structure)
         let n = Int32(cell.count)

@@ -3,6 +3,7 @@ import Crystal
 import Evaluation
 import Foundation
 import Generation
+import ReferenceData
 
 /// `kiln bench novelty`: novelty of N candidates against the 36,737 built-in MP structures, the
 /// work Benchmarks/novelty_python.py does with pymatgen. Candidates are every k-th reference,

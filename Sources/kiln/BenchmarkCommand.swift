@@ -50,6 +50,8 @@ struct RediscoveryCommand: ParsableCommand {
     func run() throws {
         guard !systems.isEmpty else { throw ValidationError("give at least one --chemsys") }
         if let h = holdout, h < 1 { throw ValidationError("--holdout must be at least 1") }
+        guard (1...200).contains(maxAtoms) else { throw ValidationError("--max-atoms must be between 1 and 200") }
+        guard substitutionBudget >= 1, randomBudget >= 1 else { throw ValidationError("budgets must be at least 1") }
         var results: [Rediscovery.Result] = []
         var failures = 0
         for text in systems {
@@ -57,22 +59,11 @@ struct RediscoveryCommand: ParsableCommand {
             do { els = try text.split(separator: "-").map { try Element(String($0)) }.sorted { $0.symbol < $1.symbol } } catch {
                 throw ValidationError("--chemsys \(text): \(error)")
             }
-            let toml = """
-                name = "rediscovery"
-                [target]
-                chemical_systems = ["\(els.map(\.symbol).joined(separator: "-"))"]
-                max_atoms = \(maxAtoms)
-                [[generators]]
-                kind = "substitution"
-                budget = \(substitutionBudget)
-                seed = 1
-                [[generators]]
-                kind = "random_symmetric"
-                budget = \(randomBudget)
-                seed = 2
-                time_limit = 30
-                """
-            let spec = try CampaignSpec(toml: toml)
+            let spec = try CampaignSpec(
+                name: "rediscovery", chemicalSystems: [els],
+                generators: [.init(kind: .substitution, budget: substitutionBudget, seed: 1),
+                             .init(kind: .randomSymmetric, budget: randomBudget, seed: 2, timeLimit: 30)],
+                maxAtoms: maxAtoms)
             let dir = URL(fileURLWithPath: out).appendingPathComponent(els.map(\.symbol).joined(separator: "-"))
             let runner = try DesignCommand.runner(spec, dir, workers: workers, json: json)
             do {
@@ -93,7 +84,7 @@ struct RediscoveryCommand: ParsableCommand {
         print("| system | hidden | found | rediscovered phases (E_hull eV/atom) | missed | relaxed | wall s |")
         print("|---|---|---|---|---|---|---|")
         for r in results {
-            let found = r.hidden.filter(\.found).map { "\($0.formula) (\(String(format: "%.3f", $0.eHull ?? .nan)))" }
+            let found = r.hidden.filter(\.found).map { "\($0.formula) (\(String(format: "%.3f", $0.energyAboveHull ?? .nan)))" }
             let missed = r.hidden.filter { !$0.found }.map(\.formula)
             print("| \(r.system) | \(r.hidden.count) | \(r.found) | \(found.joined(separator: ", ")) | \(missed.joined(separator: ", ")) | \(r.candidatesRelaxed) | \(String(format: "%.0f", r.wallSeconds)) |")
         }

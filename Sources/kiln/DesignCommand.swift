@@ -79,7 +79,7 @@ struct DesignCommand: ParsableCommand {
         if !s.top.isEmpty {
             Swift.print("  top candidates:")
             for t in s.top {
-                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@%@  %@", t.rank, t.formula, t.eHull,
+                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@%@  %@", t.rank, t.formula, t.energyAboveHull,
                                    t.isUnique ? "unique" : "duplicate", t.isNovel ? ", new" : ", known", t.spaceGroup ?? ""))
             }
         }

@@ -50,6 +50,13 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("mp2020"), help: "Add MP2020 corrections to the potential's energies (not for CHGNet, which predicts corrected energies).")
     var mp2020 = false
 
+    @Option(name: .customLong("unique-by"),
+            help: "Which member of a group of matching structures is unique: first (MatterGen's convention) or lowest_energy (campaigns').")
+    var uniqueBy: VerdictRules.Representative = .first
+
+    @Flag(name: .customLong("require-converged"), help: "Count only converged relaxations as stable (campaigns' rule).")
+    var requireConverged = false
+
     @Option(help: "Output directory for scorecard.json, scorecard.md and structures.csv.")
     var out: String?
 
@@ -77,6 +84,8 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let log: (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
         var input = EvaluationInputs(generated: try load(generated, "generated"))
+        input.rules.representative = uniqueBy
+        input.rules.requireConverged = requireConverged
         guard !input.generated.isEmpty else { throw ValidationError("\(generated): no structures found") }
         input.labels["generated"] = generated
         input.labels["reference"] = reference
@@ -91,7 +100,8 @@ struct EvaluateCommand: ParsableCommand {
                 input.novelty = try NoveltyChecker.materialsProject(knownFormulas: formulas)
             } catch { throw ValidationError("cannot load the built-in MP references: \(error)") }
         default:
-            input.novelty = NoveltyChecker(references: try load(reference, "reference").map(\.structure))
+            let refs = try load(reference, "reference")
+            input.novelty = NoveltyChecker(references: refs.map(\.structure), ids: refs.map(\.id))
         }
         if let train {
             input.train = try load(train, "train")
@@ -107,7 +117,7 @@ struct EvaluateCommand: ParsableCommand {
                 var relaxer = Relaxer(calculator: try CHGNet())
                 relaxer.fmax = fmax
                 relaxer.maxSteps = steps
-                input.stability = StabilityEvaluation(relaxer: relaxer, hull: try HullReference(applyMP2020: mp2020))
+                input.stability = StabilityEvaluation(relaxer: relaxer, hull: try HullService(corrections: mp2020 ? .mp2020 : .none))
                 input.relaxLimit = relaxLimit
                 input.labels["relaxation"] = "CHGNet, FIRE, fmax \(fmax) eV/Å, ≤ \(steps) steps" + (mp2020 ? ", MP2020 corrections added" : "")
             } catch {
@@ -137,3 +147,5 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 }
+
+extension VerdictRules.Representative: ExpressibleByArgument {}

@@ -24,8 +24,6 @@ struct HullCommand: ParsableCommand {
             See docs/thermo.md.
             """)
 
-    enum Reference: String, ExpressibleByArgument { case mp, none }
-    enum Corrections: String, ExpressibleByArgument { case none, mp2020 }
 
     @Argument(help: "CSV or JSON file of entries.")
     var file: String?
@@ -43,10 +41,10 @@ struct HullCommand: ParsableCommand {
     var energyPerAtom: Double?
 
     @Option(help: "Energy corrections for total energies: none or mp2020.")
-    var corrections: Corrections = .none
+    var corrections: HullService.Corrections = .none
 
     @Option(help: "Reference phases: mp (bundled Materials Project formation energies) or none.")
-    var reference: Reference = .mp
+    var reference: HullService.Reference = .materialsProject
 
     @Option(help: "Write an SVG hull diagram (binary or ternary systems) to this path.")
     var plot: String?
@@ -63,7 +61,7 @@ struct HullCommand: ParsableCommand {
             guard n == 1 else {
                 throw ValidationError("--formula needs exactly one of --formation-energy, --energy, --energy-per-atom")
             }
-            guard reference == .mp else {
+            guard reference == .materialsProject else {
                 throw ValidationError("--reference none needs an entries file (one compound alone has no hull)")
             }
             if formationEnergy != nil && corrections != .none {
@@ -100,38 +98,15 @@ struct HullCommand: ParsableCommand {
     private func makeReport() throws -> HullReport {
         let recs = try records()
         guard !recs.isEmpty else { throw ThermoError.invalidInput("\(file ?? "input"): no entries") }
-        let compat = corrections == .mp2020 ? try MP2020Compatibility.bundled() : nil
-        let allFormation = recs.allSatisfy { if case .formationPerAtom = $0.energy { return true } else { return false } }
-        let scale: EnergyScale = reference == .mp || allFormation ? .formation : .raw
-        let refs = scale == .formation ? try MPElementalReferences.bundled() : nil
-        var user = try recs.map { try $0.entry(on: scale, corrections: compat, references: refs) }
-        let meta: [String: Any]
+        let service = try HullService(reference: reference, corrections: corrections)
+        let (user, scale) = try service.entries(recs)
         let pd: PhaseDiagram
         let results: [HullResult]
-        switch reference {
-        case .mp:
-            meta = try MPReference.metadata()
-            let base = try MPReference.entries()
-            if formula != nil {
-                pd = try PhaseDiagram(entries: base)
-                results = [try pd.analyze(user[0])]
-            } else {
-                pd = try PhaseDiagram(entries: base + user)
-                results = user.indices.map { pd.analyze(index: base.count + $0) }
-            }
-        case .none:
-            meta = ["name": "none", "description": "the input entries alone"]
-            if scale == .formation {
-                // Formation energies imply elemental references at 0 eV/atom.
-                let have = Set(user.filter { $0.composition.elements.count == 1 }.map { $0.composition.elements[0] })
-                let needed = Set(user.flatMap(\.composition.elements)).subtracting(have)
-                for el in needed.sorted() {
-                    user.append(try ThermoEntry(composition: Composition([(el, 1.0)]), energy: 0, id: "ref:\(el.symbol)",
-                                                attributes: ["source": "implied elemental reference"]))
-                }
-            }
-            pd = try PhaseDiagram(entries: user)
-            results = recs.indices.map { pd.analyze(index: $0) }
+        if formula != nil {
+            pd = try service.referencePhaseDiagram()
+            results = [try pd.analyze(user[0])]
+        } else {
+            (pd, results) = try service.join(user, scale: scale)
         }
         if let path = plot {
             let els = Array(Set(recs.flatMap(\.composition.elements)))
@@ -140,10 +115,16 @@ struct HullCommand: ParsableCommand {
                 throw ThermoError.invalidInput("\(path): cannot write plot")
             }
         }
-        let scaleName = scale == .raw ? "raw total energies, references from the input"
-            : reference == .mp ? "formation energy per atom, elements at 0 (MP scale)"
-            : "formation energy per atom, elements at 0 (as given)"
-        return HullReport(reference: meta, scale: scaleName,
-                          corrections: corrections.rawValue, results: results, compat: compat)
+        var meta: [String: Any] = ["name": "none", "description": "the input entries alone"]
+        if reference == .materialsProject {
+            let m = try MPReference.metadata()
+            meta = ["name": m.name, "description": m.description, "n_entries": m.entryCount, "license": m.license,
+                    "citation": m.citation]
+        }
+        return HullReport(reference: meta, scale: service.scaleDescription(scale),
+                          corrections: corrections.rawValue, results: results, compat: service.compatibility)
     }
 }
+
+extension HullService.Reference: ExpressibleByArgument {}
+extension HullService.Corrections: ExpressibleByArgument {}

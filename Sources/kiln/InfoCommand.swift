@@ -13,7 +13,7 @@ struct InfoCommand: ParsableCommand {
     var files: [String]
 
     @Option(help: "Symmetry tolerance in Å for the space group.")
-    var symprec: Double = 0.01
+    var symprec: Double = SymmetryTolerance.symprec
 
     @Flag(help: "Print JSON.")
     var json = false

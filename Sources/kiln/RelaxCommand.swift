@@ -48,7 +48,7 @@ struct RelaxCommand: ParsableCommand {
     var keepSymmetry = false
 
     @Option(parsing: .unconditional, help: "Symmetry tolerance (Å) for --keep-symmetry and the space-group columns.")
-    var symprec: Double = 0.01
+    var symprec: Double = SymmetryTolerance.symprec
 
     @Flag(help: "Also write an extended XYZ trajectory <id>.extxyz per structure.")
     var trajectory = false
@@ -114,8 +114,9 @@ struct RelaxCommand: ParsableCommand {
             (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
         }
         if !noHull {
-            let hull: MPHull
-            do { hull = try MPHull() } catch { throw RelaxError(message: "cannot load the bundled MP hull: \(error)") }
+            // CHGNet 0.3.0 energies are already on MP2020's scale (trained on MPtrj), so no correction is added.
+            let hull: HullService
+            do { hull = try HullService() } catch { throw RelaxError(message: "cannot load the bundled MP hull: \(error)") }
             batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
         }
 
@@ -198,31 +199,6 @@ struct RelaxCommand: ParsableCommand {
             _ = message.withCString { write(2, $0, strlen($0)) }
             _exit(130)
         }
-    }
-}
-
-/// Energy above the bundled Materials Project hull of a structure with a CHGNet total energy:
-/// formation energy from MP's (MP2020-compatible) elemental reference energies, then the MP
-/// formation-energy hull. CHGNet's energies are already on the MP2020-corrected scale (it was
-/// trained on MPtrj's corrected energies; Matbench Discovery applies MP2020 corrections only to
-/// models that were not), so no correction is added again. Shared by the batch's workers.
-private final class MPHull: @unchecked Sendable {
-    private let diagram: PhaseDiagram
-    private let references: MPElementalReferences
-    private let lock = NSLock()
-
-    init() throws {
-        diagram = try PhaseDiagram(entries: MPReference.entries())
-        references = try MPElementalReferences.bundled()
-    }
-
-    /// eV/atom, or nil for compositions outside the reference (elements without MP data).
-    func energyAboveHull(_ composition: Composition, energy: Double) -> Double? {
-        lock.lock(); defer { lock.unlock() }
-        guard let formation = try? references.formationEnergyPerAtom(of: composition, energy: energy),
-              let entry = try? ThermoEntry(composition: composition, energyPerAtom: formation, id: "candidate")
-        else { return nil }
-        return try? diagram.analyze(entry, phaseSeparation: false).energyAboveHull
     }
 }
 

@@ -13,7 +13,7 @@ struct SymmetryCommand: ParsableCommand {
     var file: String
 
     @Option(parsing: .unconditional, help: "Distance tolerance in Å.")
-    var symprec: Double = 0.01
+    var symprec: Double = SymmetryTolerance.symprec
 
     @Option(name: .customLong("angle-tolerance"), parsing: .unconditional, help: "Angle tolerance in degrees; -1 uses spglib's built-in check.")
     var angleTolerance: Double = -1

@@ -17,14 +17,14 @@ final class KnowledgeStoreTests: XCTestCase {
             XCTAssertEqual(try store.insertNew(recs), 0)
             var r = recs[2]
             r.status = .relaxed
-            r.eHull = 0.01
+            r.energyAboveHull = 0.01
             try store.update(r)
             try store.setMeta("fingerprint", "abc")
         }
         let reopened = try KnowledgeStore(path: path)
         XCTAssertEqual(try reopened.all().count, 5)
         XCTAssertEqual(try reopened.candidates(status: .relaxed).map(\.id), ["g-2"])
-        XCTAssertEqual(try reopened.candidates(status: .relaxed).first?.eHull, 0.01)
+        XCTAssertEqual(try reopened.candidates(status: .relaxed).first?.energyAboveHull, 0.01)
         XCTAssertEqual(try reopened.meta("fingerprint"), "abc")
         XCTAssertEqual(try reopened.count(generator: "g"), 5)
     }

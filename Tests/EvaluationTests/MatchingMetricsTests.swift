@@ -1,6 +1,6 @@
 import Crystal
 import Evaluation
-import Generation
+import ReferenceData
 import XCTest
 
 final class MatchingMetricsTests: XCTestCase {
@@ -8,10 +8,26 @@ final class MatchingMetricsTests: XCTestCase {
         let nacl = Build.rocksalt()
         let set = [nacl, Build.cesiumChloride(), nacl.perturbed(distance: 0.01, seed: 1), Build.rocksalt("K", "Br", edge: 6.6),
                    nacl, Build.cesiumChloride(edge: 4.3)]
-        let u = Uniqueness(set)
-        XCTAssertEqual(u.groups.count, 3)
-        XCTAssertEqual(u.isFirstOfGroup, [true, true, false, true, false, false])
-        XCTAssertEqual(u.rate, 0.5, accuracy: 1e-12)
+        func inputs(_ energies: [Double?]) -> [VerdictInput] {
+            zip(set, energies).map { VerdictInput(structure: $0, energyPerAtom: $1, energyAboveHull: nil, converged: true) }
+        }
+        let first = Verdicts.assess(inputs(Array(repeating: nil, count: 6)), rules: .mattergen, novelty: nil)
+        XCTAssertEqual(first.map(\.unique), [true, true, false, true, false, false])
+        XCTAssertEqual(first.map(\.representative), [0, 1, 0, 3, 0, 1])
+        XCTAssertEqual(first.map(\.sun), Array(repeating: nil, count: 6))
+        // Lowest energy per atom represents its group; a missing energy sorts last.
+        let lowest = Verdicts.assess(inputs([-3.0, nil, -3.2, -2, -3.1, -1]), rules: .campaign, novelty: nil)
+        XCTAssertEqual(lowest.map(\.representative), [2, 5, 2, 3, 2, 5])
+        XCTAssertEqual(lowest.map(\.unique), [false, false, true, true, false, true])
+    }
+
+    /// Stability needs E_hull at or under the threshold and, under the campaign rules, convergence.
+    func testStabilityRule() {
+        XCTAssertTrue(VerdictRules.mattergen.isStable(energyAboveHull: 0.1, converged: false))
+        XCTAssertFalse(VerdictRules.campaign.isStable(energyAboveHull: 0.1, converged: false))
+        XCTAssertTrue(VerdictRules.campaign.isStable(energyAboveHull: 0.1, converged: true))
+        XCTAssertFalse(VerdictRules.campaign.isStable(energyAboveHull: 0.1001, converged: true))
+        XCTAssertFalse(VerdictRules.mattergen.isStable(energyAboveHull: nil, converged: true))
     }
 
     func testStructureCopiedFromMPIsNotNovel() throws {

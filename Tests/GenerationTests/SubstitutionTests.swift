@@ -1,6 +1,7 @@
 import Crystal
 import Foundation
 import Generation
+import ReferenceData
 import XCTest
 
 final class SubstitutionTests: XCTestCase {

@@ -47,7 +47,7 @@ final class SpacegroupAnalyzerTests: XCTestCase {
     func testStandardCellInvariantsOnEveryFixture() throws {
         var failures: [String] = []
         for c in SpglibFixtureTests.cases {
-            let analyzer = try SpacegroupAnalyzer(c.structure)
+            let analyzer = try SpacegroupAnalyzer(c.structure, symprec: 0.01)
             let refined = try analyzer.refinedStructure()
             let conventional = try analyzer.conventionalStandardStructure()
             let primitive = try analyzer.primitiveStandardStructure()
@@ -127,7 +127,7 @@ final class SpacegroupAnalyzerTests: XCTestCase {
         var failures: [String] = []
         for (id, conventionalLattice, nConventional, primitiveLattice, nPrimitive) in samples {
             guard let c = SpglibFixtureTests.cases.first(where: { $0.id == id }) else { failures.append("\(id): missing"); continue }
-            let analyzer = try SpacegroupAnalyzer(c.structure)
+            let analyzer = try SpacegroupAnalyzer(c.structure, symprec: 0.01)
             for (name, cell, lattice, n) in [
                 ("conventional", try analyzer.conventionalStandardStructure(), conventionalLattice, nConventional),
                 ("primitive", try analyzer.primitiveStandardStructure(), primitiveLattice, nPrimitive),

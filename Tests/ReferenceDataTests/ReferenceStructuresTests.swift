@@ -1,6 +1,6 @@
 import Crystal
 import Foundation
-import Generation
+import ReferenceData
 import XCTest
 
 final class ReferenceStructuresTests: XCTestCase {

@@ -145,13 +145,13 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
     init(resource: String) throws {
         let file = "\(resource).kref.gz"
         guard let url = Bundle.module.url(forResource: resource, withExtension: "kref.gz") else {
-            throw GenerationError.corruptResource("\(file) is missing from the Generation bundle")
+            throw ReferenceDataError.corrupt("\(file) is missing from the ReferenceData bundle")
         }
         let data: Data
         do { data = try Gzip.readFile(url) } catch {
-            throw GenerationError.corruptResource("\(file): \(error)")
+            throw ReferenceDataError.corrupt("\(file): \(error)")
         }
-        func fail(_ why: String) -> GenerationError { .corruptResource("\(file): \(why)") }
+        func fail(_ why: String) -> ReferenceDataError { .corrupt("\(file): \(why)") }
         name = resource
         elementTable = [Crystal.Element.all[0]] + Crystal.Element.all  // index = atomic number
         var reader = ByteReader(data: data)
@@ -220,7 +220,7 @@ private struct ByteReader {
     /// `n` fixed-width little-endian integers, copied in bulk.
     mutating func array<T: FixedWidthInteger>(_ n: Int) throws -> [T] {
         let size = n * MemoryLayout<T>.stride
-        guard n >= 0, size <= remaining else { throw GenerationError.corruptResource("file ends early") }
+        guard n >= 0, size <= remaining else { throw ReferenceDataError.corrupt("file ends early") }
         let start = offset
         offset += size
         var out = [T](repeating: 0, count: n)

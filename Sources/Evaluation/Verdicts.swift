@@ -1,0 +1,112 @@
+import Crystal
+import Foundation
+import Matching
+
+/// The rules behind Kiln's verdicts on relaxed structures — *stable*, *unique*, *new* and *SUN* —
+/// written down once in docs/metrics.md and used by both campaigns and `kiln evaluate`.
+///
+/// - **stable**: E_hull ≤ `stabilityThreshold` (eV/atom, 1e-9 slack for rounding) and, when
+///   `requireConverged`, the relaxation converged.
+/// - **unique**: the representative of its group of matching structures (pymatgen's default
+///   `StructureMatcher`); `representative` says which member that is.
+/// - **new**: no structure of the novelty reference matches (`NoveltyChecker`: element comparator,
+///   plus the order–disorder pass against disordered references).
+/// - **SUN**: stable, unique and new.
+public struct VerdictRules: Sendable, Hashable, Codable {
+    /// Which member of a group of matching structures is the unique one.
+    public enum Representative: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The first in input order (MatterGen's convention for generated sets).
+        case first
+        /// The lowest energy per atom, ties to the first (a campaign keeps its best relaxation).
+        case lowestEnergy = "lowest_energy"
+
+        /// How a scorecard names the rule.
+        public var label: String { self == .first ? "first of each group" : "lowest energy of each group" }
+    }
+
+    /// E_hull at or below this is stable (eV/atom).
+    public var stabilityThreshold: Double
+    /// Only a converged relaxation can support a stability claim.
+    public var requireConverged: Bool
+    public var representative: Representative
+
+    public init(stabilityThreshold: Double, requireConverged: Bool, representative: Representative) {
+        self.stabilityThreshold = stabilityThreshold
+        self.requireConverged = requireConverged
+        self.representative = representative
+    }
+
+    /// MatterGen's convention, `kiln evaluate`'s default: the first member of a group is unique and
+    /// any finished relaxation counts.
+    public static let mattergen = VerdictRules(stabilityThreshold: 0.1, requireConverged: false, representative: .first)
+    /// A campaign's default: the lowest-energy member is unique and only converged relaxations count.
+    public static let campaign = VerdictRules(stabilityThreshold: 0.1, requireConverged: true, representative: .lowestEnergy)
+
+    /// The stability verdict for one relaxed structure (nil E_hull: not placed on the hull, not stable).
+    public func isStable(energyAboveHull: Double?, converged: Bool) -> Bool {
+        guard let e = energyAboveHull, converged || !requireConverged else { return false }
+        return e <= stabilityThreshold + 1e-9
+    }
+}
+
+/// What one structure's verdicts are drawn from.
+public struct VerdictInput: Sendable {
+    public var structure: Structure
+    /// Final energy per atom (orders a group under `.lowestEnergy`; nil sorts last).
+    public var energyPerAtom: Double?
+    /// eV/atom above the hull; nil when it was not relaxed or could not be placed.
+    public var energyAboveHull: Double?
+    public var converged: Bool
+
+    public init(structure: Structure, energyPerAtom: Double?, energyAboveHull: Double?, converged: Bool) {
+        self.structure = structure
+        self.energyPerAtom = energyPerAtom
+        self.energyAboveHull = energyAboveHull
+        self.converged = converged
+    }
+}
+
+/// The verdicts on one structure.
+public struct Verdict: Sendable, Hashable, Codable {
+    public var stable: Bool
+    public var unique: Bool
+    /// Index (into the assessed list) of the group's representative; itself when unique.
+    public var representative: Int
+    /// Nil when novelty was not checked.
+    public var novel: Bool?
+    /// Id of the first reference that matched, when not novel.
+    public var noveltyMatch: String?
+    /// Stable, unique and new; nil when novelty was not checked.
+    public var sun: Bool? { novel.map { stable && unique && $0 } }
+}
+
+public enum Verdicts {
+    /// The verdicts on `inputs`, in order: groups from `matcher` (pymatgen's defaults), novelty
+    /// from `novelty` (nil skips it).
+    public static func assess(_ inputs: [VerdictInput], rules: VerdictRules, novelty: NoveltyChecker?,
+                              matcher: StructureMatcher = StructureMatcher()) -> [Verdict] {
+        let structures = inputs.map(\.structure)
+        let representative = representatives(groups: matcher.group(structures), rules.representative) {
+            inputs[$0].energyPerAtom ?? .infinity
+        }
+        let matches = novelty?.firstMatches(structures)
+        return inputs.indices.map { i in
+            Verdict(stable: rules.isStable(energyAboveHull: inputs[i].energyAboveHull, converged: inputs[i].converged),
+                    unique: representative[i] == i, representative: representative[i],
+                    novel: matches.map { $0[i] == nil }, noveltyMatch: matches?[i] ?? nil)
+        }
+    }
+
+    /// For each index, the representative of its group: the first member, or the lowest `energy`
+    /// (ties to the first).
+    public static func representatives(groups: [[Int]], _ rule: VerdictRules.Representative,
+                                       energy: (Int) -> Double) -> [Int] {
+        var out = [Int](repeating: 0, count: groups.reduce(0) { $0 + $1.count })
+        for g in groups {
+            let sorted = g.sorted()
+            let rep = rule == .first ? sorted[0] : sorted.min { energy($0) < energy($1) }!
+            for m in g { out[m] = rep }
+        }
+        return out
+    }
+}

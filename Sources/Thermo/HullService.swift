@@ -1,0 +1,157 @@
+import Crystal
+import Foundation
+
+/// Kiln's one way to place energies on a convex hull, used by `kiln hull`, `kiln relax`,
+/// `kiln evaluate` and campaigns.
+///
+/// The reference is the bundled Materials Project formation-energy table (`MPReference`) or none,
+/// optionally restricted to some elements and with some reduced formulas hidden (the rediscovery
+/// benchmark). Total energies from a potential or DFT are put on MP's formation scale with MP's
+/// elemental reference energies (`MPElementalReferences`), after the MP2020 correction when
+/// `corrections` is `.mp2020`. Potentials trained on MP2020-corrected energies (CHGNet 0.3.0, on
+/// MPtrj) must not be corrected again; see docs/metrics.md.
+///
+/// Two questions are answered: E_hull of one energy against the reference alone
+/// (`energyAboveHull`), and the hull of the reference joined by extra entries, such as a user's
+/// file or a campaign's candidates, where the extras can lower the hull for each other (`join`).
+public final class HullService: @unchecked Sendable {
+    /// Reference phases.
+    public enum Reference: String, Sendable, CaseIterable {
+        /// The bundled MP formation energies.
+        case materialsProject = "mp"
+        /// No reference: the extra entries form the diagram alone.
+        case none
+    }
+
+    /// Energy corrections added to total energies.
+    public enum Corrections: String, Sendable, CaseIterable {
+        case none
+        /// MP2020 anion and GGA+U corrections (`MP2020Compatibility`).
+        case mp2020
+    }
+
+    public let reference: Reference
+    public let corrections: Corrections
+    /// The reference entries (formation energies per atom, elements at 0) after the element
+    /// restriction and hidden formulas.
+    public let referenceEntries: [ThermoEntry]
+    /// Reduced formulas left out of the reference.
+    public let hiddenFormulas: Set<String>
+    /// The MP2020 scheme when `corrections` is `.mp2020`.
+    public let compatibility: MP2020Compatibility?
+    private let elemental: MPElementalReferences
+    private var referenceDiagram: PhaseDiagram?
+    private let lock = NSLock()
+
+    /// Loads the reference. `elements` keeps only reference entries made of those elements (a
+    /// campaign's chemistry; nil keeps all); `hiddenFormulas` are reduced formulas left out.
+    public init(reference: Reference = .materialsProject, corrections: Corrections = .none,
+                elements: Set<Element>? = nil, hiddenFormulas: Set<String> = []) throws {
+        self.reference = reference
+        self.corrections = corrections
+        self.hiddenFormulas = hiddenFormulas
+        elemental = try MPElementalReferences.bundled()
+        compatibility = corrections == .mp2020 ? try MP2020Compatibility.bundled() : nil
+        switch reference {
+        case .materialsProject:
+            referenceEntries = try MPReference.entries().filter { e in
+                (elements.map { Set(e.composition.elements).isSubset(of: $0) } ?? true)
+                    && (hiddenFormulas.isEmpty || !hiddenFormulas.contains(e.composition.reducedFormula))
+            }
+        case .none:
+            referenceEntries = []
+        }
+    }
+
+    /// Reduced formulas of the reference entries.
+    public var referenceFormulas: Set<String> { Set(referenceEntries.map(\.composition.reducedFormula)) }
+
+    /// One line naming the reference, its size and age, and the energy scale, for reports.
+    public var provenance: String {
+        switch reference {
+        case .none: return "no reference phases: the entries form the diagram alone"
+        case .materialsProject:
+            let meta = try? MPReference.metadata()
+            let size = meta.map { "\($0.entryCount.formatted()) formation energies" } ?? "formation energies"
+            return "Materials Project reference \(meta?.name ?? "") (\(size), legacy MP about 2018; CC-BY-4.0, Jain et al. 2013)"
+                + "; \(referenceEntries.count.formatted()) entries used"
+                + "; elemental references: matbench-discovery 2023-02-07"
+                + (corrections == .mp2020 ? "; MP2020 corrections added" : "; no corrections added")
+        }
+    }
+
+    /// The correction (eV) added to a total energy of `composition`; 0 without corrections.
+    public func correction(for composition: Composition) -> Double {
+        compatibility?.correction(for: composition) ?? 0
+    }
+
+    /// A hull entry for a raw total `energy` (eV) of `composition`: on MP's formation scale, after
+    /// the correction. Throws when an element has no MP elemental reference.
+    public func entry(_ composition: Composition, energy: Double, id: String,
+                      attributes: [String: String] = [:]) throws -> ThermoEntry {
+        let f = try elemental.formationEnergyPerAtom(of: composition, energy: energy + correction(for: composition))
+        return try ThermoEntry(composition: composition, energyPerAtom: f, id: id, attributes: attributes)
+    }
+
+    /// eV/atom above the reference hull for a raw total `energy` (eV) of `composition`; nil when an
+    /// element has no reference (or there is no reference). Thread-safe.
+    public func energyAboveHull(_ composition: Composition, energy: Double) -> Double? {
+        guard let e = try? entry(composition, energy: energy, id: "query") else { return nil }
+        return try? analyze(e, phaseSeparation: false).energyAboveHull
+    }
+
+    /// Formation energy, E_hull and decomposition of an entry on the formation scale against the
+    /// reference alone (the entry does not join it). Thread-safe.
+    public func analyze(_ entry: ThermoEntry, phaseSeparation: Bool = true) throws -> HullResult {
+        lock.lock(); defer { lock.unlock() }
+        return try referenceDiagramLocked().analyze(entry, phaseSeparation: phaseSeparation)
+    }
+
+    /// The reference's phase diagram, built on first use (a `PhaseDiagram` is not thread-safe: use
+    /// it from one thread, or `analyze`).
+    public func referencePhaseDiagram() throws -> PhaseDiagram {
+        lock.lock(); defer { lock.unlock() }
+        return try referenceDiagramLocked()
+    }
+
+    private func referenceDiagramLocked() throws -> PhaseDiagram {
+        if let d = referenceDiagram { return d }
+        let d = try PhaseDiagram(entries: referenceEntries)
+        referenceDiagram = d
+        return d
+    }
+
+    /// The diagram of the reference joined by `extra` entries on `scale`, and the result of each
+    /// extra entry, in order. Without a reference, formation-scale entries get implied elemental
+    /// references at 0 eV/atom; raw entries must bring their own pure elements.
+    public func join(_ extra: [ThermoEntry], scale: EnergyScale = .formation,
+                     phaseSeparation: Bool = true) throws -> (diagram: PhaseDiagram, results: [HullResult]) {
+        var all = referenceEntries + extra
+        if reference == .none && scale == .formation {
+            let have = Set(extra.filter { $0.composition.elements.count == 1 }.map { $0.composition.elements[0] })
+            for el in Set(extra.flatMap(\.composition.elements)).subtracting(have).sorted() {
+                all.append(try ThermoEntry(composition: Composition([(el, 1.0)]), energy: 0, id: "ref:\(el.symbol)",
+                                           attributes: ["source": "implied elemental reference"]))
+            }
+        }
+        let diagram = try PhaseDiagram(entries: all)
+        let offset = referenceEntries.count
+        return (diagram, extra.indices.map { diagram.analyze(index: offset + $0, phaseSeparation: phaseSeparation) })
+    }
+
+    /// A user's records as entries: on MP's formation scale with the MP reference or when every
+    /// record gives a formation energy, else as raw total energies (the records' own pure elements
+    /// are then the references).
+    public func entries(_ records: [EntryRecord]) throws -> (entries: [ThermoEntry], scale: EnergyScale) {
+        let allFormation = records.allSatisfy { if case .formationPerAtom = $0.energy { return true } else { return false } }
+        let scale: EnergyScale = reference == .materialsProject || allFormation ? .formation : .raw
+        return (try records.map { try $0.entry(on: scale, corrections: compatibility, references: elemental) }, scale)
+    }
+
+    /// The energy scale of entries from `entries(_:)`, described for reports.
+    public func scaleDescription(_ scale: EnergyScale) -> String {
+        scale == .raw ? "raw total energies, references from the input"
+            : reference == .materialsProject ? "formation energy per atom, elements at 0 (MP scale)"
+            : "formation energy per atom, elements at 0 (as given)"
+    }
+}
