@@ -44,14 +44,14 @@ let package = Package(
             .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
         ]),
         // Layer 5: thermodynamics (the hull service) and structure matching.
-        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO", "ReferenceData"], resources: [
+        .target(name: "Thermo", dependencies: ["Crystal", "ReferenceData"], resources: [
             .copy("Resources/mp2020_compatibility.json"), .copy("Resources/mp_elemental_references.json"),
         ]),
-        .target(name: "Matching", dependencies: ["Crystal", "Symmetry"]),
+        .target(name: "Matching", dependencies: ["Crystal"]),
         // Layer 5: tensors with reverse-mode autodiff.
         .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
+        .target(name: "Potentials", dependencies: ["Crystal", "Symmetry", "Tensor", "COpenBLAS"],
                 resources: [.copy("Resources/chgnet-0.3.0")]),
         // Layer 7: candidate generators (substitution, random symmetric) and built-in reference structures.
         .target(
@@ -64,7 +64,7 @@ let package = Package(
         // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
         .target(
             name: "Evaluation",
-            dependencies: ["Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation"]),
+            dependencies: ["Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation"]),
 
         // Layer 8: design campaigns (pipeline, knowledge store, reports).
         .target(

@@ -49,9 +49,9 @@ final class EntryInputTests: XCTestCase {
 
     func testBundledReferenceAnswersOffline() throws {
         let meta = try MPReference.metadata()
-        XCTAssertEqual(meta["license"] as? String, "CC-BY-4.0")
+        XCTAssertEqual(meta.license, "CC-BY-4.0")
         let entries = try MPReference.entries()
-        XCTAssertEqual(entries.count, meta["n_entries"] as? Int)
+        XCTAssertEqual(entries.count, meta.entryCount)
         XCTAssertEqual(entries.count, 169_492)
         let pd = try PhaseDiagram(entries: entries)
         let r = try pd.analyze(ThermoEntry(composition: Composition("LiFeO2"), energyPerAtom: -1.85, id: "q"))
