@@ -30,8 +30,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
-        // Layer 1: elements, composition, lattice, structure, neighbours.
-        .target(name: "Crystal", resources: [.copy("Resources/elements.json")]),
+        // Layer 1: elements, composition, lattice, structure, neighbours, symmetry operations, charge balance.
+        .target(name: "Crystal", resources: [.copy("Resources/elements.json"), .copy("Resources/smact_screening.json")]),
         // Layer 2: file formats.
         .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"],
                 resources: [.copy("Resources/space_groups.json.gz")]),
@@ -54,7 +54,7 @@ let package = Package(
             resources: [
                 .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
-                .copy("Resources/element_volumes.json"), .copy("Resources/smact_screening.json"),
+                .copy("Resources/element_volumes.json"),
             ]),
 
         // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
@@ -87,9 +87,9 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
