@@ -108,6 +108,8 @@ final class RandomSymmetricTests: XCTestCase {
         let target = try GenerationTarget(systems: ["Li-Mn-O", "Na-Cl"])
         let generator = RandomSymmetricGenerator()
         let a = try generator.generate(target: target, budget: 10, seed: 5)
+        XCTAssertEqual(a.count, 10)
+        XCTAssert(a.allSatisfy { $0.provenance.generator == "random-symmetric" && $0.provenance.seed == 5 })
         XCTAssertEqual(a.map(\.structure), try generator.generate(target: target, budget: 10, seed: 5).map(\.structure))
         XCTAssertNotEqual(a.map(\.structure), try generator.generate(target: target, budget: 10, seed: 6).map(\.structure))
     }
@@ -149,20 +151,11 @@ final class RandomSymmetricTests: XCTestCase {
         XCTAssertEqual(sub.systems.map(GenerationTarget.name), ["Li-Mn-O", "Li-Mn", "Li-O", "Mn-O"])
         let open = try GenerationTarget(allowed: ["Li", "Na", "O", "S"], elementCount: 2...2, forbidden: ["S"])
         XCTAssertEqual(open.systems.map(GenerationTarget.name), ["Li-Na", "Li-O", "Na-O"])
-    }
-
-    func testPipelineCombinesGenerators() throws {
-        let target = try GenerationTarget(systems: ["Li-Mn-O"])
-        let pipeline = GenerationPipeline([
-            .init(SubstitutionGenerator(), budget: 4),
-            .init(RandomSymmetricGenerator(), budget: 4),
-            .init(RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: 50), budget: 2),
-        ])
-        let (candidates, warnings) = try pipeline.run(target: target, seed: 9)
-        XCTAssertEqual(candidates.map(\.provenance.generator), Array(repeating: "substitution", count: 4)
-            + Array(repeating: "random-symmetric", count: 4))
-        XCTAssertEqual(warnings.count, 1)
-        let again = try pipeline.run(target: target, seed: 9).candidates
-        XCTAssertEqual(candidates.map(\.structure), again.map(\.structure))
+        let (li, mn, o) = (try Element("Li"), try Element("Mn"), try Element("O"))
+        let elements = try GenerationTarget(systems: [[o, mn, li], [li, o], [o, li]], forbidden: [mn])
+        XCTAssertEqual(elements.systems, [[li, o]])
+        XCTAssertThrowsError(try GenerationTarget(systems: [[li, o, li]])) { error in
+            XCTAssert("\(error)".contains("chemical system Li-Li-O repeats an element"), "\(error)")
+        }
     }
 }
