@@ -31,8 +31,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
-        // Layer 1: elements, composition, lattice, structure, neighbours.
-        .target(name: "Crystal", resources: [.copy("Resources/elements.json")]),
+        // Layer 1: elements, composition, lattice, structure, neighbours, symmetry operations, charge balance.
+        .target(name: "Crystal", resources: [.copy("Resources/elements.json"), .copy("Resources/smact_screening.json")]),
         // Layer 2: file formats.
         .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"],
                 resources: [.copy("Resources/space_groups.json.gz")]),
@@ -58,7 +58,7 @@ let package = Package(
             name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry", "ReferenceData"],
             resources: [
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
-                .copy("Resources/element_volumes.json"), .copy("Resources/smact_screening.json"),
+                .copy("Resources/element_volumes.json"),
             ]),
 
         // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
@@ -92,9 +92,9 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "Evaluation", "Potentials", "KilnTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ReferenceData", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ReferenceData", "KilnTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds Sources/Generation/Resources from ../shared/data.
+"""Builds Sources/Generation/Resources (and Sources/Crystal/Resources/smact_screening.json) from ../shared/data.
 
 Run once from the repository root: venv/bin/python scripts/build_generation_resources.py ../shared/data
 (needs numpy and scipy). Sources and licences are listed in NOTICE.
@@ -10,7 +10,7 @@ Outputs:
   lambda.json.gz             pymatgen's ionic substitution weights (Hautier et al. 2011)
   wyckoff_list.csv.gz        pyxtal 1.1.5 Wyckoff positions of the 230 space groups
   element_volumes.json       volume per atom (Å³) fitted to the MP structures (non-negative least squares)
-  smact_screening.json       SMACT 4.0.2 Pauling electronegativities (element_data.txt) and its `smact.metals` list
+  smact_screening.json       (in Sources/Crystal/Resources) SMACT 4.0.2 Pauling electronegativities (element_data.txt) and its `smact.metals` list
 
 The .kref format (little-endian, then gzip):
   "KILNREF1", u32 records N, u32 sites S, u32 occupants P, u32 text bytes T
@@ -144,4 +144,4 @@ for line in open(os.path.join(data, "elemental/smact/element_data.txt")):
         eneg[p[0]] = float(p[9])
 json.dump({"source": "SMACT 4.0.2 (MIT): data/element_data.txt column el_neg; smact.metals",
            "metals": metals, "pauling_electronegativity": eneg},
-          open(os.path.join(out, "smact_screening.json"), "w"), sort_keys=True)
+          open("Sources/Crystal/Resources/smact_screening.json", "w"), sort_keys=True)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/GenerationTests/Data/smact_validity.json.gz: SMACT 4.0.2 `smact_validity` answers for a fixed
+"""Writes Tests/Fixtures/smact_validity.json.gz: SMACT 4.0.2 `smact_validity` answers for a fixed
 sample of MP formulas (every 12th distinct formula of ../shared/data/structures/mp_cgcnn36k.jsonl.gz)
 with the 'icsd24' and 'smact14' oxidation-state sets (Pauling test and alloys on, SMACT's defaults).
 
@@ -18,6 +18,6 @@ rows = [{"formula": f,
          "icsd24": bool(smact_validity(f, oxidation_states_set="icsd24")),
          "smact14": bool(smact_validity(f, oxidation_states_set="smact14"))} for f in sample]
 out = {"source": f"smact {smact.__version__} smact_validity(formula, oxidation_states_set=...)", "rows": rows}
-with gzip.GzipFile("Tests/GenerationTests/Data/smact_validity.json.gz", "wb", mtime=0) as f:
+with gzip.GzipFile("Tests/Fixtures/smact_validity.json.gz", "wb", mtime=0) as f:
     f.write(json.dumps(out).encode())
 print(len(rows), "formulas;", sum(r["icsd24"] for r in rows), "valid (icsd24);", sum(r["smact14"] for r in rows), "valid (smact14)")

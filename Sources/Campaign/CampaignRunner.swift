@@ -75,8 +75,7 @@ public struct CampaignRunner: Sendable {
 
     private func generate(_ store: KnowledgeStore) throws {
         let target = try GenerationTarget(
-            systems: spec.chemicalSystems.map { $0.map(\.symbol).joined(separator: "-") },
-            forbidden: spec.forbiddenElements.map(\.symbol), maxAtoms: spec.maxAtoms,
+            systems: spec.chemicalSystems, forbidden: Array(spec.forbiddenElements), maxAtoms: spec.maxAtoms,
             requireChargeBalance: spec.requireChargeBalance)
         for (gi, g) in spec.generators.enumerated() {
             let name = "\(g.kind.rawValue)-\(gi)"

@@ -1,3 +1,4 @@
+import Crystal
 import Foundation
 
 /// Symmetry operations of space groups by Hermann–Mauguin symbol or number, for CIFs that give

@@ -1,5 +1,4 @@
 import Crystal
-import Generation
 
 /// CDVAE's validity checks (`eval_utils.structure_validity` and `smact_validity`).
 public enum Validity {

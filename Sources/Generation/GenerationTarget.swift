@@ -25,14 +25,11 @@ public struct GenerationTarget: Sendable, Hashable {
         for text in systems {
             let parts = text.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
             let els = try Self.elements(parts, context: "chemical system '\(text)'").sorted { $0.symbol < $1.symbol }
-            guard Set(els).count == els.count else {
-                throw GenerationError.invalidTarget("chemical system '\(text)' repeats an element")
-            }
             sets.append(els)
             if includeSubsystems && els.count > 2 { sets += Self.subsets(of: els, sizes: 2...(els.count - 1)) }
         }
-        try self.init(sets: sets, forbidden: forbidden, maxAtoms: maxAtoms,
-                      requireChargeBalance: requireChargeBalance, oxidationStates: oxidationStates)
+        try self.init(systems: sets, forbidden: try Self.elements(forbidden, context: "forbidden elements"),
+                      maxAtoms: maxAtoms, requireChargeBalance: requireChargeBalance, oxidationStates: oxidationStates)
     }
 
     /// Target covering every combination of `elementCount` elements drawn from `allowed`.
@@ -44,24 +41,29 @@ public struct GenerationTarget: Sendable, Hashable {
             throw GenerationError.invalidTarget(
                 "element count \(elementCount) does not fit \(els.count) allowed elements")
         }
-        try self.init(sets: Self.subsets(of: els.sorted { $0.symbol < $1.symbol }, sizes: elementCount), forbidden: forbidden,
-                      maxAtoms: maxAtoms, requireChargeBalance: requireChargeBalance,
-                      oxidationStates: oxidationStates)
+        try self.init(systems: Self.subsets(of: els.sorted { $0.symbol < $1.symbol }, sizes: elementCount),
+                      forbidden: try Self.elements(forbidden, context: "forbidden elements"), maxAtoms: maxAtoms,
+                      requireChargeBalance: requireChargeBalance, oxidationStates: oxidationStates)
     }
 
-    private init(sets: [[Element]], forbidden: [String], maxAtoms: Int, requireChargeBalance: Bool,
-                 oxidationStates: OxidationStateSet) throws {
-        let banned = Set(try Self.elements(forbidden, context: "forbidden elements"))
+    /// Target from chemical systems given as element lists (any order; repeated systems count once).
+    /// Systems containing a forbidden element are dropped.
+    public init(systems: [[Element]], forbidden: [Element] = [], maxAtoms: Int = 20,
+                requireChargeBalance: Bool = true, oxidationStates: OxidationStateSet = .icsd24) throws {
+        let banned = Set(forbidden)
         guard maxAtoms >= 1 else { throw GenerationError.invalidTarget("maxAtoms must be at least 1, got \(maxAtoms)") }
+        let sorted = systems.map { $0.sorted { $0.symbol < $1.symbol } }
+        if let repeated = sorted.first(where: { Set($0).count != $0.count }) {
+            throw GenerationError.invalidTarget("chemical system \(Self.name(repeated)) repeats an element")
+        }
         var seen = Set<[Element]>()
-        systems = sets.map { $0.sorted { $0.symbol < $1.symbol } }
-            .filter { banned.isDisjoint(with: $0) && seen.insert($0).inserted }
-        guard !systems.isEmpty else {
+        self.systems = sorted.filter { banned.isDisjoint(with: $0) && seen.insert($0).inserted }
+        guard !self.systems.isEmpty else {
             throw GenerationError.invalidTarget("no chemical system left after removing forbidden elements")
         }
-        guard systems.count <= Self.maxSystems else {
+        guard self.systems.count <= Self.maxSystems else {
             throw GenerationError.invalidTarget(
-                "\(systems.count) chemical systems exceed the limit of \(Self.maxSystems); narrow the allowed elements")
+                "\(self.systems.count) chemical systems exceed the limit of \(Self.maxSystems); narrow the allowed elements")
         }
         self.maxAtoms = maxAtoms
         self.requireChargeBalance = requireChargeBalance

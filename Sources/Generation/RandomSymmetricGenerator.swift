@@ -76,7 +76,7 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         // Formulas of each system, enumerated when the system is first drawn; systems without any drop out.
         var formulas: [Int: (all: [Formula], common: [Formula])] = [:]
         var live = Array(target.systems.indices)
-        let groups = try spaceGroups.map(SpaceGroupTable.group)
+        let groups = try spaceGroups.map(WyckoffTable.group)
         var rng = SeededGenerator(seed: seed)
         let start = Date()
         var out: [Candidate] = []
@@ -122,12 +122,12 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     }
 
     /// One try: a space group compatible with the counts, a lattice, and atom placement.
-    private func attempt(_ f: Formula, units: Int, groups: [SpaceGroupTable], rng: inout SeededGenerator)
+    private func attempt(_ f: Formula, units: Int, groups: [WyckoffTable], rng: inout SeededGenerator)
         throws -> (structure: Structure, group: Int, wyckoff: [String])? {
         let counts = f.counts.map { $0 * units }
         var order = groups
         order.shuffle(using: &rng)
-        var found: (SpaceGroupTable, [[Int]])?
+        var found: (WyckoffTable, [[Int]])?
         for g in order {
             if let a = WyckoffAssigner(group: g, counts: counts).assign(using: &rng) { found = (g, a); break }
         }

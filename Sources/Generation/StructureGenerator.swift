@@ -1,7 +1,7 @@
 import Crystal
 
 /// A source of candidate structures for a design target. Generators are value types, deterministic
-/// from the seed, and interchangeable: a `GenerationPipeline` runs any mix of them.
+/// from the seed, and interchangeable.
 public protocol StructureGenerator: Sendable {
     /// Short name recorded in every candidate's provenance, e.g. "substitution".
     var name: String { get }

@@ -3,7 +3,7 @@ import Crystal
 /// Random split of per-element atom counts into Wyckoff orbits of one space group: each element's
 /// count becomes a sum of multiplicities; a position without free coordinates holds one orbit at most.
 struct WyckoffAssigner {
-    let group: SpaceGroupTable
+    let group: WyckoffTable
     let counts: [Int]
     /// Search nodes before the group is given up as incompatible.
     static let nodeLimit = 2000

@@ -1,8 +1,8 @@
 import Crystal
 import Foundation
 
-/// One evaluation of CHGNet on a graph: the float32 forward pass (ARCHITECTURE.md §2–7) and
-/// its hand-derived reverse pass, which carries ∂E_gnn/∂(features) back through every
+/// One evaluation of CHGNet on a graph: the float32 forward pass (see docs/architecture.md) and its
+/// hand-derived reverse pass, which carries ∂E_gnn/∂(features) back through every
 /// interaction block to the bond lengths and angles and from there to atom positions and strain.
 struct CHGNetPass {
     let weights: CHGNetWeights

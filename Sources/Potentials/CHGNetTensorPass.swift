@@ -2,7 +2,7 @@ import Crystal
 import Foundation
 import Tensor
 
-/// One evaluation of CHGNet written in `Tensor` operations (ARCHITECTURE.md §2–7): geometry,
+/// One evaluation of CHGNet written in `Tensor` operations (see docs/architecture.md): geometry,
 /// bases, embeddings, interaction blocks and readout are recorded on a `Tape`, and forces and
 /// stress come from one reverse-mode pass of E_gnn with respect to the watched Cartesian
 /// positions and a 3×3 strain ε (positions and lattice both multiplied by I + ε, as CHGNet does).

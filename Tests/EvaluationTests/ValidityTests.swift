@@ -1,8 +1,6 @@
 import Crystal
-import CrystalIO
-import Foundation
 import Evaluation
-import Generation
+import KilnTestSupport
 import XCTest
 
 final class ValidityTests: XCTestCase {
@@ -41,13 +39,12 @@ final class ValidityTests: XCTestCase {
 
 final class SMACTAgreementTests: XCTestCase {
     /// CDVAE's smact_validity with SMACT's default (smact14) states equals SMACT 4.0.2's
-    /// `smact_validity(…, oxidation_states_set="smact14")` on 2,495 MP formulas (fixture copied
-    /// from GenerationTests, made by scripts/make_smact_fixture.py), except where an element has no
+    /// `smact_validity(…, oxidation_states_set="smact14")` on 2,495 MP formulas (fixture made
+    /// by scripts/make_smact_fixture.py), except where an element has no
     /// Pauling electronegativity: CDVAE (with the SMACT of its time) passes the Pauling test there,
     /// SMACT 4 fails it.
     func testAgreesWithSMACT14() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Data/smact_validity.json.gz")
-        let fixture = try XCTUnwrap(JSONSerialization.jsonObject(with: try Gzip.readFile(url)) as? [String: Any])
+        let fixture = try XCTUnwrap(try Fixtures.json("smact_validity") as? [String: Any])
         let rows = try XCTUnwrap(fixture["rows"] as? [[String: Any]])
         XCTAssertEqual(rows.count, 2495)
         var failures: [String] = [], explained: [String] = []

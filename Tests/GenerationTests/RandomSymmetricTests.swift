@@ -14,21 +14,21 @@ final class RandomSymmetricTests: XCTestCase {
     }
 
     func testWyckoffTables() throws {
-        let fm3m = try SpaceGroupTable.group(225)
+        let fm3m = try WyckoffTable.group(225)
         XCTAssertEqual(fm3m.positions.map(\.multiplicity), [192, 96, 96, 48, 48, 48, 32, 24, 24, 8, 4, 4])
         XCTAssertEqual(fm3m.positions.map(\.letter).joined(), "lkjihgfedcba")
         XCTAssertEqual(fm3m.crystalSystem, .cubic)
-        XCTAssertEqual(try SpaceGroupTable.group(47).positions.first?.letter, "A")
-        XCTAssertEqual(try SpaceGroupTable.group(166).positions.map(\.multiplicity), [36, 18, 18, 18, 9, 9, 6, 3, 3])
-        XCTAssertEqual(try SpaceGroupTable.group(166).crystalSystem, .trigonal)
-        XCTAssertThrowsError(try SpaceGroupTable.group(231))
+        XCTAssertEqual(try WyckoffTable.group(47).positions.first?.letter, "A")
+        XCTAssertEqual(try WyckoffTable.group(166).positions.map(\.multiplicity), [36, 18, 18, 18, 9, 9, 6, 3, 3])
+        XCTAssertEqual(try WyckoffTable.group(166).crystalSystem, .trigonal)
+        XCTAssertThrowsError(try WyckoffTable.group(231))
 
         // In every group, the general operations applied to a point of any Wyckoff position give
         // exactly that position's orbit, and the first operation is the identity.
         var rng = SeededGenerator(seed: 3)
         var failures: [String] = []
         for n in 1...230 {
-            let g = try SpaceGroupTable.group(n)
+            let g = try WyckoffTable.group(n)
             let first = g.operations[0]
             if first.rotation != Matrix3.identity || first.translation != .zero { failures.append("\(n): first op not identity") }
             for w in g.positions {
@@ -71,7 +71,7 @@ final class RandomSymmetricTests: XCTestCase {
                 if d < 0.75 * (radii[i] + radii[j]) - 1e-9 { failures.append("\(label): sites \(i),\(j) at \(d) Å") }
             }
             // Symmetry: every operation of the group keeps the metric and maps the structure onto itself.
-            let group = try SpaceGroupTable.group(sg)
+            let group = try WyckoffTable.group(sg)
             let m = s.lattice.metric
             let sites = Set(zip(s.elements, s.fracCoords).map { "\($0.symbol) \(key($1))" })
             for op in group.operations {
@@ -95,7 +95,7 @@ final class RandomSymmetricTests: XCTestCase {
             let sg = c.provenance.spaceGroup!
             let dataset = try SymmetryDataset(c.structure, symprec: 1e-3)
             if dataset.number == sg { same += 1 }
-            if dataset.operations.count < (try SpaceGroupTable.group(sg)).operations.count {
+            if dataset.operations.count < (try WyckoffTable.group(sg)).operations.count {
                 lower.append("#\(k) built \(sg), spglib \(dataset.number)")
             }
         }
@@ -108,6 +108,8 @@ final class RandomSymmetricTests: XCTestCase {
         let target = try GenerationTarget(systems: ["Li-Mn-O", "Na-Cl"])
         let generator = RandomSymmetricGenerator()
         let a = try generator.generate(target: target, budget: 10, seed: 5)
+        XCTAssertEqual(a.count, 10)
+        XCTAssert(a.allSatisfy { $0.provenance.generator == "random-symmetric" && $0.provenance.seed == 5 })
         XCTAssertEqual(a.map(\.structure), try generator.generate(target: target, budget: 10, seed: 5).map(\.structure))
         XCTAssertNotEqual(a.map(\.structure), try generator.generate(target: target, budget: 10, seed: 6).map(\.structure))
     }
@@ -149,20 +151,11 @@ final class RandomSymmetricTests: XCTestCase {
         XCTAssertEqual(sub.systems.map(GenerationTarget.name), ["Li-Mn-O", "Li-Mn", "Li-O", "Mn-O"])
         let open = try GenerationTarget(allowed: ["Li", "Na", "O", "S"], elementCount: 2...2, forbidden: ["S"])
         XCTAssertEqual(open.systems.map(GenerationTarget.name), ["Li-Na", "Li-O", "Na-O"])
-    }
-
-    func testPipelineCombinesGenerators() throws {
-        let target = try GenerationTarget(systems: ["Li-Mn-O"])
-        let pipeline = GenerationPipeline([
-            .init(SubstitutionGenerator(), budget: 4),
-            .init(RandomSymmetricGenerator(), budget: 4),
-            .init(RandomSymmetricGenerator(distanceFactor: 5, maxAttempts: 50), budget: 2),
-        ])
-        let (candidates, warnings) = try pipeline.run(target: target, seed: 9)
-        XCTAssertEqual(candidates.map(\.provenance.generator), Array(repeating: "substitution", count: 4)
-            + Array(repeating: "random-symmetric", count: 4))
-        XCTAssertEqual(warnings.count, 1)
-        let again = try pipeline.run(target: target, seed: 9).candidates
-        XCTAssertEqual(candidates.map(\.structure), again.map(\.structure))
+        let (li, mn, o) = (try Element("Li"), try Element("Mn"), try Element("O"))
+        let elements = try GenerationTarget(systems: [[o, mn, li], [li, o], [o, li]], forbidden: [mn])
+        XCTAssertEqual(elements.systems, [[li, o]])
+        XCTAssertThrowsError(try GenerationTarget(systems: [[li, o, li]])) { error in
+            XCTAssert("\(error)".contains("chemical system Li-Li-O repeats an element"), "\(error)")
+        }
     }
 }

@@ -3,21 +3,13 @@ import CrystalIO
 import Foundation
 import Symmetry
 
-/// An affine operation on fractional coordinates: x' = rotation · x + translation (column vectors).
-public struct AffineOperation: Sendable, Hashable {
-    public var rotation: Matrix3
-    public var translation: Vec3
-
-    public func apply(_ x: Vec3) -> Vec3 { rotation * x + translation }
-}
-
 /// A Wyckoff position of a space group in its standard (conventional) setting.
 public struct WyckoffPosition: Sendable, Hashable {
     /// Letter, "a" for the most special position.
     public let letter: String
     /// Operations giving every equivalent point of the orbit in the conventional cell from a
     /// free-parameter vector (x, y, z); `operations.count` is the multiplicity.
-    public let operations: [AffineOperation]
+    public let operations: [SymmetryOperation]
 
     public var multiplicity: Int { operations.count }
     /// True when the position has at least one free coordinate.
@@ -34,21 +26,21 @@ public struct WyckoffPosition: Sendable, Hashable {
     }
 }
 
-/// The 230 space groups' Wyckoff positions (pyxtal 1.1.5 tables, standard settings with hexagonal
-/// axes for rhombohedral groups; MIT, © the PyXtal authors).
-public struct SpaceGroupTable: Sendable {
+/// The Wyckoff positions of one of the 230 space groups (pyxtal 1.1.5 tables, standard settings with
+/// hexagonal axes for rhombohedral groups; MIT, © the PyXtal authors).
+public struct WyckoffTable: Sendable {
     public let number: Int
     /// Wyckoff positions from the general position (first) to the most special (last, letter "a").
     public let positions: [WyckoffPosition]
 
     /// The general position: every symmetry operation of the group in the conventional cell.
-    public var operations: [AffineOperation] { positions[0].operations }
+    public var operations: [SymmetryOperation] { positions[0].operations }
 
     /// Crystal system from the space-group number.
     public var crystalSystem: CrystalSystem { CrystalSystem(spaceGroupNumber: number)! }
 
     /// The table of space group `number` (1–230).
-    public static func group(_ number: Int) throws -> SpaceGroupTable {
+    public static func group(_ number: Int) throws -> WyckoffTable {
         let all = try cached.get()
         guard (1...230).contains(number) else {
             throw GenerationError.invalidTarget("space group \(number) is outside 1–230")
@@ -56,23 +48,23 @@ public struct SpaceGroupTable: Sendable {
         return all[number - 1]
     }
 
-    private static let cached = Result(catching: { () throws -> [SpaceGroupTable] in
+    private static let cached = Result(catching: { () throws -> [WyckoffTable] in
         let file = "wyckoff_list.csv.gz"
         guard let url = Bundle.module.url(forResource: "wyckoff_list", withExtension: "csv.gz") else {
             throw GenerationError.corruptResource("\(file) is missing from the Generation bundle")
         }
         let text = String(decoding: try Gzip.readFile(url), as: UTF8.self)
-        var groups: [SpaceGroupTable] = []
+        var groups: [WyckoffTable] = []
         for (k, line) in text.split(separator: "\n").enumerated() {
             guard let comma = line.firstIndex(of: ","), let n = Int(line[..<comma]), n >= 1 else { continue }
             do {
                 let lists = try parseNestedList(line[line.index(after: comma)...])
                 let letters = letterSequence(lists.count)
                 let positions = try lists.enumerated().map { i, ops in
-                    WyckoffPosition(letter: letters[lists.count - 1 - i], operations: try ops.map(parseOperation))
+                    WyckoffPosition(letter: letters[lists.count - 1 - i], operations: try ops.map(operation))
                 }
                 guard n == groups.count + 1, !positions.isEmpty else { throw ParseError(reason: "groups out of order") }
-                groups.append(SpaceGroupTable(number: n, positions: positions))
+                groups.append(WyckoffTable(number: n, positions: positions))
             } catch let e as ParseError {
                 throw GenerationError.corruptResource("\(file) line \(k + 1): \(e.reason)")
             }
@@ -111,38 +103,10 @@ public struct SpaceGroupTable: Sendable {
         return lists
     }
 
-    /// "-x+y+2/3, x, z+1/2" → rotation and translation.
-    private static func parseOperation(_ s: String) throws -> AffineOperation {
-        let parts = s.split(separator: ",")
-        guard parts.count == 3 else { throw ParseError(reason: "'\(s)' is not three coordinates") }
-        var rows: [Vec3] = []
-        var t = Vec3.zero
-        for (r, part) in parts.enumerated() {
-            var row = Vec3.zero
-            var term = ""
-            func flush() throws {
-                guard !term.isEmpty else { return }
-                let sign: Double = term.hasPrefix("-") ? -1 : 1
-                let body = term.drop { $0 == "+" || $0 == "-" }
-                if let v = body.last, let axis = "xyz".firstIndex(of: v) {
-                    let coef = body.dropLast().filter { $0 != "*" }
-                    guard let c = coef.isEmpty ? 1 : Double(coef) else { throw ParseError(reason: "bad term '\(term)' in '\(s)'") }
-                    row["xyz".distance(from: "xyz".startIndex, to: axis)] += sign * c
-                } else {
-                    let nd = body.split(separator: "/")
-                    guard let num = Double(nd[0]), nd.count <= 2, let den = nd.count == 2 ? Double(nd[1]) : 1, den != 0
-                    else { throw ParseError(reason: "bad term '\(term)' in '\(s)'") }
-                    t[r] += sign * num / den
-                }
-                term = ""
-            }
-            for ch in part where ch != " " {
-                if (ch == "+" || ch == "-") && !term.isEmpty { try flush() }
-                term.append(ch)
-            }
-            try flush()
-            rows.append(row)
+    /// "-x+y+2/3, x, z+1/2" → rotation and translation (singular for special positions).
+    private static func operation(_ s: String) throws -> SymmetryOperation {
+        do { return try SymmetryOperation(xyz: s, allowSingular: true) } catch {
+            throw ParseError(reason: "\(error)")
         }
-        return AffineOperation(rotation: Matrix3(rows[0], rows[1], rows[2]), translation: t)
     }
 }

@@ -1,4 +1,3 @@
-import Crystal
 import Foundation
 
 /// Which oxidation-state list of the bundled element table to use.
@@ -81,7 +80,7 @@ public enum ChargeBalance {
 
     /// SMACT's `eneg_states_test`: no cation at least as electronegative as an anion; an element
     /// without a SMACT electronegativity fails.
-    static func passesPauling(_ ox: [Int], _ els: [Element]) -> Bool {
+    public static func passesPauling(_ ox: [Int], _ els: [Element]) -> Bool {
         let eneg = els.map(electronegativity)
         for i in ox.indices {
             for j in ox.indices where j > i {
@@ -108,7 +107,7 @@ public enum ChargeBalance {
     private static let smact: SMACTData = {
         guard let url = Bundle.module.url(forResource: "smact_screening", withExtension: "json"),
               let data = try? Data(contentsOf: url), let table = try? JSONDecoder().decode(SMACTData.self, from: data)
-        else { fatalError("Kiln's bundled SMACT table (Generation/smact_screening.json) is missing or corrupt") }
+        else { fatalError("Kiln's bundled SMACT table (Crystal/smact_screening.json) is missing or corrupt") }
         return table
     }()
 

@@ -1,10 +1,11 @@
-import Crystal
 import Foundation
 
-/// A crystallographic symmetry operation on fractional coordinates: f' = R·f + t.
+/// A crystallographic symmetry operation on fractional coordinates: x′ = R·x + t (column vectors).
+/// Also the coordinate triplet of a Wyckoff position, where R may be singular (e.g. "x, x, 0").
 public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
-    /// Rotation part acting on column vectors of fractional coordinates.
+    /// The rotation part R (for a space-group operation an integer matrix, stored as doubles).
     public var rotation: Matrix3
+    /// The translation part t, in fractional coordinates.
     public var translation: Vec3
 
     public init(rotation: Matrix3, translation: Vec3) {
@@ -14,9 +15,11 @@ public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
 
     public static let identity = SymmetryOperation(rotation: .identity, translation: .zero)
 
-    /// Parses a Jones-faithful "x, y, z" string such as "-x+1/2, y-x, z+0.25" (case and spaces
-    /// ignored). Throws `Invalid` when a term is not understood or the rotation is not ±1 determinant.
-    public init(xyz: String) throws {
+    /// Parses a Jones-faithful "x, y, z" string such as "-x+1/2, y-x, z+0.25" or "2x, x, 1/4" (case and
+    /// spaces ignored; a term is an optional sign, a number or fraction, an optional "*" and an axis).
+    /// Throws `Invalid` when a term is not understood, or when the rotation's determinant is not ±1
+    /// unless `allowSingular` (Wyckoff position triplets).
+    public init(xyz: String, allowSingular: Bool = false) throws {
         let text = xyz.lowercased().filter { $0 != " " && $0 != "\t" }
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw Invalid(text: xyz, reason: "needs three comma-separated parts") }
@@ -28,7 +31,7 @@ public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
             t[i] = shift
         }
         let r = Matrix3(rows[0], rows[1], rows[2])
-        guard abs(abs(r.determinant) - 1) < 1e-6 else {
+        guard allowSingular || abs(abs(r.determinant) - 1) < 1e-6 else {
             throw Invalid(text: xyz, reason: "rotation part has determinant \(r.determinant), not ±1")
         }
         self.init(rotation: r, translation: t)
@@ -86,6 +89,16 @@ public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
     /// Applies the operation to fractional coordinates.
     @inline(__always)
     public func apply(_ f: Vec3) -> Vec3 { rotation * f + translation }
+
+    /// The operation in Cartesian coordinates of `lattice` (x′ = W·x + w, x = Lᵀ·f): an orthogonal W
+    /// when the lattice is exactly symmetric.
+    public func cartesian(in lattice: Lattice) -> (rotation: Matrix3, translation: Vec3) {
+        let lt = lattice.matrix.transpose
+        return (lt * rotation * lattice.inverse.transpose, lt * translation)
+    }
+
+    /// True when the operation is a pure lattice translation (R = 1), e.g. a centring vector.
+    public var isTranslation: Bool { rotation == .identity }
 
     /// The operation as an "x, y, z" string, e.g. "-x+1/2, y, -z".
     public var xyz: String {

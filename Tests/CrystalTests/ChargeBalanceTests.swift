@@ -1,15 +1,11 @@
 import Crystal
-import CrystalIO
-import Foundation
-import Generation
+import KilnTestSupport
 import XCTest
 
 final class ChargeBalanceTests: XCTestCase {
     /// SMACT 4.0.2 `smact_validity` on 2,495 MP formulas, for both oxidation-state sets.
     func testMatchesSMACTValidity() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Data/smact_validity.json.gz")
-        let fixture = try XCTUnwrap(JSONSerialization.jsonObject(with: try Gzip.readFile(url)) as? [String: Any])
+        let fixture = try XCTUnwrap(try Fixtures.json("smact_validity") as? [String: Any])
         let rows = try XCTUnwrap(fixture["rows"] as? [[String: Any]])
         XCTAssertEqual(rows.count, 2495)
         for set in [OxidationStateSet.icsd24, .smact14] {
