@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kiln", targets: ["kiln"]),
+        .executable(name: "kiln-bench", targets: ["kiln-bench"]),
         .library(name: "Crystal", targets: ["Crystal"]),
         .library(name: "CrystalIO", targets: ["CrystalIO"]),
         .library(name: "Symmetry", targets: ["Symmetry"]),
@@ -70,12 +71,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
 
-        .executableTarget(
-            name: "kiln",
+        // Layer 9: the command line — every `kiln` command and the pieces the benchmarks share.
+        .target(
+            name: "KilnCommands",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials", "Generation",
-                "Campaign", "Evaluation",
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Campaign", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
+        // Timings of Kiln's kernels on the fixture inputs (compare with Benchmarks/*.py).
+        .executableTarget(
+            name: "kiln-bench",
+            dependencies: [
+                "KilnCommands", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials",
+                "Generation", "Evaluation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Fixture loading shared by the test targets (reads Tests/Fixtures).
@@ -90,6 +99,9 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(
+            name: "KilnCommandsTests",
+            dependencies: ["KilnCommands", "Crystal", "CrystalIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v5]
 )

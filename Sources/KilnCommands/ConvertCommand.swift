@@ -18,21 +18,23 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Write only the k-th structure (1-based) when the input holds several (CIF blocks, XYZ frames).")
     var index: Int?
 
-    func run() throws {
-        do {
-            var structures = try StructureFile.read(URL(fileURLWithPath: input))
-            if let index {
-                guard (1...structures.count).contains(index) else {
-                    throw CrystalIOError(file: input, "--index \(index) is out of range: the file holds \(structures.count) structure(s)")
-                }
-                structures = [structures[index - 1]]
-            }
-            try StructureFile.write(structures, to: URL(fileURLWithPath: output))
-            let summary = structures.map { "\($0.composition.reducedFormula) (\($0.count) sites)" }.joined(separator: ", ")
-            print("wrote \(structures.count) structure(s) to \(output): \(summary)")
-        } catch let error as CrystalIOError {
-            FileHandle.standardError.write(Data("kiln convert: \(error)\n".utf8))
-            throw ExitCode.failure
+    func validate() throws {
+        if let index, index < 1 { throw ValidationError("--index must be at least 1") }
+        guard StructureFormat(fileName: URL(fileURLWithPath: output).lastPathComponent) != nil else {
+            throw ValidationError("cannot tell the output format from '\(output)' (use .cif, .vasp/POSCAR/CONTCAR, .xyz/.extxyz or .json)")
         }
+    }
+
+    func run() throws {
+        var structures = try StructureInput.load([input]).map(\.structure)
+        if let index {
+            guard index <= structures.count else {
+                throw CommandError("\(input): --index \(index) is out of range: the file holds \(structures.count) structure(s)")
+            }
+            structures = [structures[index - 1]]
+        }
+        try CommandError.naming(output) { try StructureFile.write(structures, to: URL(fileURLWithPath: output)) }
+        let summary = structures.map { "\($0.composition.reducedFormula) (\($0.count) sites)" }.joined(separator: ", ")
+        print("wrote \(structures.count) structure(s) to \(output): \(summary)")
     }
 }

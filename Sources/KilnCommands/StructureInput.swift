@@ -3,46 +3,81 @@ import Crystal
 import CrystalIO
 import Foundation
 
-/// Structures named by the user on the command line: files (any format StructureFile reads,
-/// optionally gzip-compressed) or folders of such files.
+/// A structure named on the command line, from a file given there or found in a folder given there.
 struct StructureInput {
+    /// The file's path, with `#k` (k from 1) for the k-th structure of a file holding several.
     let name: String
     let structure: Structure
 
-    /// Reads every path; a folder contributes its structure files in name order. A file holding
-    /// several structures (CIF blocks, XYZ frames) gives names `file#1`, `file#2`, ….
+    /// Every structure of every path, in order (see `StructureSource.find`); fails on the first
+    /// unreadable file.
     static func load(_ paths: [String]) throws -> [StructureInput] {
-        var out: [StructureInput] = []
-        for path in paths {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw ValidationError("\(path): no such file or folder")
-            }
-            let files: [URL]
-            if isDir.boolValue {
-                let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                files = names.filter { StructureFormat(fileName: $0) != nil }
-                    .map { URL(fileURLWithPath: path).appendingPathComponent($0) }
-            } else {
-                files = [URL(fileURLWithPath: path)]
-            }
-            for url in files {
-                let structures = try StructureFile.read(url)
-                for (i, s) in structures.enumerated() {
-                    out.append(StructureInput(name: structures.count == 1 ? url.path : "\(url.path)#\(i + 1)", structure: s))
-                }
-            }
-        }
-        return out
+        try StructureSource.find(paths).flatMap { try $0.read() }
     }
 }
 
-/// Writes a message to standard error.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+/// The structure files and folders a command takes as its arguments.
+struct StructureFiles: ParsableArguments {
+    @Argument(help: "Structure files (CIF, POSCAR/CONTCAR/.vasp, extended XYZ, pymatgen JSON; .gz allowed) or folders (searched recursively).")
+    var files: [String]
+
+    /// Every structure (see `StructureInput.load`).
+    func load() throws -> [StructureInput] { try StructureInput.load(files) }
+
+    /// Every structure file (see `StructureSource.find`).
+    func sources() throws -> [StructureSource] { try StructureSource.find(files) }
 }
 
-/// Pretty, key-sorted JSON text of a JSONSerialization-compatible object.
-func jsonText(_ object: Any) throws -> String {
-    String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self)
+/// A structure file named on the command line or found in a folder named there: the one way
+/// every command collects its structure inputs.
+struct StructureSource {
+    /// The path as given, or for a file found in a folder the folder as given joined with the
+    /// path below it.
+    let path: String
+    /// The path below the folder (the file name for a file given directly) without its format
+    /// extension.
+    let id: String
+
+    /// The files given plus, for each folder, the structure files below it (recursively; those
+    /// whose names `StructureFormat` recognizes), sorted by path. Fails on a path that does not
+    /// exist or a folder without structure files.
+    static func find(_ paths: [String]) throws -> [StructureSource] {
+        var sources: [StructureSource] = []
+        for path in paths {
+            guard try CommandError.requireExisting(path) else {
+                sources.append(StructureSource(path: path, id: stripExtension(URL(fileURLWithPath: path).lastPathComponent)))
+                continue
+            }
+            let root = URL(fileURLWithPath: path).standardizedFileURL
+            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+                throw CommandError("\(path): cannot list the folder")
+            }
+            let below = walker.compactMap { $0 as? URL }
+                .filter { !$0.hasDirectoryPath && StructureFormat(fileName: $0.lastPathComponent) != nil }
+                .map { String($0.standardizedFileURL.path.dropFirst(root.path.count + 1)) }
+                .sorted()
+            guard !below.isEmpty else { throw CommandError("\(path): no structure files in the folder") }
+            sources += below.map { StructureSource(path: (path as NSString).appendingPathComponent($0), id: stripExtension($0)) }
+        }
+        return sources
+    }
+
+    /// Every structure in the file; fails, naming the file, when it cannot be read or holds none.
+    func read() throws -> [StructureInput] {
+        let structures = try CommandError.naming(path) { try StructureFile.read(URL(fileURLWithPath: path)) }
+        guard !structures.isEmpty else { throw CommandError("\(path): no structure in the file") }
+        return structures.enumerated().map { k, s in
+            StructureInput(name: structures.count == 1 ? path : "\(path)#\(k + 1)", structure: s)
+        }
+    }
+
+    private static func stripExtension(_ name: String) -> String {
+        var s = name
+        if s.lowercased().hasSuffix(".gz") { s.removeLast(3) }
+        for ext in [".cif", ".mcif", ".extxyz", ".xyz", ".json", ".vasp", ".poscar"] where s.lowercased().hasSuffix(ext) {
+            s.removeLast(ext.count)
+            break
+        }
+        return s
+    }
 }
