@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kiln", targets: ["kiln"]),
+        .executable(name: "kiln-bench", targets: ["kiln-bench"]),
         .library(name: "Crystal", targets: ["Crystal"]),
         .library(name: "CrystalIO", targets: ["CrystalIO"]),
         .library(name: "Symmetry", targets: ["Symmetry"]),
@@ -64,7 +65,7 @@ let package = Package(
         // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
         .target(
             name: "Evaluation",
-            dependencies: ["Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation"]),
+            dependencies: ["Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials"]),
 
         // Layer 8: design campaigns (pipeline, knowledge store, reports).
         .target(
@@ -74,12 +75,20 @@ let package = Package(
                 "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
 
-        .executableTarget(
-            name: "kiln",
+        // Layer 9: the command line — every `kiln` command and the pieces the benchmarks share.
+        .target(
+            name: "KilnCommands",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Tensor", "Potentials",
-                "Generation", "Evaluation", "Campaign",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation",
+                "Evaluation", "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
+        // Timings of Kiln's kernels on the fixture inputs (compare with Benchmarks/*.py).
+        .executableTarget(
+            name: "kiln-bench",
+            dependencies: [
+                "KilnCommands", "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Tensor",
+                "Potentials", "Generation", "Evaluation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Fixture loading shared by the test targets (reads Tests/Fixtures).
@@ -95,6 +104,9 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "Evaluation", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ReferenceData", "KilnTestSupport"]),
+        .testTarget(
+            name: "KilnCommandsTests",
+            dependencies: ["KilnCommands", "Crystal", "CrystalIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch CHGNet side of `kiln bench chgnet`: times chgnet 0.4.2 (model 0.3.0)
+"""PyTorch CHGNet side of `kiln-bench chgnet`: times chgnet 0.4.2 (model 0.3.0)
 `predict_structure(task="efsm")` (graph construction included) on the structures of
 Tests/Fixtures/chgnet.json.gz, with 2 threads, and writes per-structure median wall and
 process CPU times (all threads) in ms.

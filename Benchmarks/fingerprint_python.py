@@ -1,4 +1,4 @@
-"""pymatgen/matminer side of `kiln bench fingerprint`: CrystalNN().get_nn_data and
+"""pymatgen/matminer side of `kiln-bench fingerprint`: CrystalNN().get_nn_data and
 CrystalNNFingerprint.from_preset("ops").featurize on every site of the fixture structures with at
 most 48 sites, one process, one thread.
 

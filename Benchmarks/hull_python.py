@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""pymatgen side of the Thermo benchmark (compare with `kiln bench hull`).
+"""pymatgen side of the Thermo benchmark (compare with `kiln-bench hull`).
 
 For every case of Tests/Fixtures/hull.json.gz: PhaseDiagram construction plus, for every entry,
 get_form_energy_per_atom, get_decomp_and_e_above_hull and (stable entries) get_phase_separation_energy,
-the same work `kiln bench hull` times. Reports the median wall time of --repeats runs, the process
+the same work `kiln-bench hull` times. Reports the median wall time of --repeats runs, the process
 CPU time, and peak memory. The 132,752-entry MP case is not rerun: pymatgen's PatchedPhaseDiagram
 recorded 1808 s (build) + 286 s (E_hull of all entries) in the fixture's metadata.
 

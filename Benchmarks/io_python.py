@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""pymatgen side of `kiln bench io`: CIF parsing of every fixture CIF text and 5 Å neighbour
+"""pymatgen side of `kiln-bench io`: CIF parsing of every fixture CIF text and 5 Å neighbour
 lists of every fixture structure, fastest of --repeats passes.
 
     venv/bin/python Benchmarks/io_python.py [--cifs Tests/Fixtures/cifs.json.gz]

@@ -1,4 +1,4 @@
-"""pymatgen side of the matching benchmark: the same work as `kiln bench match`.
+"""pymatgen side of the matching benchmark: the same work as `kiln-bench match`.
 
 Usage: venv/bin/python Benchmarks/match_python.py [Tests/Fixtures/matcher.json.gz] [--repeat 3]
 

@@ -1,7 +1,7 @@
-"""pymatgen side of the novelty benchmark: the same work as `kiln bench novelty`.
+"""pymatgen side of the novelty benchmark: the same work as `kiln-bench novelty`.
 
 Usage:
-  .build/release/kiln bench novelty --write-candidates cand.json --write-flags kiln_flags.json
+  .build/release/kiln-bench novelty --write-candidates cand.json --write-flags kiln_flags.json
   venv/bin/python Benchmarks/novelty_python.py cand.json [--limit N] [--flags kiln_flags.json]
 
 References: the 36,737 MP structures of ../shared/data/structures/mp_cgcnn36k.jsonl.gz (the source

@@ -4,7 +4,7 @@ Relaxes the start structures of Tests/Fixtures/chgnet_relax.json.gz (or a subset
 chgnet.model.StructOptimizer(optimizer_class="FIRE").relax(fmax, steps, relax_cell=True,
 ase_filter="FrechetCellFilter"), the protocol of the fixtures and of Matbench Discovery, and
 prints one JSON line per relaxation: id, n_sites, steps, converged, final energy per atom and
-wall seconds. Compare with `kiln bench relax` (same cases, same settings).
+wall seconds. Compare with `kiln-bench relax` (same cases, same settings).
 
     venv/bin/python Benchmarks/relax_python.py --threads 2 [--ids ID ...] [--repeat 1]
 """

@@ -4,8 +4,8 @@
 set -e
 PY=${1:-venv/bin/python}
 FILE=Tests/Fixtures/structures.json.gz
-swift build -c release --product kiln
+swift build -c release --product kiln-bench
 uptime
-.build/release/kiln bench symmetry "$FILE" --repeats 3
+.build/release/kiln-bench symmetry "$FILE" --repeats 3
 "$PY" Benchmarks/symmetry_python.py "$FILE" --repeats 3
 uptime

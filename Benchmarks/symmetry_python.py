@@ -1,4 +1,4 @@
-"""Python side of the symmetry benchmark: the same work as `kiln bench symmetry` with spglib's
+"""Python side of the symmetry benchmark: the same work as `kiln-bench symmetry` with spglib's
 Python package and pymatgen, on the same structure file, best of N passes.
 
     python Benchmarks/symmetry_python.py Tests/Fixtures/structures.json.gz [--repeats 3]

@@ -1,4 +1,4 @@
-"""PyTorch reference for `kiln bench tensor`: sgemm at the same shapes and the same
+"""PyTorch reference for `kiln-bench tensor`: sgemm at the same shapes and the same
 gated message-passing block (2000 atoms, 50000 edges, width 64, float32).
 
 Run: OPENBLAS_CORETYPE=SkylakeX venv/bin/python Benchmarks/tensor_torch.py
@@ -12,7 +12,7 @@ torch.manual_seed(0)
 
 
 def best(fn, seconds=0.5):
-    """Smallest wall and process-CPU seconds over single calls (as `kiln bench tensor`)."""
+    """Smallest wall and process-CPU seconds over single calls (as `kiln-bench tensor`)."""
     fn()
     wall = cpu = float("inf")
     spent, calls = 0.0, 0

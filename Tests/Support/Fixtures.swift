@@ -13,12 +13,9 @@ public enum Fixtures {
         return try JSONSerialization.jsonObject(with: try Gzip.readFile(url))
     }
 
-    /// A structure from the fixtures' `{lattice, species, frac_coords}` form.
+    /// A structure from the fixtures' `{lattice, species, frac_coords}` form (`StructureCoding`), as
+    /// parsed by `json(_:)`: the numbers are kept exactly as JSONSerialization read them.
     public static func structure(_ dict: Any) throws -> Structure {
-        guard let d = dict as? [String: Any], let lat = d["lattice"] as? [[Double]],
-              let sp = d["species"] as? [String], let fc = d["frac_coords"] as? [[Double]]
-        else { throw CrystalError.invalidStructure("fixture structure is malformed") }
-        return Structure(lattice: Lattice(lat), species: try sp.map { try Element($0) },
-                         fracCoords: fc.map { Vec3($0[0], $0[1], $0[2]) })
+        try JSONDecoder().decode(StructureCoding.self, from: JSONSerialization.data(withJSONObject: dict)).structure()
     }
 }

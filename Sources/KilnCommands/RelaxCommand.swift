@@ -23,23 +23,12 @@ struct RelaxCommand: ParsableCommand {
             input or refused by CHGNet).
             """)
 
-    @Argument(help: "Structure files or directories.")
-    var inputs: [String]
+    @OptionGroup var inputs: StructureFiles
 
     @Option(help: "Output directory (created if needed; reused to resume).")
     var out: String
 
-    @Option(parsing: .unconditional, help: "Convergence threshold on atomic and cell forces (eV/Å).")
-    var fmax: Double = 0.05
-
-    @Option(help: "Maximum optimizer steps per structure.")
-    var steps: Int = 500
-
-    @Option(help: "Optimizer: fire, bfgs or lbfgs.")
-    var optimizer: OptimizerChoice = .fire
-
-    @Option(help: "Cell degrees of freedom: full, fixed, fixed-volume or hydrostatic.")
-    var cell: CellRelaxation = .full
+    @OptionGroup var relaxation: RelaxationOptions
 
     @Option(parsing: .unconditional, help: "Hydrostatic pressure (GPa).")
     var pressure: Double = 0
@@ -59,50 +48,18 @@ struct RelaxCommand: ParsableCommand {
     @Flag(name: .customLong("no-hull"), help: "Skip the energy above the bundled MP hull.")
     var noHull = false
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case fire, bfgs, lbfgs
-        var kind: MinimizerKind {
-            switch self {
-            case .fire: return .fire()
-            case .bfgs: return .bfgs()
-            case .lbfgs: return .lbfgs()
-            }
-        }
-    }
+    @Flag(help: "Print the summary records (summary.json) instead of the one-line summary.")
+    var json = false
 
     func validate() throws {
-        guard fmax.isFinite, fmax > 0 else { throw ValidationError("--fmax must be a positive number (eV/Å)") }
-        guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
         guard pressure.isFinite else { throw ValidationError("--pressure must be a number (GPa)") }
         guard symprec.isFinite, symprec > 0 else { throw ValidationError("--symprec must be a positive number of Å") }
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
+        try RelaxationOptions.validate(workers: workers)
     }
 
     func run() throws {
-        do { try relaxAll() } catch let error as RelaxError {
-            FileHandle.standardError.write(Data("kiln relax: error: \(error.message)\n".utf8))
-            throw ExitCode.failure
-        }
-    }
-
-    /// A run-time failure, reported on stderr with a non-zero exit.
-    private struct RelaxError: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
-    }
-
-    private func relaxAll() throws {
         let items = try collectItems()
-        guard !items.isEmpty else { throw RelaxError(message: "no structure files found in \(inputs.joined(separator: ", "))") }
-        let model: CHGNet
-        do { model = try CHGNet() } catch {
-            throw RelaxError(message: "cannot load CHGNet: \(error)")
-        }
-        var relaxer = Relaxer(calculator: model)
-        relaxer.fmax = fmax
-        relaxer.maxSteps = steps
-        relaxer.minimizer = optimizer.kind
-        relaxer.cell = cell
+        var relaxer = try relaxation.relaxer()
         relaxer.pressure = pressure
         relaxer.symmetryTolerance = keepSymmetry ? symprec : nil
         var batch = BatchRelaxer(relaxer: relaxer, outputDirectory: URL(fileURLWithPath: out),
@@ -116,7 +73,7 @@ struct RelaxCommand: ParsableCommand {
         if !noHull {
             // CHGNet 0.3.0 energies are already on MP2020's scale (trained on MPtrj), so no correction is added.
             let hull: HullService
-            do { hull = try HullService() } catch { throw RelaxError(message: "cannot load the bundled MP hull: \(error)") }
+            do { hull = try HullService() } catch { throw CommandError("cannot load the bundled MP hull: \(describe(error))") }
             batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
         }
 
@@ -130,9 +87,13 @@ struct RelaxCommand: ParsableCommand {
             }
         } catch {
             bar.finish()
-            throw RelaxError(message: "\(error)")
+            throw CommandError(describe(error))
         }
         bar.finish()
+        if json {
+            print(try jsonText(encoding: records))
+            return
+        }
         var counts: [String: Int] = [:]
         for r in records { counts[r.outcome, default: 0] += 1 }
         let summary = ["converged", "not_converged", "failed", "error"].compactMap { k in counts[k].map { "\($0) \(k)" } }
@@ -142,54 +103,16 @@ struct RelaxCommand: ParsableCommand {
     /// One batch item per structure of every input file; unreadable files become items whose
     /// loading fails, so they are recorded as errors.
     private func collectItems() throws -> [BatchItem] {
-        var items: [BatchItem] = []
-        let fm = FileManager.default
-        for input in inputs {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: input, isDirectory: &isDirectory) else {
-                throw RelaxError(message: "\(input): no such file or directory")
+        try inputs.sources().flatMap { source -> [BatchItem] in
+            let structures: [StructureInput]
+            do { structures = try source.read() } catch {
+                return [BatchItem(id: source.id, source: source.path) { throw error }]
             }
-            if isDirectory.boolValue {
-                let root = URL(fileURLWithPath: input).standardizedFileURL
-                guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: nil) else {
-                    throw RelaxError(message: "\(input): cannot list the directory")
-                }
-                let files = walker.compactMap { $0 as? URL }
-                    .filter { StructureFormat(fileName: $0.lastPathComponent) != nil && !$0.hasDirectoryPath }
-                    .map(\.standardizedFileURL)
-                    .sorted { $0.path < $1.path }
-                for file in files {
-                    let relative = String(file.path.dropFirst(root.path.count + 1))
-                    items += Self.items(file: file, id: Self.stripExtension(relative))
-                }
-            } else {
-                let file = URL(fileURLWithPath: input)
-                items += Self.items(file: file, id: Self.stripExtension(file.lastPathComponent))
+            if structures.count == 1 { return [BatchItem(id: source.id, source: source.path) { structures[0].structure }] }
+            return structures.enumerated().map { k, s in
+                BatchItem(id: "\(source.id)#\(k + 1)", source: "\(source.path) #\(k + 1)") { s.structure }
             }
         }
-        return items
-    }
-
-    private static func items(file: URL, id: String) -> [BatchItem] {
-        let structures: [Structure]
-        do { structures = try StructureFile.read(file) } catch {
-            let message = "\(error)"
-            return [BatchItem(id: id, source: file.path) { throw RelaxError(message: message) }]
-        }
-        if structures.count == 1 { return [BatchItem(id: id, source: file.path) { structures[0] }] }
-        return structures.enumerated().map { k, s in
-            BatchItem(id: "\(id)#\(k + 1)", source: "\(file.path) #\(k + 1)") { s }
-        }
-    }
-
-    private static func stripExtension(_ name: String) -> String {
-        var s = name
-        if s.lowercased().hasSuffix(".gz") { s.removeLast(3) }
-        for ext in [".cif", ".mcif", ".extxyz", ".xyz", ".json", ".vasp", ".poscar"] where s.lowercased().hasSuffix(ext) {
-            s.removeLast(ext.count)
-            break
-        }
-        return s
     }
 
     /// Ctrl-C ends the run at once (finished structures are already safe); say how to resume.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Crystal
-import CrystalIO
 import Foundation
 import Matching
 
@@ -26,8 +25,7 @@ struct MatchCommand: ParsableCommand {
             var out: [String: Any] = ["fit": fit, "first": first, "second": second]
             out["rms"] = distance?.rms ?? NSNull()
             out["max_distance"] = distance?.maxDistance ?? NSNull()
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            print(try jsonText(out))
         } else {
             print("fit: \(fit)")
             if let d = distance {
@@ -39,10 +37,8 @@ struct MatchCommand: ParsableCommand {
     }
 
     static func firstStructure(_ path: String) throws -> Structure {
-        guard let s = try StructureFile.read(URL(fileURLWithPath: path)).first else {
-            throw ValidationError("\(path): no structure in file")
-        }
-        try MatcherOptions.check(s, path)
-        return s
+        let first = try StructureInput.load([path])[0]
+        try MatcherOptions.check(first)
+        return first.structure
     }
 }

@@ -2,9 +2,10 @@ import ArgumentParser
 import Crystal
 import CrystalIO
 import Foundation
+import KilnCommands
 import Potentials
 
-/// `kiln bench relax`: times CHGNet relaxations of the chgnet_relax fixture cases, the Swift side
+/// `kiln-bench relax`: times CHGNet relaxations of the chgnet_relax fixture cases, the Swift side
 /// of Benchmarks/relax_python.py (same cases, FIRE, Fréchet cell filter, fmax and step limit).
 struct BenchRelaxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,11 +24,7 @@ struct BenchRelaxCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Only these case ids.")
     var ids: [String] = []
 
-    @Option(parsing: .unconditional, help: "Convergence threshold (eV/Å).")
-    var fmax: Double = 0.05
-
-    @Option(help: "Maximum FIRE steps.")
-    var steps: Int = 500
+    @OptionGroup var relaxation: RelaxationOptions
 
     @Option(help: "Structures relaxed at the same time.")
     var workers: Int = 1
@@ -36,19 +33,13 @@ struct BenchRelaxCommand: ParsableCommand {
     var `repeat`: Int = 1
 
     func validate() throws {
-        guard fmax.isFinite, fmax > 0 else { throw ValidationError("--fmax must be a positive number (eV/Å)") }
-        guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
-        guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
-        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        try RelaxationOptions.validate(workers: workers)
+        try Timing.validate(repeats: `repeat`, option: "--repeat")
     }
 
     func run() throws {
         let cases = try loadCases()
-        let model: CHGNet
-        do { model = try CHGNet() } catch { throw ValidationError("cannot load CHGNet: \(error)") }
-        var relaxer = Relaxer(calculator: model)
-        relaxer.fmax = fmax
-        relaxer.maxSteps = steps
+        let relaxer = try relaxation.relaxer()
         _ = try relaxer.relax(cases[0].start)  // warm-up: first-touch costs out of the timings
 
         let lines = Lines(count: cases.count)
@@ -59,10 +50,10 @@ struct BenchRelaxCommand: ParsableCommand {
                 var best: (RelaxationResult, Double, Double)? = nil
                 var failure: String? = nil
                 for _ in 0..<`repeat` {
-                    let start = Date(), cpu0 = processCPUSeconds()
+                    let start = Date(), cpu0 = Timing.cpuSeconds()
                     do {
                         let r = try relaxer.relax(c.start)
-                        let wall = Date().timeIntervalSince(start), cpu = processCPUSeconds() - cpu0
+                        let wall = Date().timeIntervalSince(start), cpu = Timing.cpuSeconds() - cpu0
                         if best == nil || wall < best!.1 { best = (r, wall, cpu) }
                     } catch { failure = "\(error)" }
                 }
@@ -92,43 +83,24 @@ struct BenchRelaxCommand: ParsableCommand {
 
     private struct Case { var id: String; var start: Structure; var referenceEnergy: Double }
 
-    private func loadCases() throws -> [Case] {
-        let url = URL(fileURLWithPath: fixture)
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: try Gzip.readFile(url)) } catch {
-            throw ValidationError("\(fixture): cannot read the fixture: \(error.localizedDescription)")
+    /// chgnet_relax.json: start structures and pymatgen's final energies.
+    private struct Fixture: Decodable {
+        struct Result: Decodable {
+            var id: String
+            var start_structure: StructureCoding
+            var final_energy_per_atom: Double
         }
-        guard let results = (object as? [String: Any])?["results"] as? [[String: Any]] else {
-            throw ValidationError("\(fixture): no \"results\" list")
-        }
-        var cases: [Case] = []
-        for (k, r) in results.enumerated() {
-            guard let id = r["id"] as? String, let s = r["start_structure"] as? [String: Any],
-                  let lattice = s["lattice"] as? [[Double]], lattice.count == 3, lattice.allSatisfy({ $0.count == 3 }),
-                  let species = s["species"] as? [String], let frac = s["frac_coords"] as? [[Double]],
-                  frac.count == species.count, frac.allSatisfy({ $0.count == 3 }),
-                  let energy = r["final_energy_per_atom"] as? Double
-            else { throw ValidationError("\(fixture): result \(k + 1) is malformed") }
-            if !ids.isEmpty && !ids.contains(id) { continue }
-            let elements: [Element]
-            do { elements = try species.map { try Element($0) } } catch {
-                throw ValidationError("\(fixture): result \(id): \(error)")
-            }
-            cases.append(Case(id: id, start: Structure(lattice: Lattice(lattice), species: elements,
-                                                       fracCoords: frac.map { Vec3($0[0], $0[1], $0[2]) }),
-                              referenceEnergy: energy))
-        }
-        guard !cases.isEmpty else { throw ValidationError("no cases selected from \(fixture)") }
-        return cases
+        var results: [Result]
     }
-}
 
-/// User plus system CPU time of the whole process (s).
-private func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    private func loadCases() throws -> [Case] {
+        let results = try BenchInputs.decode(Fixture.self, from: fixture).results.filter { ids.isEmpty || ids.contains($0.id) }
+        guard !results.isEmpty else { throw CommandError("no cases selected from \(fixture)") }
+        return try results.map { r in
+            Case(id: r.id, start: try CommandError.naming("\(fixture): result \(r.id)") { try r.start_structure.structure() },
+                 referenceEnergy: r.final_energy_per_atom)
+        }
+    }
 }
 
 /// Rows filled by concurrent workers.

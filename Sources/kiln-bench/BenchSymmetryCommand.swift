@@ -3,7 +3,7 @@ import Crystal
 import Foundation
 import Symmetry
 
-/// `kiln bench symmetry`: times the spglib binding on a structure set, mirroring the Python
+/// `kiln-bench symmetry`: times the spglib binding on a structure set, mirroring the Python
 /// timing script (dataset + standardized primitive + conventional cell per structure, and the
 /// SpacegroupAnalyzer construction, for symprec 1e-3 and 0.1 with angle tolerance -1).
 struct BenchSymmetryCommand: ParsableCommand {
@@ -11,22 +11,18 @@ struct BenchSymmetryCommand: ParsableCommand {
         commandName: "symmetry",
         abstract: "Time symmetry analysis (spglib dataset + standardization) over a structure file.")
 
-    @Argument(help: "Structure file (JSON, optionally .gz; e.g. Tests/Fixtures/structures.json.gz).")
+    @Argument(help: "structures.json(.gz) with {structures: [{id, structure: {lattice, species, frac_coords}}]}, e.g. Tests/Fixtures/structures.json.gz.")
     var file: String
 
     @Option(help: "Timed passes per section; the fastest is reported.")
     var repeats: Int = 3
 
     func validate() throws {
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        try Timing.validate(repeats: repeats)
     }
 
     func run() throws {
-        let structures: [Structure]
-        do { structures = try BenchInputs.fixtureStructures(file) } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
+        let structures = try BenchInputs.fixtureStructures(file).map(\.structure)
         print("\(structures.count) structures from \(file), best of \(repeats) passes")
         print("| section | n | failed | wall s | ms per item |")
         print("|---|---|---|---|---|")
@@ -44,16 +40,13 @@ struct BenchSymmetryCommand: ParsableCommand {
 
     /// Runs `body` on every structure `repeats` times and prints the fastest pass as a table row.
     private func report(_ label: String, _ structures: [Structure], _ body: (Structure) throws -> Void) {
-        var best = Double.infinity
         var failed = 0
-        for _ in 0..<repeats {
+        let best = Timing.best(repeats) {
             failed = 0
-            let start = DispatchTime.now().uptimeNanoseconds
             for s in structures {
                 do { try body(s) } catch { failed += 1 }
             }
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
+        }.wall
         let perItem = best / Double(structures.count) * 1000
         print("| \(label) | \(structures.count) | \(failed) | \(String(format: "%.3f", best)) | \(String(format: "%.3f", perItem)) |")
     }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Crystal
-import CrystalIO
 import Foundation
 import Potentials
 
@@ -11,46 +10,42 @@ struct EnergyCommand: ParsableCommand {
         abstract: "CHGNet 0.3.0 energy per atom, forces, stress and magnetic moments.",
         discussion: """
             Reads every structure in each file (CIF, POSCAR/CONTCAR/.vasp, extended XYZ, pymatgen JSON; \
-            .gz accepted). Units: eV/atom, eV/Å, GPa (CHGNet's sign: positive = tensile), µB. \
-            Files or structures that cannot be evaluated are reported on stderr; the exit code is then 1.
+            .gz accepted) and in the structure files below each folder. Units: eV/atom, eV/Å, GPa \
+            (CHGNet's sign: positive = tensile), µB. Files or structures that cannot be evaluated are \
+            reported on stderr; the exit code is then 1.
             """)
 
-    @Argument(help: "Structure files.")
-    var files: [String]
+    @OptionGroup var inputs: StructureFiles
 
     @Flag(help: "Print one JSON array with a record per structure.")
     var json = false
 
-    @Option(help: "CHGNet engine: fused (fast kernels, default) or tensor (Tensor ops, forces and stress by autodiff).")
-    var engine: CHGNet.Engine = .fused
+    @OptionGroup var chgnet: CHGNetOptions
 
     func run() throws {
-        let model: CHGNet
-        do { model = try CHGNet(engine: engine) } catch { throw ValidationError("cannot load CHGNet: \(error)") }
+        let sources = try inputs.sources()
+        let model = try chgnet.model()
         var records: [[String: Any]] = []
         var failed = false
-        for file in files {
-            let structures: [Structure]
-            do { structures = try StructureFile.read(URL(fileURLWithPath: file)) } catch {
-                Self.warn("\(file): \(error)")
+        for source in sources {
+            let entries: [StructureInput]
+            do { entries = try source.read() } catch {
+                Self.warn("\(error)")
                 failed = true
                 continue
             }
-            for (k, s) in structures.enumerated() {
-                let label = structures.count > 1 ? "\(file)#\(k)" : file
+            for input in entries {
+                let s = input.structure
                 do {
                     let r = try model.calculate(s, properties: .all)
-                    if json { records.append(Self.record(label, s, r)) } else { print(Self.text(label, s, r)) }
+                    if json { records.append(Self.record(input.name, s, r)) } else { print(Self.text(input.name, s, r)) }
                 } catch {
-                    Self.warn("\(label): \(error)")
+                    Self.warn("\(input.name): \(describe(error))")
                     failed = true
                 }
             }
         }
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: records, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
-        }
+        if json { print(try jsonText(records)) }
         if failed { throw ExitCode.failure }
     }
 

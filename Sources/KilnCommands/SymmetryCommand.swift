@@ -3,14 +3,13 @@ import Crystal
 import Foundation
 import Symmetry
 
-/// `kiln symmetry FILE`: space group, Wyckoff positions and standardized cells via spglib.
+/// `kiln symmetry FILE…`: space group, Wyckoff positions and standardized cells via spglib.
 struct SymmetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "symmetry",
         abstract: "Find the space group, Wyckoff positions and standardized cells of structures (spglib).")
 
-    @Argument(help: "Structure file (CIF, POSCAR, extended XYZ, pymatgen JSON; .gz allowed) or folder.")
-    var file: String
+    @OptionGroup var inputs: StructureFiles
 
     @Option(parsing: .unconditional, help: "Distance tolerance in Å.")
     var symprec: Double = SymmetryTolerance.symprec
@@ -29,11 +28,7 @@ struct SymmetryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let entries: [StructureInput]
-        do { entries = try StructureInput.load([file]) } catch {
-            printError("error: \(error)")
-            throw ExitCode.failure
-        }
+        let entries = try inputs.load()
         var reports: [Any] = []
         var failed = false
         for entry in entries {
@@ -45,14 +40,12 @@ struct SymmetryCommand: ParsableCommand {
                     print(textReport(entry.name, analyzer))
                 }
             } catch {
-                printError("error: \(file): structure \(entry.name): \(error)")
+                printError("error: \(entry.name): \(describe(error))")
                 failed = true
             }
         }
         if json {
-            let object: Any = entries.count == 1 && !reports.isEmpty ? reports[0] : reports
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(try jsonText(entries.count == 1 && !reports.isEmpty ? reports[0] : reports))
         }
         if failed { throw ExitCode.failure }
     }

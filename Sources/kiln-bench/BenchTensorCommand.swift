@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import Tensor
 
-/// `kiln bench tensor`: BLAS GEMM throughput and CHGNet-shaped Tensor kernels.
+/// `kiln-bench tensor`: BLAS GEMM throughput and CHGNet-shaped Tensor kernels.
 struct BenchTensorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tensor",
@@ -56,20 +56,15 @@ struct BenchTensorCommand: ParsableCommand {
     /// calls within the time budget (minima are the most stable statistics on a shared,
     /// loaded machine; CPU time sums both cores, so it also shows how well work splits).
     func time(_ body: () -> Void) -> (wall: Double, cpu: Double) {
-        func cpuNow() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        }
         body()
         var best = (wall: Double.infinity, cpu: Double.infinity)
         var spent = 0.0
         var calls = 0
         while spent < seconds || calls < 3 {
-            let (start, cpuStart) = (DispatchTime.now().uptimeNanoseconds, cpuNow())
+            let (start, cpuStart) = (Timing.wallSeconds(), Timing.cpuSeconds())
             body()
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            best = (min(best.wall, elapsed), min(best.cpu, cpuNow() - cpuStart))
+            let elapsed = Timing.wallSeconds() - start
+            best = (min(best.wall, elapsed), min(best.cpu, Timing.cpuSeconds() - cpuStart))
             spent += elapsed
             calls += 1
         }

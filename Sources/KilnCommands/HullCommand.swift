@@ -67,29 +67,36 @@ struct HullCommand: ParsableCommand {
             if formationEnergy != nil && corrections != .none {
                 throw ValidationError("--corrections applies to total energies, not to --formation-energy")
             }
+            _ = try composition()
         } else if formationEnergy != nil || energy != nil || energyPerAtom != nil {
             throw ValidationError("--formation-energy, --energy and --energy-per-atom go with --formula")
         }
     }
 
     func run() throws {
-        do {
-            let report = try makeReport()
-            print(json ? report.json() : report.table(), terminator: "")
-        } catch let e as ValidationError {
-            throw e
-        } catch {
-            FileHandle.standardError.write(Data("kiln hull: error: \(error)\n".utf8))
-            throw ExitCode.failure
+        let report: HullReport
+        do { report = try makeReport() } catch let error as CommandError { throw error } catch {
+            throw CommandError(describe(error))
         }
+        print(json ? report.json() : report.table(), terminator: "")
+    }
+
+    /// The composition of --formula.
+    private func composition() throws -> Composition {
+        let comp: Composition
+        do { comp = try Composition(formula!) } catch { throw ValidationError("--formula \(formula!): \(describe(error))") }
+        if let bad = comp.items.first(where: { $0.1 < 0 }) {
+            throw ValidationError("--formula \(formula!): negative amount of \(bad.0.symbol)")
+        }
+        return comp
     }
 
     private func records() throws -> [EntryRecord] {
-        if let path = file { return try EntryFile.read(URL(fileURLWithPath: path)) }
-        let comp = try Composition(formula!)
-        if let bad = comp.items.first(where: { $0.1 < 0 }) {
-            throw ThermoError.invalidInput("negative amount of \(bad.0.symbol) in '\(formula!)'")
+        if let path = file {
+            try CommandError.requireExisting(path)
+            return try EntryFile.read(URL(fileURLWithPath: path))
         }
+        let comp = try composition()
         let e: EntryRecord.Energy = formationEnergy.map { .formationPerAtom($0) }
             ?? energy.map { .total($0) } ?? .perAtom(energyPerAtom!)
         return [EntryRecord(id: "query", composition: comp, energy: e, attributes: [:], location: "--formula")]
@@ -97,7 +104,7 @@ struct HullCommand: ParsableCommand {
 
     private func makeReport() throws -> HullReport {
         let recs = try records()
-        guard !recs.isEmpty else { throw ThermoError.invalidInput("\(file ?? "input"): no entries") }
+        guard !recs.isEmpty else { throw CommandError("\(file ?? "input"): no entries") }
         let service = try HullService(reference: reference, corrections: corrections)
         let (user, scale) = try service.entries(recs)
         let pd: PhaseDiagram
@@ -112,7 +119,7 @@ struct HullCommand: ParsableCommand {
             let els = Array(Set(recs.flatMap(\.composition.elements)))
             let svg = try HullPlot.svg(pd, elements: els, highlight: results)
             do { try svg.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                throw ThermoError.invalidInput("\(path): cannot write plot")
+                throw CommandError("\(path): cannot write plot")
             }
         }
         var meta: [String: Any] = ["name": "none", "description": "the input entries alone"]

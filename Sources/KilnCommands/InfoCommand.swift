@@ -9,8 +9,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Summarize structures: formula, space group, lattice, density, sites.")
 
-    @Argument(help: "Structure files (CIF, POSCAR/CONTCAR, extended XYZ, pymatgen JSON; .gz allowed) or folders.")
-    var files: [String]
+    @OptionGroup var inputs: StructureFiles
 
     @Option(help: "Symmetry tolerance in Å for the space group.")
     var symprec: Double = SymmetryTolerance.symprec
@@ -19,13 +18,9 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let inputs: [StructureInput]
-        do { inputs = try StructureInput.load(files) } catch {
-            printError("error: \(error)")
-            throw ExitCode.failure
-        }
+        let entries = try inputs.load()
         var reports: [[String: Any]] = []
-        for input in inputs {
+        for input in entries {
             let s = input.structure
             let problems = s.problems()
             let sg = problems.isEmpty ? try? SymmetryDataset(s, symprec: symprec) : nil
@@ -57,6 +52,6 @@ struct InfoCommand: ParsableCommand {
                 print(String(format: "    %4d  %-10@ %10.6f %10.6f %10.6f", i, sp, site.frac.x, site.frac.y, site.frac.z))
             }
         }
-        if json { print(try jsonText(inputs.count == 1 ? reports[0] : reports)) }
+        if json { print(try jsonText(entries.count == 1 ? reports[0] : reports)) }
     }
 }

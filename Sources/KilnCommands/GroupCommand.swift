@@ -1,6 +1,5 @@
 import ArgumentParser
 import Crystal
-import CrystalIO
 import Foundation
 import Matching
 
@@ -11,27 +10,18 @@ struct GroupCommand: ParsableCommand {
         abstract: "Group structures into classes of matching ones (pymatgen's group_structures).",
         discussion: "Every structure of every file takes part; a file holding several is labelled file#k (k from 1).")
 
-    @Argument(help: "Structure files.") var files: [String]
+    @OptionGroup var inputs: StructureFiles
     @OptionGroup var options: MatcherOptions
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-        guard !files.isEmpty else { throw ValidationError("give at least one structure file") }
-        var labels: [String] = [], structures: [Structure] = []
-        for path in files {
-            let list = try StructureFile.read(URL(fileURLWithPath: path))
-            if list.isEmpty { throw ValidationError("\(path): no structure in file") }
-            for (k, s) in list.enumerated() {
-                labels.append(list.count == 1 ? path : "\(path)#\(k + 1)")
-                try MatcherOptions.check(s, labels.last!)
-                structures.append(s)
-            }
-        }
+        let entries = try inputs.load()
+        try entries.forEach(MatcherOptions.check)
+        let labels = entries.map(\.name), structures = entries.map(\.structure)
         let groups = options.matcher.group(structures, symmetric: options.symmetric)
         if json {
             let out: [String: Any] = ["n_structures": structures.count, "groups": groups.map { $0.map { labels[$0] } }]
-            let data = try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            print(try jsonText(out))
         } else {
             print("\(structures.count) structures, \(groups.count) groups")
             for (k, g) in groups.enumerated() {

@@ -23,10 +23,11 @@ struct MatcherOptions: ParsableArguments {
     }
 
     /// Throws a clear error when a structure cannot be matched (no sites, degenerate lattice).
-    static func check(_ s: Structure, _ label: String) throws {
-        if s.sites.isEmpty { throw ValidationError("\(label): structure has no sites") }
+    static func check(_ input: StructureInput) throws {
+        let s = input.structure
+        if s.sites.isEmpty { throw CommandError("\(input.name): structure has no sites") }
         let problems = s.lattice.problems()
-        if !problems.isEmpty { throw ValidationError("\(label): \(problems.joined(separator: "; "))") }
+        if !problems.isEmpty { throw CommandError("\(input.name): \(problems.joined(separator: "; "))") }
     }
 
     var matcher: StructureMatcher {

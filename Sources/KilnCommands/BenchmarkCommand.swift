@@ -2,7 +2,6 @@ import ArgumentParser
 import Campaign
 import Crystal
 import Foundation
-import Potentials
 
 /// `kiln benchmark …`: scientific benchmarks of the design pipeline.
 struct BenchmarkCommand: ParsableCommand {
@@ -47,40 +46,51 @@ struct RediscoveryCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        guard !systems.isEmpty else { throw ValidationError("give at least one --chemsys") }
+    func validate() throws {
         if let h = holdout, h < 1 { throw ValidationError("--holdout must be at least 1") }
+        try RelaxationOptions.validate(workers: workers)
         guard (1...200).contains(maxAtoms) else { throw ValidationError("--max-atoms must be between 1 and 200") }
         guard substitutionBudget >= 1, randomBudget >= 1 else { throw ValidationError("budgets must be at least 1") }
+        _ = try elements()
+    }
+
+    /// The elements of each --chemsys, sorted by symbol.
+    private func elements() throws -> [[Element]] {
+        try systems.map { text in
+            do { return try text.split(separator: "-").map { try Element(String($0)) }.sorted { $0.symbol < $1.symbol } } catch {
+                throw ValidationError("--chemsys \(text): \(describe(error))")
+            }
+        }
+    }
+
+    func run() throws {
         var results: [Rediscovery.Result] = []
         var failures = 0
-        for text in systems {
-            let els: [Element]
-            do { els = try text.split(separator: "-").map { try Element(String($0)) }.sorted { $0.symbol < $1.symbol } } catch {
-                throw ValidationError("--chemsys \(text): \(error)")
-            }
+        for (text, els) in zip(systems, try elements()) {
             let spec = try CampaignSpec(
                 name: "rediscovery", chemicalSystems: [els],
                 generators: [.init(kind: .substitution, budget: substitutionBudget, seed: 1),
                              .init(kind: .randomSymmetric, budget: randomBudget, seed: 2, timeLimit: 30)],
                 maxAtoms: maxAtoms)
             let dir = URL(fileURLWithPath: out).appendingPathComponent(els.map(\.symbol).joined(separator: "-"))
-            let runner = try DesignCommand.runner(spec, dir, workers: workers, json: json)
+            let runner = try DesignCommand.runner(spec, dir, workers: workers)
             do {
                 results.append(try Rediscovery.run(system: els, spec: spec, limit: holdout, outputDirectory: dir,
                                                    calculator: runner.calculator, workers: workers, log: runner.log))
             } catch {
-                printError("error: \(text): \(error)")
+                printError("error: \(text): \(describe(error))")
                 failures += 1
             }
         }
-        defer { if failures > 0 { Self.exit(withError: ExitCode.failure) } }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try enc.encode(results), as: UTF8.self))
-            return
+            print(try jsonText(encoding: results))
+        } else {
+            table(results)
         }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    private func table(_ results: [Rediscovery.Result]) {
         print("| system | hidden | found | rediscovered phases (E_hull eV/atom) | missed | relaxed | wall s |")
         print("|---|---|---|---|---|---|---|")
         for r in results {

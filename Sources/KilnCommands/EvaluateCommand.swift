@@ -1,7 +1,6 @@
 import ArgumentParser
 import Evaluation
 import Foundation
-import Potentials
 import Thermo
 
 /// `kiln evaluate GENERATED`: the generative-model scorecard (validity, uniqueness, novelty,
@@ -41,11 +40,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("relax-limit"), help: "Relax only the first N structures.")
     var relaxLimit: Int?
 
-    @Option(parsing: .unconditional, help: "Relaxation force threshold (eV/Å).")
-    var fmax: Double = 0.05
-
-    @Option(help: "Maximum relaxation steps.")
-    var steps: Int = 500
+    @OptionGroup(title: "Relaxation (with --relax)") var relaxation: RelaxationOptions
 
     @Flag(name: .customLong("mp2020"), help: "Add MP2020 corrections to the potential's energies (not for CHGNet, which predicts corrected energies).")
     var mp2020 = false
@@ -63,9 +58,10 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Title of the markdown scorecard.")
     var title: String = "Generative-model scorecard"
 
+    @Flag(help: "Print the scorecard as JSON (scorecard.json) instead of markdown.")
+    var json = false
+
     func validate() throws {
-        guard fmax.isFinite, fmax > 0 else { throw ValidationError("--fmax must be a positive number (eV/Å)") }
-        guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
         _ = try coverageCutoffs()
         if let relaxLimit, relaxLimit < 1 { throw ValidationError("--relax-limit must be at least 1") }
         if relaxLimit != nil && !relax { throw ValidationError("--relax-limit needs --relax") }
@@ -86,7 +82,7 @@ struct EvaluateCommand: ParsableCommand {
         var input = EvaluationInputs(generated: try load(generated, "generated"))
         input.rules.representative = uniqueBy
         input.rules.requireConverged = requireConverged
-        guard !input.generated.isEmpty else { throw ValidationError("\(generated): no structures found") }
+        guard !input.generated.isEmpty else { throw CommandError("\(generated): no structures found") }
         input.labels["generated"] = generated
         input.labels["reference"] = reference
 
@@ -98,7 +94,7 @@ struct EvaluateCommand: ParsableCommand {
             do {
                 let formulas = Set(try MPReference.entries().map(\.composition.reducedFormula))
                 input.novelty = try NoveltyChecker.materialsProject(knownFormulas: formulas)
-            } catch { throw ValidationError("cannot load the built-in MP references: \(error)") }
+            } catch { throw CommandError("cannot load the built-in MP references: \(describe(error))") }
         default:
             let refs = try load(reference, "reference")
             input.novelty = NoveltyChecker(references: refs.map(\.structure), ids: refs.map(\.id))
@@ -114,12 +110,9 @@ struct EvaluateCommand: ParsableCommand {
         }
         if relax {
             do {
-                var relaxer = Relaxer(calculator: try CHGNet())
-                relaxer.fmax = fmax
-                relaxer.maxSteps = steps
-                input.stability = StabilityEvaluation(relaxer: relaxer, hull: try HullService(corrections: mp2020 ? .mp2020 : .none))
+                input.stability = StabilityEvaluation(relaxer: try relaxation.relaxer(), hull: try HullService(corrections: mp2020 ? .mp2020 : .none))
                 input.relaxLimit = relaxLimit
-                input.labels["relaxation"] = "CHGNet, FIRE, fmax \(fmax) eV/Å, ≤ \(steps) steps" + (mp2020 ? ", MP2020 corrections added" : "")
+                input.labels["relaxation"] = relaxation.summary + (mp2020 ? ", MP2020 corrections added" : "")
             } catch {
                 input.stabilitySkipReason = "cannot load CHGNet or the MP hull: \(error)"
                 log("warning: \(input.stabilitySkipReason)")
@@ -128,7 +121,8 @@ struct EvaluateCommand: ParsableCommand {
 
         let (card, records) = Evaluator.evaluate(input, log: log)
         let markdown = card.markdown(title: title)
-        guard let out else { print(markdown, terminator: ""); return }
+        let printed = json ? String(decoding: try card.json(), as: UTF8.self) + "\n" : markdown
+        guard let out else { print(printed, terminator: ""); return }
         let dir = URL(fileURLWithPath: out)
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -136,14 +130,15 @@ struct EvaluateCommand: ParsableCommand {
             try Data(markdown.utf8).write(to: dir.appendingPathComponent("scorecard.md"))
             let csv = ([StructureRecord.csvColumns.joined(separator: ",")] + records.map(\.csvRow)).joined(separator: "\n") + "\n"
             try Data(csv.utf8).write(to: dir.appendingPathComponent("structures.csv"))
-        } catch { throw ValidationError("cannot write to \(out): \(error.localizedDescription)") }
-        print(markdown, terminator: "")
+        } catch { throw CommandError("cannot write to \(out): \(describe(error))") }
+        print(printed, terminator: "")
         log("wrote \(out)/scorecard.json, scorecard.md, structures.csv")
     }
 
     private func load(_ path: String, _ what: String) throws -> [NamedStructure] {
+        try CommandError.requireExisting(path)
         do { return try StructureSet.read(path) } catch {
-            throw ValidationError("cannot read the \(what) set: \(error)")
+            throw CommandError("cannot read the \(what) set: \(describe(error))")
         }
     }
 }

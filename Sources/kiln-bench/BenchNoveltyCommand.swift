@@ -1,11 +1,13 @@
 import ArgumentParser
 import Crystal
+import CrystalIO
 import Evaluation
 import Foundation
 import Generation
+import KilnCommands
 import ReferenceData
 
-/// `kiln bench novelty`: novelty of N candidates against the 36,737 built-in MP structures, the
+/// `kiln-bench novelty`: novelty of N candidates against the 36,737 built-in MP structures, the
 /// work Benchmarks/novelty_python.py does with pymatgen. Candidates are every k-th reference,
 /// rattled by 0.05 Å (even positions: should match their source) or with a stretched a axis
 /// (odd positions: should be novel).
@@ -20,16 +22,33 @@ struct BenchNoveltyCommand: ParsableCommand {
     @Option(name: .customLong("write-flags"), help: "Write the novelty flags as JSON (to compare with pymatgen).")
     var writeFlags: String?
 
-    func run() throws {
+    func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
-        var t = DispatchTime.now().uptimeNanoseconds
+    }
+
+    /// A candidate as written for the Python side: the compact structure form plus its source.
+    private struct Candidate: Encodable {
+        var sourceIndex: Int
+        var structure: StructureCoding
+
+        private enum Key: String, CodingKey { case source_index }
+
+        func encode(to encoder: Encoder) throws {
+            try structure.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(sourceIndex, forKey: .source_index)
+        }
+    }
+
+    func run() throws {
+        var t = Timing.wallSeconds()
         func lap() -> Double {
-            let now = DispatchTime.now().uptimeNanoseconds
+            let now = Timing.wallSeconds()
             defer { t = now }
-            return Double(now - t) / 1e9
+            return now - t
         }
         let mp: ReferenceStructures
-        do { mp = try ReferenceStructures.mp() } catch { throw ValidationError("cannot load the MP references: \(error)") }
+        do { mp = try ReferenceStructures.mp() } catch { throw CommandError("cannot load the MP references: \(describe(error))") }
         let refs = mp.indices.map(mp.structure(at:))
         let loadTime = lap()
         guard count <= refs.count else { throw ValidationError("--count must be at most \(refs.count)") }
@@ -44,11 +63,10 @@ struct BenchNoveltyCommand: ParsableCommand {
             return s
         }
         if let writeCandidates {
-            let rows: [[String: Any]] = zip(sources, candidates).map { r, s in
-                ["source_index": r, "lattice": s.lattice.matrix.array,
-                 "species": s.sites.map(\.species.description), "frac_coords": s.sites.map { [$0.frac.x, $0.frac.y, $0.frac.z] }]
+            let rows = zip(sources, candidates).map { Candidate(sourceIndex: $0, structure: StructureCoding($1)) }
+            try CommandError.naming(writeCandidates) {
+                try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: writeCandidates))
             }
-            try JSONSerialization.data(withJSONObject: rows).write(to: URL(fileURLWithPath: writeCandidates))
         }
         _ = lap()
         let serialChecker = NoveltyChecker(references: refs)
@@ -59,9 +77,9 @@ struct BenchNoveltyCommand: ParsableCommand {
         _ = lap()
         let parallel = parallelChecker.novelty(candidates)
         let parallelTime = lap()
-        guard serial == parallel else { throw ValidationError("serial and parallel novelty disagree") }
+        guard serial == parallel else { throw CommandError("serial and parallel novelty disagree") }
         if let writeFlags {
-            try JSONSerialization.data(withJSONObject: serial).write(to: URL(fileURLWithPath: writeFlags))
+            try CommandError.naming(writeFlags) { try JSONEncoder().encode(serial).write(to: URL(fileURLWithPath: writeFlags)) }
         }
         print("| step | seconds |\n|---|---|")
         print(String(format: "| decode %d MP structures | %.3f |", refs.count, loadTime))

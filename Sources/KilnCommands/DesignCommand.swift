@@ -1,7 +1,6 @@
 import ArgumentParser
 import Campaign
 import Foundation
-import Potentials
 
 /// `kiln design CAMPAIGN.toml`: the main job — generate, relax, judge and rank candidates.
 struct DesignCommand: ParsableCommand {
@@ -28,28 +27,25 @@ struct DesignCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary on stdout.")
     var json = false
 
+    func validate() throws {
+        try RelaxationOptions.validate(workers: workers)
+    }
+
     func run() throws {
-        let spec: CampaignSpec
-        do { spec = try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) } catch {
-            printError("error: \(campaign): \(error)")
-            throw ExitCode.failure
-        }
-        let outURL = URL(fileURLWithPath: out ?? spec.output)
-        let runner = try Self.runner(spec, outURL, workers: workers, json: json)
+        try CommandError.requireExisting(campaign)
+        let spec = try CommandError.naming(campaign) { try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) }
+        let runner = try Self.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers)
         if resume && !FileManager.default.fileExists(atPath: runner.storePath) {
-            printError("error: --resume: no knowledge store at \(runner.storePath)")
-            throw ExitCode.failure
+            throw CommandError("--resume: no knowledge store at \(runner.storePath)")
         }
-        let summary = try Self.execute(runner)
+        let summary: CampaignSummary
+        do { summary = try runner.run() } catch { throw CommandError(describe(error)) }
         try Self.print(summary, json: json)
     }
 
     /// A runner with CHGNet, logging to stderr and a progress bar.
-    static func runner(_ spec: CampaignSpec, _ out: URL, workers: Int, json: Bool) throws -> CampaignRunner {
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        let model: CHGNet
-        do { model = try CHGNet() } catch { throw ValidationError("cannot load CHGNet: \(error)") }
-        var runner = CampaignRunner(spec: spec, outputDirectory: out, calculator: model)
+    static func runner(_ spec: CampaignSpec, _ out: URL, workers: Int) throws -> CampaignRunner {
+        var runner = CampaignRunner(spec: spec, outputDirectory: out, calculator: try CHGNetOptions.model())
         runner.workers = workers
         runner.log = { printError("kiln: \($0)") }
         let bar = ProgressBar()
@@ -60,18 +56,9 @@ struct DesignCommand: ParsableCommand {
         return runner
     }
 
-    static func execute(_ runner: CampaignRunner) throws -> CampaignSummary {
-        do { return try runner.run() } catch {
-            printError("error: \(error)")
-            throw ExitCode.failure
-        }
-    }
-
     static func print(_ s: CampaignSummary, json: Bool) throws {
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Swift.print(String(decoding: try enc.encode(s), as: UTF8.self))
+            Swift.print(try jsonText(encoding: s))
             return
         }
         Swift.print("campaign \(s.name): \(String(format: "%.0f", s.wallSeconds)) s")

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Potentials
+
+/// The relaxation settings of `kiln relax`, `kiln evaluate --relax` and `kiln-bench relax`.
+public struct RelaxationOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: "Convergence threshold on atomic and cell forces (eV/Å).")
+    public var fmax: Double = 0.05
+
+    @Option(help: "Maximum optimizer steps per structure.")
+    public var steps: Int = 500
+
+    @Option(help: "Optimizer: fire, bfgs or lbfgs.")
+    public var optimizer: Optimizer = .fire
+
+    @Option(help: "Cell degrees of freedom: full, fixed, fixed-volume or hydrostatic.")
+    public var cell: CellRelaxation = .full
+
+    @OptionGroup public var chgnet: CHGNetOptions
+
+    public init() {}
+
+    public enum Optimizer: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case fire, bfgs, lbfgs
+
+        public var kind: MinimizerKind {
+            switch self {
+            case .fire: return .fire()
+            case .bfgs: return .bfgs()
+            case .lbfgs: return .lbfgs()
+            }
+        }
+    }
+
+    public func validate() throws {
+        guard fmax.isFinite, fmax > 0 else { throw ValidationError("--fmax must be a positive number (eV/Å)") }
+        guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
+    }
+
+    /// A relaxer with these settings around CHGNet (loading it is a run-time error).
+    public func relaxer() throws -> Relaxer {
+        var relaxer = Relaxer(calculator: try chgnet.model())
+        relaxer.fmax = fmax
+        relaxer.maxSteps = steps
+        relaxer.minimizer = optimizer.kind
+        relaxer.cell = cell
+        return relaxer
+    }
+
+    /// The settings in words, e.g. "CHGNet, FIRE, fmax 0.05 eV/Å, ≤ 500 steps".
+    public var summary: String {
+        "CHGNet" + (chgnet.engine == .fused ? "" : " (\(chgnet.engine) engine)") + ", \(optimizer.kind.name), fmax \(fmax) eV/Å, ≤ \(steps) steps"
+            + (cell == .full ? "" : ", cell \(cell.rawValue)")
+    }
+
+    /// Checks `--workers` of the commands that relax several structures at once.
+    public static func validate(workers: Int) throws {
+        guard (1...64).contains(workers) else { throw ValidationError("--workers must be between 1 and 64") }
+    }
+}
+
+extension CellRelaxation: ExpressibleByArgument {}

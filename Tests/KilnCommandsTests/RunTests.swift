@@ -1,0 +1,127 @@
+import ArgumentParser
+import Crystal
+import CrystalIO
+import Foundation
+import XCTest
+@testable import KilnCommands
+
+/// Commands run in-process on small files: their output, and clear errors for bad input.
+final class RunTests: CommandTestCase {
+    func testInfoReadsFilesAndFoldersRecursively() throws {
+        let file = try write([try rockSalt(primitive: true)], "NaCl.vasp")
+        try write([try rockSalt(primitive: false)], "set/conventional.cif")
+        try write([try rockSalt(primitive: true), try rockSalt(primitive: true, a: 5.8)], "set/deeper/two.extxyz")
+        try write(text: "not a structure", "set/notes.txt")
+        let text = try run(["info", file])
+        XCTAssertTrue(text.hasPrefix("\(file)\n  formula "), text)
+        XCTAssertTrue(text.contains("Fm-3m (225)"), text)
+
+        let reports = try XCTUnwrap(try json(try run(["info", path("set"), "--json"])) as? [[String: Any]])
+        XCTAssertEqual(reports.map { $0["file"] as? String }, [
+            path("set/conventional.cif"), path("set/deeper/two.extxyz") + "#1", path("set/deeper/two.extxyz") + "#2",
+        ])
+        XCTAssertEqual(reports.map { $0["n_sites"] as? Int }, [8, 2, 2])
+        XCTAssertEqual((reports[0]["space_group"] as? [String: Any])?["number"] as? Int, 225)
+    }
+
+    func testConvertRoundTrip() throws {
+        let source = try write([try rockSalt(primitive: false)], "NaCl.cif")
+        let text = try run(["convert", source, path("NaCl.vasp")])
+        XCTAssertEqual(text, "wrote 1 structure(s) to \(path("NaCl.vasp")): NaCl (8 sites)\n")
+        let back = try StructureFile.read(URL(fileURLWithPath: path("NaCl.vasp")))
+        XCTAssertEqual(back.map(\.count), [8])
+
+        let two = try write([try rockSalt(primitive: true), try rockSalt(primitive: false)], "two.extxyz")
+        try run(["convert", two, path("second.cif"), "--index", "2"])
+        XCTAssertEqual(try StructureFile.read(URL(fileURLWithPath: path("second.cif"))).map(\.count), [8])
+        assertRunError(["convert", two, path("x.cif"), "--index", "3"], two, "--index 3 is out of range")
+    }
+
+    func testSymmetry() throws {
+        let file = try write([try rockSalt(primitive: false)], "NaCl.cif")
+        let text = try run(["symmetry", file])
+        XCTAssertTrue(text.contains("space group   Fm-3m (225)"), text)
+        let report = try XCTUnwrap(try json(try run(["symmetry", file, "--json"])) as? [String: Any])
+        XCTAssertEqual(report["number"] as? Int, 225)
+        XCTAssertEqual(report["id"] as? String, file)
+        let both = try XCTUnwrap(try json(try run(["symmetry", file, file, "--json"])) as? [[String: Any]])
+        XCTAssertEqual(both.count, 2)
+    }
+
+    func testHullOnOwnEntries() throws {
+        let entries = try write(text: """
+            id,formula,formation_energy_per_atom
+            a,Li,0
+            b,O,0
+            c,Li2O,-2.0
+            d,LiO,-1.0
+            """, "entries.csv")
+        let results = try XCTUnwrap(try json(try run(["hull", entries, "--reference", "none", "--json"])) as? [String: Any])
+        let rows = try XCTUnwrap(results["entries"] as? [[String: Any]])
+        let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as! String, $0) })
+        XCTAssertEqual(byId["c"]?["is_stable"] as? Bool, true)
+        // LiO lies 0.5 eV/atom above the Li2O–O tie line (-1.5 eV/atom at x_O = 1/2).
+        XCTAssertEqual(try XCTUnwrap(byId["d"]?["e_above_hull"] as? Double), 0.5, accuracy: 1e-9)
+        let table = try run(["hull", entries, "--reference", "none"])
+        XCTAssertTrue(table.contains("Li2O"), table)
+    }
+
+    func testMatchAndGroup() throws {
+        let a = try write([try rockSalt(primitive: true)], "a.vasp")
+        let b = try write([try rockSalt(primitive: false)], "b.cif")
+        let c = try write([try rockSalt(primitive: true, a: 7.5)], "sub/c.json")
+        let match = try XCTUnwrap(try json(try run(["match", a, b, "--json"])) as? [String: Any])
+        XCTAssertEqual(match["fit"] as? Bool, true)
+        XCTAssertEqual(try run(["match", a, b]).components(separatedBy: "\n").first, "fit: true")
+        // Volumes are scaled to equal by default, so the stretched copy matches too; without it, not.
+        XCTAssertEqual((try json(try run(["match", a, c, "--json", "--no-scale"])) as? [String: Any])?["fit"] as? Bool, false)
+
+        let groups = try XCTUnwrap(try json(try run(["group", folder.path, "--json", "--no-scale"])) as? [String: Any])
+        XCTAssertEqual(groups["n_structures"] as? Int, 3)
+        XCTAssertEqual(groups["groups"] as? [[String]], [[a, b], [c]])
+    }
+
+    func testEnergyOfTwoAtomCell() throws {
+        let file = try write([try rockSalt(primitive: true)], "NaCl.vasp")
+        let records = try XCTUnwrap(try json(try run(["energy", folder.path, "--json"])) as? [[String: Any]])
+        XCTAssertEqual(records.count, 1)
+        XCTAssertEqual(records[0]["file"] as? String, file)
+        let perAtom = try XCTUnwrap(records[0]["energy_per_atom_eV"] as? Double)
+        XCTAssertTrue((-5 ... -2).contains(perAtom), "\(perAtom)")
+    }
+
+    /// A missing path, a garbage file and an empty folder give a CommandError naming the path,
+    /// for every command that reads structure files (before any model is loaded).
+    func testBadInputsNameThePath() throws {
+        let missing = path("missing.cif")
+        let garbage = try write(text: "data_x\n_cell_length_a oops\n", "garbage.cif")
+        let empty = path("empty")
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let good = try write([try rockSalt(primitive: true)], "good/NaCl.vasp")
+        let readers: [(String) -> [String]] = [
+            { ["info", $0] }, { ["symmetry", $0] }, { ["group", $0] }, { ["match", good, $0] },
+            { ["convert", $0, self.path("out.cif")] }, { ["energy", $0] }, { ["relax", $0, "--out", self.path("out")] },
+        ]
+        for arguments in readers {
+            assertRunError(arguments(missing), "\(missing): no such file or directory")
+            assertRunError(arguments(empty), "\(empty): no structure files in the folder")
+        }
+        // energy reports unreadable files and goes on; relax records them as errors.
+        for arguments in readers.prefix(5) {
+            assertRunError(arguments(garbage), garbage)
+        }
+        assertRunError(["evaluate", missing], "\(missing): no such file or directory")
+        assertRunError(["evaluate", empty], "\(empty): no structures found")
+        assertRunError(["hull", missing], "\(missing): no such file or directory")
+        assertRunError(["hull", try write(text: "name,energy\nNaCl,-1\n", "bad.csv"), "--reference", "none"], "formula")
+        assertRunError(["design", path("missing.toml")], "\(path("missing.toml")): no such file or directory")
+        assertRunError(["design", try write(text: "name = 3\n", "bad.toml")], path("bad.toml"))
+    }
+
+    func testEnergyReportsUnreadableFilesAndGoesOn() throws {
+        let garbage = try write(text: "data_x\n_cell_length_a oops\n", "garbage.cif")
+        XCTAssertThrowsError(try run(["energy", garbage])) { error in
+            XCTAssertEqual(error as? ExitCode, .failure)
+        }
+    }
+}
