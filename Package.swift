@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(
             name: "KilnCommandsTests",
-            dependencies: ["KilnCommands", "Crystal", "CrystalIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["KilnCommands", "Crystal", "CrystalIO", "Thermo", "Potentials", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ],
     swiftLanguageModes: [.v5]
 )

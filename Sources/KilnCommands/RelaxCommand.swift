@@ -124,5 +124,3 @@ struct RelaxCommand: ParsableCommand {
         }
     }
 }
-
-extension CellRelaxation: ExpressibleByArgument {}

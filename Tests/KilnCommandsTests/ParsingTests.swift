@@ -1,5 +1,6 @@
 import ArgumentParser
 import Potentials
+import Thermo
 import XCTest
 @testable import KilnCommands
 
@@ -52,10 +53,10 @@ final class ParsingTests: CommandTestCase {
         let query = try parse(HullCommand.self, ["hull", "--formula", "LiFeO2", "--formation-energy", "-1.85"])
         XCTAssertEqual(query.formula, "LiFeO2")
         XCTAssertEqual(query.formationEnergy, -1.85)
-        XCTAssertEqual(query.reference, .mp)
+        XCTAssertEqual(query.reference, .materialsProject)
         let file = try parse(HullCommand.self, ["hull", "e.csv", "--reference", "none", "--corrections", "mp2020", "--plot", "h.svg", "--json"])
         XCTAssertEqual(file.file, "e.csv")
-        XCTAssertEqual(file.reference, HullCommand.Reference.none)
+        XCTAssertEqual(file.reference, HullService.Reference.none)
         XCTAssertEqual(file.corrections, .mp2020)
         XCTAssertEqual(file.plot, "h.svg")
         XCTAssertTrue(file.json)
