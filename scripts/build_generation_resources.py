@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Builds Sources/Generation/Resources (and Sources/Crystal/Resources/smact_screening.json) from ../shared/data.
+"""Builds Sources/Generation/Resources, the reference structures in Sources/ReferenceData/Resources and
+Sources/Crystal/Resources/smact_screening.json from ../shared/data.
 
 Run once from the repository root: venv/bin/python scripts/build_generation_resources.py ../shared/data
 (needs numpy and scipy). Sources and licences are listed in NOTICE.
@@ -26,6 +27,7 @@ from scipy.optimize import nnls
 
 data = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
 out = "Sources/Generation/Resources"
+data_out = "Sources/ReferenceData/Resources"
 os.makedirs(out, exist_ok=True)
 Z, covalent = {}, {}  # from SMACT's element table: symbol -> atomic number, covalent radius (Å)
 for line in open(os.path.join(data, "elemental/smact/element_data.txt")):
@@ -81,7 +83,7 @@ def number(x, fmt="%.8g"):
 
 
 mp = [json.loads(l) for l in gzip.open(os.path.join(data, "structures/mp_cgcnn36k.jsonl.gz"))]
-write_kref(os.path.join(out, "mp_structures.kref.gz"), mp, [
+write_kref(os.path.join(data_out, "mp_structures.kref.gz"), mp, [
     ("id", lambda r: r["material_id"]),
     ("formula", lambda r: r["formula"]),
     ("formation_energy_per_atom", lambda r: number(r["formation_energy_per_atom"])),
@@ -96,7 +98,7 @@ def real_site(label):
 
 aflow = [json.loads(l) for l in gzip.open(os.path.join(data, "structures/aflow_prototypes_seamm.jsonl.gz"))]
 aflow = [r for r in aflow if all(real_site(s) for s in r["species"])]
-write_kref(os.path.join(out, "aflow_prototypes.kref.gz"), aflow, [
+write_kref(os.path.join(data_out, "aflow_prototypes.kref.gz"), aflow, [
     ("id", lambda r: r["aflow_label"]),
     ("formula", lambda r: r["formula"]),
     ("spacegroup_number", lambda r: r["spacegroup_number"]),

@@ -3,7 +3,8 @@
 
     venv/bin/python scripts/build_thermo_reference.py ../shared/data
 
-Writes Sources/Thermo/Resources/
+Writes Sources/ReferenceData/Resources/ (the MP energy table and its metadata) and
+Sources/Thermo/Resources/ (corrections and elemental references):
   * mp_reference.csv.gz: `formula,formation_energy_per_atom,id` for every MP formation energy we
     have: the 132,752 matbench mp_e_form rows (id `matbench:<row>`), the 36,737 mp_cgcnn36k
     structures (id = mp-id), and a 0 eV/atom reference row (id `ref:<El>`) for each element whose
@@ -21,6 +22,7 @@ from pymatgen.core import Composition
 
 data = sys.argv[1] if len(sys.argv) > 1 else "../shared/data"
 out = "Sources/Thermo/Resources"
+data_out = "Sources/ReferenceData/Resources"
 
 rows = []
 ground = {}
@@ -48,7 +50,7 @@ buf = io.StringIO()
 buf.write("formula,formation_energy_per_atom,id\n")
 for formula, e, ident in rows:
     buf.write(f"{formula},{e},{ident}\n")
-with open(os.path.join(out, "mp_reference.csv.gz"), "wb") as f:
+with open(os.path.join(data_out, "mp_reference.csv.gz"), "wb") as f:
     with gzip.GzipFile(fileobj=f, mode="wb", compresslevel=9, mtime=0) as g:
         g.write(buf.getvalue().encode())
 
@@ -72,7 +74,7 @@ meta = {
     "citation": "A. Jain et al., APL Materials 1, 011002 (2013), doi:10.1063/1.4812323; "
                 "A. Dunn et al., npj Comput. Mater. 6, 138 (2020) (matbench)",
 }
-with open(os.path.join(out, "mp_reference_meta.json"), "w") as f:
+with open(os.path.join(data_out, "mp_reference_meta.json"), "w") as f:
     json.dump(meta, f, indent=1)
     f.write("\n")
 
