@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kiln", targets: ["kiln"]),
+        .library(name: "KilnSupport", targets: ["KilnSupport"]),
         .library(name: "Crystal", targets: ["Crystal"]),
         .library(name: "CrystalIO", targets: ["CrystalIO"]),
         .library(name: "Symmetry", targets: ["Symmetry"]),
@@ -30,27 +31,29 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
+        // Layer 0: parallel work queue, gzip, CSV.
+        .target(name: "KilnSupport", dependencies: ["CZlib"]),
         // Layer 1: elements, composition, lattice, structure, neighbours.
         .target(name: "Crystal", resources: [.copy("Resources/elements.json")]),
         // Layer 2: file formats.
-        .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"],
+        .target(name: "CrystalIO", dependencies: ["KilnSupport", "Crystal"],
                 resources: [.copy("Resources/space_groups.json.gz")]),
         // Layer 3: symmetry (spglib).
         .target(name: "Symmetry", dependencies: ["Crystal", "CSpglib"]),
         // Layer 4: thermodynamics and structure matching.
-        .target(name: "Thermo", dependencies: ["Crystal", "CrystalIO"], resources: [
+        .target(name: "Thermo", dependencies: ["KilnSupport", "Crystal"], resources: [
             .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
             .copy("Resources/mp2020_compatibility.json"), .copy("Resources/mp_elemental_references.json"),
         ]),
-        .target(name: "Matching", dependencies: ["Crystal", "Symmetry"]),
+        .target(name: "Matching", dependencies: ["KilnSupport", "Crystal", "Symmetry"]),
         // Layer 5: tensors with reverse-mode autodiff.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
+        .target(name: "Tensor", dependencies: ["KilnSupport", "COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
+        .target(name: "Potentials", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Tensor", "COpenBLAS"],
                 resources: [.copy("Resources/chgnet-0.3.0")]),
         // Layer 7: candidate generators (substitution, random symmetric) and built-in reference structures.
         .target(
-            name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
+            name: "Generation", dependencies: ["KilnSupport", "Crystal", "Symmetry"],
             resources: [
                 .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
@@ -60,36 +63,40 @@ let package = Package(
         // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
         .target(
             name: "Evaluation",
-            dependencies: ["Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation"]),
+            dependencies: [
+                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation",
+            ]),
 
         // Layer 8: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation",
+                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Generation",
                 .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
 
         .executableTarget(
             name: "kiln",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials", "Generation",
-                "Campaign", "Evaluation",
+                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Tensor", "Potentials",
+                "Generation", "Campaign", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Fixture loading shared by the test targets (reads Tests/Fixtures).
-        .target(name: "KilnTestSupport", dependencies: ["Crystal", "CrystalIO"], path: "Tests/Support"),
+        .target(name: "KilnTestSupport", dependencies: ["KilnSupport", "Crystal"], path: "Tests/Support"),
+        .testTarget(name: "KilnSupportTests", dependencies: ["KilnSupport"]),
         .testTarget(name: "CrystalTests", dependencies: ["Crystal", "KilnTestSupport"]),
         .testTarget(name: "CrystalIOTests", dependencies: ["CrystalIO", "KilnTestSupport"]),
         .testTarget(name: "SymmetryTests", dependencies: ["Symmetry", "KilnTestSupport"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["KilnSupport", "Generation", "KilnTestSupport"], exclude: ["Data"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "KilnTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "KilnTestSupport"], exclude: ["Data"]),
+        .testTarget(
+            name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "KilnTestSupport"], exclude: ["Data"]),
     ],
     swiftLanguageModes: [.v5]
 )

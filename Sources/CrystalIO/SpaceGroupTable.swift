@@ -1,4 +1,5 @@
 import Foundation
+import KilnSupport
 
 /// Symmetry operations of space groups by Hermann–Mauguin symbol or number, for CIFs that give
 /// only a space group (pymatgen's lookup order and tables; see scripts/build_space_groups.py).

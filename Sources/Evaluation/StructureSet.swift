@@ -1,6 +1,7 @@
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 
 /// A structure with a name that identifies it in reports (file name, CSV material id, …).
 public struct NamedStructure: Sendable {

@@ -1,5 +1,5 @@
 import Crystal
-import CrystalIO
+import KilnSupport
 import Foundation
 
 /// The bundled reference-structure sets (raw value = resource name).

@@ -1,5 +1,5 @@
 import Crystal
-import CrystalIO
+import KilnSupport
 import Foundation
 
 /// The bundled Materials Project reference: formation energies per atom (eV/atom, elements at 0)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 import Potentials
 
 /// `kiln bench chgnet`: times CHGNet single points (graph + energy, forces, stress, magmoms)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 import Thermo
 
 /// `kiln bench hull`: times phase-diagram construction plus every query (formation energy, E_hull,

@@ -1,6 +1,7 @@
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 
 /// The fixture files the benchmarks read (Tests/Fixtures, gzip-compressed JSON).
 enum BenchInputs {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 import Matching
 
 /// `kiln bench match`: times StructureMatcher on matcher.json the way Benchmarks/match_python.py

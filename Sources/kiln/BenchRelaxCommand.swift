@@ -2,6 +2,7 @@ import ArgumentParser
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 import Potentials
 
 /// `kiln bench relax`: times CHGNet relaxations of the chgnet_relax fixture cases, the Swift side

@@ -1,18 +1,19 @@
 import Crystal
 import CrystalIO
 import Evaluation
+import KilnSupport
 import XCTest
 
 final class InputAndScorecardTests: XCTestCase {
     func testCSVQuoting() throws {
-        let t = try CSVTable(text: "a,b,c\n1,\"x, \"\"y\"\"\nz\",3\r\n2,,\n", file: "t.csv")
+        let t = try Evaluation.CSVTable(text: "a,b,c\n1,\"x, \"\"y\"\"\nz\",3\r\n2,,\n", file: "t.csv")
         XCTAssertEqual(t.header, ["a", "b", "c"])
         XCTAssertEqual(t.rows, [["1", "x, \"y\"\nz", "3"], ["2", "", ""]])
         XCTAssertEqual(t.rowLines, [2, 4])
-        XCTAssertThrowsError(try CSVTable(text: "a,b\n1,\"open\n", file: "bad.csv")) {
+        XCTAssertThrowsError(try Evaluation.CSVTable(text: "a,b\n1,\"open\n", file: "bad.csv")) {
             XCTAssertEqual(($0 as? EvaluationError)?.line, 2)
         }
-        XCTAssertThrowsError(try CSVTable(text: "a,b\n1,2,3\n", file: "ragged.csv")) {
+        XCTAssertThrowsError(try Evaluation.CSVTable(text: "a,b\n1,2,3\n", file: "ragged.csv")) {
             XCTAssertEqual(($0 as? EvaluationError)?.line, 2)
         }
     }

@@ -1,8 +1,8 @@
 import Crystal
-import CrystalIO
 import Foundation
 import Evaluation
 import Generation
+import KilnSupport
 import XCTest
 
 final class ValidityTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Crystal
-import CrystalIO
 import Foundation
 import Generation
+import KilnSupport
 import XCTest
 
 final class ChargeBalanceTests: XCTestCase {
