@@ -20,13 +20,13 @@ public struct StructureRecord: Sendable, Codable {
     public static let csvColumns = ["id", "formula", "struct_valid", "comp_valid", "unique", "novel", "novel_formula",
                                     "relax_outcome", "relax_steps", "energy_per_atom", "e_above_hull", "rmsd"]
 
+    /// The record as one CSV line (columns `csvColumns`).
     public var csvRow: String {
         func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
         let r = relaxation
-        func quoted(_ s: String) -> String { "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" }
-        let outcome = r.map { quoted($0.outcome) } ?? ""
-        return [quoted(id), formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(novel), opt(novelFormula),
-                outcome, opt(r?.steps), opt(r?.energyPerAtom), opt(r?.energyAboveHull), opt(r?.rmsd)].joined(separator: ",")
+        return CSVWriter().row([id, formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(novel),
+                                opt(novelFormula), opt(r?.outcome), opt(r?.steps), opt(r?.energyPerAtom),
+                                opt(r?.energyAboveHull), opt(r?.rmsd)])
     }
 }
 

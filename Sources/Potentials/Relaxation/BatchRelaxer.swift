@@ -163,7 +163,7 @@ public struct BatchRelaxer: Sendable {
     }
 
     private func writeSummaries(_ records: [BatchRecord]) throws {
-        let csv = ([BatchRecord.csvColumns.joined(separator: ",")] + records.map(\.csvRow)).joined(separator: "\n") + "\n"
+        let csv = CSVWriter().document(header: BatchRecord.csvColumns, rows: records.map(\.csvFields))
         try writeDurably(Data(csv.utf8), to: outputDirectory.appendingPathComponent("summary.csv"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
