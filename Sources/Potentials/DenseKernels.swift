@@ -2,11 +2,6 @@ import COpenBLAS
 import Foundation
 import KilnSupport
 
-#if canImport(Glibc)
-/// glibc's `mallopt` (declared in <malloc.h>, which the Glibc module does not export).
-@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
-
 /// Float32 building blocks of the CHGNet pass: matrix products (OpenBLAS), row gathers and
 /// scatter-sums, and the element-wise functions with their derivatives. Matrices are
 /// row-major `[rows, cols]` flat arrays.
@@ -113,18 +108,6 @@ enum Dense {
 
     /// Fewest rows a core gets when a row loop is split across cores.
     static let rowGrain = 256
-
-    /// Prepares the process for many short float32 passes: OpenBLAS runs single-threaded
-    /// (the pass splits rows over cores itself, and nested BLAS threads only contend), and
-    /// glibc keeps freed multi-megabyte buffers instead of unmapping them, which otherwise
-    /// costs a page fault per 4 KB on every pass.
-    static let configureProcess: Void = {
-        openblas_set_num_threads(1)
-        #if canImport(Glibc)
-        _ = glibcMallopt(-3, 256 << 20)  // M_MMAP_THRESHOLD
-        _ = glibcMallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
-        #endif
-    }()
 
     /// C[rows, n] (+)= A[rows, k] · Bᵀ over the rows, split across cores.
     static func parallelMatmulTransposed(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,

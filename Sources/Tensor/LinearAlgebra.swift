@@ -25,19 +25,14 @@ extension Double {
     }
 }
 
-/// OpenBLAS runs single-threaded: `gemmKernel` splits products across cores itself,
-/// which on tall-skinny CHGNet shapes ([10⁴, 64]·[64, 64]) is several times faster than
-/// OpenBLAS's own threading and avoids its spinning threads competing with ours.
-let singleThreadedBLAS: Void = { BLASRuntime.threadCount = 1 }()
-
 /// `op(A)·op(B) (+ bias row)` for row-major `a` (stored [m,k] or [k,m]) and `b` (stored
 /// [k,n] or [n,k]). Large products are split over rows of the result, or, when the
 /// result is small and the inner extent long (weight gradients), over the inner extent
-/// with per-worker partial sums.
+/// with per-worker partial sums (OpenBLAS itself should run single-threaded: see
+/// `ProcessSettings.applyForInference`).
 func gemmKernel<T: TensorScalar>(
     _ a: [T], _ b: [T], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, bias: [T]?
 ) -> [T] {
-    _ = singleThreadedBLAS
     var c: [T]
     if let bias {
         c = makeArray(count: m * n) { (o: UnsafeMutableBufferPointer<T>) in

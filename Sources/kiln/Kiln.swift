@@ -15,7 +15,7 @@ struct Kiln: ParsableCommand {
     /// Restarts on OpenBLAS's fast kernel when it misdetects the CPU, then runs the command.
     static func main() {
         BLASRuntime.ensureFastKernel()
-        _ = MemoryTuning.retainLargeAllocations()
+        ProcessSettings.applyForInference()
         main(nil)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import KilnSupport
 import KilnTestSupport
 import Potentials
+import Tensor
 import XCTest
 
 /// Relaxations with CHGNet against chgnet 0.4.2's StructOptimizer (FIRE, fmax 0.05, ≤ 500 steps,
@@ -15,6 +16,11 @@ import XCTest
 /// possibly with two equivalent axes exchanged). Such cases are listed. The unconverged
 /// case (atoms far too close at the start) must end not converged with a lower energy.
 final class CHGNetRelaxFixtureTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ProcessSettings.applyForInference()
+    }
+
     func testRelaxationsMatchStructOptimizer() throws {
         let model = try CHGNet()
         let fixture = try XCTUnwrap(try Fixtures.json("chgnet_relax") as? [String: Any])
