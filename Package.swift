@@ -2,13 +2,14 @@
 import PackageDescription
 
 /// Kiln: inverse design of stable inorganic crystals.
-/// Library modules are layered bottom-up; each imports only those listed before it.
+/// Library modules are layered bottom-up; each imports only those in lower layers (docs/architecture.md).
 let package = Package(
     name: "Kiln",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "kiln", targets: ["kiln"]),
         .executable(name: "kiln-bench", targets: ["kiln-bench"]),
+        .library(name: "KilnSupport", targets: ["KilnSupport"]),
         .library(name: "Crystal", targets: ["Crystal"]),
         .library(name: "CrystalIO", targets: ["CrystalIO"]),
         .library(name: "Symmetry", targets: ["Symmetry"]),
@@ -18,8 +19,8 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Potentials", targets: ["Potentials"]),
         .library(name: "Generation", targets: ["Generation"]),
-        .library(name: "Campaign", targets: ["Campaign"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,67 +33,68 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
+        // Layer 0: the parallel work queue, gzip, CSV.
+        .target(name: "KilnSupport", dependencies: ["CZlib"]),
         // Layer 1: elements, composition, lattice, structure, neighbours, symmetry operations, charge balance.
         .target(name: "Crystal", resources: [.copy("Resources/elements.json"), .copy("Resources/smact_screening.json")]),
-        // Layer 2: file formats.
-        .target(name: "CrystalIO", dependencies: ["Crystal", "CZlib"],
+        // Layer 2: file formats and the compact structure coding.
+        .target(name: "CrystalIO", dependencies: ["KilnSupport", "Crystal"],
                 resources: [.copy("Resources/space_groups.json.gz")]),
-        // Layer 3: symmetry (spglib).
+        // Layer 3: symmetry (spglib) and the one tolerance policy.
         .target(name: "Symmetry", dependencies: ["Crystal", "CSpglib"]),
         // Layer 4: bundled reference data (MP energies and structures, AFLOW prototypes).
-        .target(name: "ReferenceData", dependencies: ["Crystal", "CrystalIO"], resources: [
+        .target(name: "ReferenceData", dependencies: ["KilnSupport", "Crystal"], resources: [
             .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
             .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
         ]),
-        // Layer 5: thermodynamics (the hull service) and structure matching.
-        .target(name: "Thermo", dependencies: ["Crystal", "ReferenceData"], resources: [
+        // Layer 5: thermodynamics (the one hull service), structure matching, tensors with autodiff.
+        .target(name: "Thermo", dependencies: ["KilnSupport", "Crystal", "ReferenceData"], resources: [
             .copy("Resources/mp2020_compatibility.json"), .copy("Resources/mp_elemental_references.json"),
         ]),
-        .target(name: "Matching", dependencies: ["Crystal"]),
-        // Layer 5: tensors with reverse-mode autodiff.
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
+        .target(name: "Matching", dependencies: ["KilnSupport", "Crystal"]),
+        .target(name: "Tensor", dependencies: ["KilnSupport", "COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["Crystal", "Symmetry", "Tensor", "COpenBLAS"],
+        .target(name: "Potentials", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Tensor", "COpenBLAS"],
                 resources: [.copy("Resources/chgnet-0.3.0")]),
-        // Layer 7: candidate generators (substitution, random symmetric) and built-in reference structures.
+        // Layer 7: candidate generators (substitution, random symmetric).
         .target(
-            name: "Generation", dependencies: ["Crystal", "CrystalIO", "Symmetry", "ReferenceData"],
+            name: "Generation", dependencies: ["KilnSupport", "Crystal", "Symmetry", "ReferenceData"],
             resources: [
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
                 .copy("Resources/element_volumes.json"),
             ]),
-
-        // Layer 8: generative-model scorecards (validity, uniqueness, novelty, stability, CDVAE metrics).
+        // Layer 8: the verdicts (stable, unique, new, SUN) and generative-model scorecards.
         .target(
             name: "Evaluation",
-            dependencies: ["Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials"]),
-
-        // Layer 8: design campaigns (pipeline, knowledge store, reports).
+            dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials"]),
+        // Layer 9: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation",
-                "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials",
+                "Generation", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
-
-        // Layer 9: the command line — every `kiln` command and the pieces the benchmarks share.
+        // Layer 10: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(
             name: "KilnCommands",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials", "Generation",
-                "Evaluation", "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Evaluation", "Campaign",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Layer 11: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
         // Timings of Kiln's kernels on the fixture inputs (compare with Benchmarks/*.py).
         .executableTarget(
             name: "kiln-bench",
             dependencies: [
-                "KilnCommands", "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Tensor",
-                "Potentials", "Generation", "Evaluation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KilnCommands", "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching",
+                "Tensor", "Potentials", "Generation", "Evaluation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Fixture loading shared by the test targets (reads Tests/Fixtures).
-        .target(name: "KilnTestSupport", dependencies: ["Crystal", "CrystalIO"], path: "Tests/Support"),
+        .target(name: "KilnTestSupport", dependencies: ["KilnSupport", "Crystal"], path: "Tests/Support"),
+        .testTarget(name: "KilnSupportTests", dependencies: ["KilnSupport"]),
         .testTarget(name: "CrystalTests", dependencies: ["Crystal", "KilnTestSupport"]),
         .testTarget(name: "CrystalIOTests", dependencies: ["CrystalIO", "KilnTestSupport"]),
         .testTarget(name: "SymmetryTests", dependencies: ["Symmetry", "KilnTestSupport"]),
@@ -100,13 +102,16 @@ let package = Package(
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "PotentialsTests", dependencies: ["Potentials", "KilnTestSupport"]),
-        .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "KilnTestSupport"]),
+        .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "Evaluation", "Potentials", "KilnTestSupport"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(
             name: "KilnCommandsTests",
-            dependencies: ["KilnCommands", "Crystal", "CrystalIO", "Thermo", "Potentials", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "KilnCommands", "Crystal", "CrystalIO", "Thermo", "Potentials",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )

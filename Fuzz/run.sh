@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs a libFuzzer harness for CrystalIO outside SwiftPM.
 #   Fuzz/run.sh cif|poscar [seconds] [extra libFuzzer flags...]
-# Compiles Sources/Crystal and Sources/CrystalIO as two static modules with
+# Compiles Sources/KilnSupport, Sources/Crystal and Sources/CrystalIO as static modules with
 # -sanitize=fuzzer,address, plus a generated Bundle.module per module that points at a
 # directory holding the bundled resources (SwiftPM generates that accessor in normal builds).
 # New inputs go to .build/fuzz/corpus-<target>; the checked-in seeds (Fuzz/corpus-<target>) are
@@ -30,8 +30,10 @@ case "$target" in
   *) echo "unknown target $target (cif or poscar)" >&2; exit 2 ;;
 esac
 newer() { [ ! -f "$1" ] || [ -n "$(find "${@:2}" -newer "$1" -name '*.swift' | head -1)" ]; }
-if newer "$out/.built-libs" "$root/Sources/Crystal" "$root/Sources/CrystalIO"; then
-  echo "building Crystal and CrystalIO for fuzzing ..."
+if newer "$out/.built-libs" "$root/Sources/KilnSupport" "$root/Sources/Crystal" "$root/Sources/CrystalIO"; then
+  echo "building KilnSupport, Crystal and CrystalIO for fuzzing ..."
+  swiftc "${flags[@]}" -emit-library -static -emit-module -module-name KilnSupport -I "$root/Sources/CZlib" \
+    "$root"/Sources/KilnSupport/*.swift -o "$out/libKilnSupport.a"
   swiftc "${flags[@]}" -emit-library -static -emit-module -module-name Crystal \
     "$root"/Sources/Crystal/*.swift "$out/CrystalBundle.swift" -o "$out/libCrystal.a"
   swiftc "${flags[@]}" -emit-library -static -emit-module -module-name CrystalIO -I "$root/Sources/CZlib" \
@@ -40,7 +42,8 @@ if newer "$out/.built-libs" "$root/Sources/Crystal" "$root/Sources/CrystalIO"; t
   rm -f "$out"/.built-cif "$out"/.built-poscar
 fi
 if newer "$out/.built-$target" "$entry"; then
-  swiftc "${flags[@]}" -I "$root/Sources/CZlib" "$entry" "$out/libCrystalIO.a" "$out/libCrystal.a" -lz \
+  swiftc "${flags[@]}" -I "$root/Sources/CZlib" "$entry" "$out/libCrystalIO.a" "$out/libCrystal.a" \
+    "$out/libKilnSupport.a" -lz \
     -o "$out/fuzz-$target"
   touch "$out/.built-$target"
 fi

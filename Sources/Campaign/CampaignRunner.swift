@@ -2,6 +2,7 @@ import Crystal
 import CrystalIO
 import Foundation
 import Generation
+import KilnSupport
 import Matching
 import Potentials
 import Symmetry
@@ -156,64 +157,38 @@ public struct CampaignRunner: Sendable {
         relaxer.fmax = spec.fmax
         relaxer.maxSteps = spec.relaxSteps
         let started = Date()
-        let next = Counter()
-        let done = Counter()
-        let firstError = ErrorBox()
-        let workers = max(1, min(self.workers, pending.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while firstError.error == nil {
-                let k = next.increment() - 1
-                guard k < pending.count else { return }
-                var r = pending[k]
-                let t0 = Date()
-                do {
-                    let s = try StructureCoding.decode(r.initialStructure)
-                    r.spaceGroupBefore = Self.spaceGroup(s)
-                    let result = try relaxer.relax(s)
-                    r.relaxSteps = result.steps
-                    r.relaxOutcome = result.outcome.label
-                    r.initialEnergyPerAtom = result.initialEnergyPerAtom
-                    if case .failed(let why) = result.outcome {
-                        r.status = .failed
-                        r.error = why
-                    } else {
-                        r.status = .relaxed
-                        r.finalEnergyPerAtom = result.finalEnergyPerAtom
-                        r.relaxedStructure = StructureCoding.encode(result.final.structure)
-                        r.spaceGroupAfter = Self.spaceGroup(result.final.structure)
-                    }
-                } catch {
+        try WorkQueue.forEach(pending.count, workers: workers, progress: { done in
+            progress?(done, pending.count, Date().timeIntervalSince(started))
+        }) { k in
+            var r = pending[k]
+            let t0 = Date()
+            do {
+                let s = try StructureCoding.decode(r.initialStructure)
+                r.spaceGroupBefore = Self.spaceGroup(s)
+                let result = try relaxer.relax(s)
+                r.relaxSteps = result.steps
+                r.relaxOutcome = result.outcome.label
+                r.initialEnergyPerAtom = result.initialEnergyPerAtom
+                if case .failed(let why) = result.outcome {
                     r.status = .failed
-                    r.error = "\(error)"
+                    r.error = why
+                } else {
+                    r.status = .relaxed
+                    r.finalEnergyPerAtom = result.finalEnergyPerAtom
+                    r.relaxedStructure = StructureCoding.encode(result.final.structure)
+                    r.spaceGroupAfter = Self.spaceGroup(result.final.structure)
                 }
-                r.relaxSeconds = Date().timeIntervalSince(t0)
-                do {
-                    try store.update(r)
-                    try saveElapsed()
-                } catch { firstError.set(error) }
-                progress?(done.increment(), pending.count, Date().timeIntervalSince(started))
+            } catch {
+                r.status = .failed
+                r.error = "\(error)"
             }
+            r.relaxSeconds = Date().timeIntervalSince(t0)
+            try store.update(r)
+            try saveElapsed()
         }
-        if let e = firstError.error { throw e }
     }
 
     static func spaceGroup(_ s: Structure) -> String? {
         (try? SymmetryDataset(s)).map { "\($0.international) (\($0.number))" }
     }
-}
-
-/// A thread-safe counter.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    /// Adds one and returns the new value.
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
-}
-
-/// The first error raised by concurrent workers.
-final class ErrorBox: @unchecked Sendable {
-    private var stored: Error?
-    private let lock = NSLock()
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
-    func set(_ e: Error) { lock.lock(); defer { lock.unlock() }; if stored == nil { stored = e } }
 }

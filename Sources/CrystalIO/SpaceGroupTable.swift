@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 
 /// Symmetry operations of space groups by Hermann–Mauguin symbol or number, for CIFs that give
 /// only a space group (pymatgen's lookup order and tables; see scripts/build_space_groups.py).

@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 
 /// The file formats `StructureFile` reads and writes.
 public enum StructureFormat: String, CaseIterable, Sendable {

@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 import Matching
 
 /// Per-structure results behind a scorecard.
@@ -21,13 +22,13 @@ public struct StructureRecord: Sendable, Codable {
     public static let csvColumns = ["id", "formula", "struct_valid", "comp_valid", "unique", "stable", "novel", "novel_formula",
                                     "relax_outcome", "relax_steps", "energy_per_atom", "e_above_hull", "rmsd"]
 
+    /// The record as one CSV line (columns `csvColumns`).
     public var csvRow: String {
         func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
         let r = relaxation
-        func quoted(_ s: String) -> String { "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" }
-        let outcome = r.map { quoted($0.outcome) } ?? ""
-        return [quoted(id), formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(stable), opt(novel), opt(novelFormula),
-                outcome, opt(r?.steps), opt(r?.energyPerAtom), opt(r?.energyAboveHull), opt(r?.rmsd)].joined(separator: ",")
+        return CSVWriter().row([id, formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(stable), opt(novel),
+                                opt(novelFormula), opt(r?.outcome), opt(r?.steps), opt(r?.energyPerAtom),
+                                opt(r?.energyAboveHull), opt(r?.rmsd)])
     }
 }
 
@@ -73,16 +74,10 @@ public enum Evaluator {
         var notes: [String] = []
 
         log("validity of \(n) structures")
-        var sValid = [Bool](repeating: false, count: n), cValid = sValid
-        sValid.withUnsafeMutableBufferPointer { sb in
-            cValid.withUnsafeMutableBufferPointer { cb in
-                let s = sb.baseAddress!, c = cb.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: n) { i in
-                    s[i] = Validity.isStructurallyValid(structures[i])
-                    c[i] = Validity.isCompositionallyValid(structures[i].composition)
-                }
-            }
+        let validity = WorkQueue.map(n) { i in
+            (Validity.isStructurallyValid(structures[i]), Validity.isCompositionallyValid(structures[i].composition))
         }
+        let sValid = validity.map(\.0), cValid = validity.map(\.1)
         let valid = zip(sValid, cValid).map { $0 && $1 }
         metrics.append(.rate("validity.structural", "Structural validity (distances ≥ 0.5 Å, volume ≥ 0.1 Å³)",
                              sValid.filter { $0 }.count, of: n, convention: cdvae))
@@ -258,16 +253,11 @@ public enum Evaluator {
 
     /// Structure (CrystalNNFingerprint site mean) and scaled composition fingerprints; nil where CrystalNN fails.
     static func fingerprints(_ structures: [Structure]) -> [(structure: [Double], composition: [Double])?] {
-        var out = [(structure: [Double], composition: [Double])?](repeating: nil, count: structures.count)
-        out.withUnsafeMutableBufferPointer { buffer in
-            let b = buffer.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: structures.count) { i in
-                let s = structures[i]
-                guard s.isOrdered, let fp = try? CrystalNNFingerprint().structureFingerprint(s) else { return }
-                b[i] = (fp, CompositionFingerprint.scaled(s.composition))
-            }
+        WorkQueue.map(structures.count) { i in
+            let s = structures[i]
+            guard s.isOrdered, let fp = try? CrystalNNFingerprint().structureFingerprint(s) else { return nil }
+            return (fp, CompositionFingerprint.scaled(s.composition))
         }
-        return out
     }
 
     static func reconstructionMetrics(_ input: EvaluationInputs, structures: [Structure], valid: [Bool]) -> [Metric] {

@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 import Matching
 
 /// CDVAE's crystal-structure-prediction (reconstruction) metrics (`RecEval`): each prediction
@@ -18,13 +19,8 @@ public struct Reconstruction: Sendable, Codable, Equatable {
                 matcher: StructureMatcher = .cdvae) {
         precondition(predictions.count == groundTruth.count, "predictions and ground truth must pair up")
         let n = predictions.count
-        var rms = [Double?](repeating: nil, count: n)
-        rms.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: n) { i in
-                guard valid?[i] ?? true else { return }
-                base[i] = matcher.rmsDistance(predictions[i], groundTruth[i])?.rms
-            }
+        let rms = WorkQueue.map(n) { i in
+            (valid?[i] ?? true) ? matcher.rmsDistance(predictions[i], groundTruth[i])?.rms : nil
         }
         let hits = rms.compactMap { $0 }
         matched = hits.count

@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 import Potentials
 import Thermo
 
@@ -39,18 +40,7 @@ public struct StabilityEvaluation: Sendable {
     /// Relaxes every structure (in parallel over the available cores); `progress` gets the
     /// number finished so far.
     public func run(_ candidates: [NamedStructure], progress: (@Sendable (Int) -> Void)? = nil) -> [RelaxedCandidate] {
-        var out = [RelaxedCandidate?](repeating: nil, count: candidates.count)
-        let lock = NSLock()
-        var done = 0
-        out.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: candidates.count) { i in
-                base[i] = relax(candidates[i])
-                lock.lock(); done += 1; let d = done; lock.unlock()
-                progress?(d)
-            }
-        }
-        return out.map { $0! }
+        WorkQueue.map(candidates.count, progress: progress.map { p in { done, _ in p(done) } }) { relax(candidates[$0]) }
     }
 
     /// Relaxation of one candidate; errors and failures become records without energies.

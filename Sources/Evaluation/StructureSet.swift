@@ -1,6 +1,7 @@
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 
 /// A structure with a name that identifies it in reports (file name, CSV material id, …).
 public struct NamedStructure: Sendable {
@@ -38,9 +39,13 @@ public enum StructureSet {
         do { data = try Gzip.readFile(url) } catch {
             throw EvaluationError(file: url.path, "cannot read: \(error)")
         }
-        let table = try CSVTable(text: String(decoding: data, as: UTF8.self), file: url.path)
+        let table: CSVTable
+        do { table = try CSVTable(text: String(decoding: data, as: UTF8.self)) } catch let e as CSVError {
+            throw EvaluationError(file: url.path, line: e.line, e.reason)
+        }
         guard let cif = table.column("cif") else {
-            throw EvaluationError(file: url.path, line: 1, "no 'cif' column (columns: \(table.header.joined(separator: ", ")))")
+            throw EvaluationError(file: url.path, line: table.headerLine,
+                                  "no 'cif' column (columns: \(table.header.joined(separator: ", ")))")
         }
         let idColumn = table.column("material_id")
         var out: [NamedStructure] = []

@@ -1,5 +1,5 @@
 import Crystal
-import CrystalIO
+import KilnSupport
 import Foundation
 
 /// Data-mined ionic substitution probabilities (Hautier, Fischer, Ehrlacher, Jain & Ceder,

@@ -1,5 +1,5 @@
 import Crystal
-import CrystalIO
+import KilnSupport
 import Foundation
 import Symmetry
 

@@ -1,4 +1,5 @@
 import Crystal
+import KilnSupport
 
 extension StructureMatcher {
     /// Groups structures into classes of matching ones, as pymatgen's `group_structures`: within
@@ -6,7 +7,7 @@ extension StructureMatcher {
     /// Returns indices into `structures`, each group in input order. Reductions and the fits of
     /// each round run on all cores; the result does not depend on the number of threads.
     public func group(_ structures: [Structure], symmetric: Bool = false) -> [[Int]] {
-        group(prepared: structures.concurrentMap(prepare), symmetric: symmetric)
+        group(prepared: WorkQueue.map(structures.count) { prepare(structures[$0]) }, symmetric: symmetric)
     }
 
     public func group(prepared: [PreparedStructure], symmetric: Bool = false) -> [[Int]] {
@@ -22,7 +23,7 @@ extension StructureMatcher {
             var unmatched = byKey[key]!
             while !unmatched.isEmpty {
                 let ref = unmatched.removeFirst()
-                let fits = unmatched.concurrentMap { fit(prepared[ref], prepared[$0], symmetric: symmetric) }
+                let fits = WorkQueue.map(unmatched.count) { fit(prepared[ref], prepared[unmatched[$0]], symmetric: symmetric) }
                 var members = [ref]
                 var rest: [Int] = []
                 for (j, fits) in zip(unmatched, fits) {

@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 
 /// A reference set of structures indexed by composition, for asking which references match a
 /// candidate (novelty and uniqueness checks against large databases). Only references with the
@@ -51,7 +52,7 @@ public final class StructureIndex: @unchecked Sendable {
 
     /// Novelty of many candidates, spread over the available cores.
     public func novelty(_ candidates: [Structure]) -> [Bool] {
-        candidates.concurrentMap(minimumCount: 2) { isNovel($0) }
+        WorkQueue.map(candidates.count) { isNovel(candidates[$0]) }
     }
 
     private func key(_ s: Structure) -> String { matcher.allowSubset ? "" : matcher.comparator.compositionKey(s) }

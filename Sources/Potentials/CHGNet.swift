@@ -34,11 +34,10 @@ public struct CHGNet: Calculator {
         self.engine = engine
     }
 
-    /// Loads a model directory holding `config.json` and `weights.safetensors`. The first load
-    /// sets OpenBLAS to one thread (the pass parallelises over rows itself) and raises glibc's
-    /// mmap/trim thresholds so the pass's buffers are reused between calls.
+    /// Loads a model directory holding `config.json` and `weights.safetensors`. Programs should
+    /// call `ProcessSettings.applyForInference()` (module Tensor) once first: the pass splits
+    /// rows over cores itself and expects single-threaded OpenBLAS.
     public init(directory: URL) throws {
-        Dense.configureProcess
         config = try CHGNetConfig(contentsOf: directory.appendingPathComponent("config.json"))
         weights = try CHGNetWeights(SafeTensors(contentsOf: directory.appendingPathComponent("weights.safetensors")))
     }

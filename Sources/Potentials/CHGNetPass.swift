@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 
 /// One evaluation of CHGNet on a graph: the float32 forward pass (see docs/architecture.md) and its
 /// hand-derived reverse pass, which carries ∂E_gnn/∂(features) back through every
@@ -223,7 +224,7 @@ struct CHGNetPass {
             return (p, index)
         }
         h.withUnsafeMutableBufferPointer { hp in
-            Dense.parallelRows(rows) { range in
+            WorkQueue.chunks(rows, grain: Dense.rowGrain) { range in
                 for (p, index) in projections {
                     p.withUnsafeBufferPointer { pp in
                         index.withUnsafeBufferPointer { ip in

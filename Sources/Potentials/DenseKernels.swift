@@ -1,10 +1,6 @@
 import COpenBLAS
 import Foundation
-
-#if canImport(Glibc)
-/// glibc's `mallopt` (declared in <malloc.h>, which the Glibc module does not export).
-@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
+import KilnSupport
 
 /// Float32 building blocks of the CHGNet pass: matrix products (OpenBLAS), row gathers and
 /// scatter-sums, and the element-wise functions with their derivatives. Matrices are
@@ -110,35 +106,14 @@ enum Dense {
         return s * (1 + x * (1 - s))
     }
 
-    /// Splits `0..<count` into one contiguous chunk per core and runs `body` on each in parallel.
-    static func parallelRows(_ count: Int, minimumPerChunk: Int = 256, _ body: (Range<Int>) -> Void) {
-        let chunks = min(workers, max(1, count / minimumPerChunk))
-        if chunks <= 1 { body(0..<count); return }
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            body((count * c / chunks)..<(count * (c + 1) / chunks))
-        }
-    }
-
-    /// Cores used by `parallelRows`.
-    static let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-
-    /// Prepares the process for many short float32 passes: OpenBLAS runs single-threaded
-    /// (the pass splits rows over cores itself, and nested BLAS threads only contend), and
-    /// glibc keeps freed multi-megabyte buffers instead of unmapping them, which otherwise
-    /// costs a page fault per 4 KB on every pass.
-    static let configureProcess: Void = {
-        openblas_set_num_threads(1)
-        #if canImport(Glibc)
-        _ = glibcMallopt(-3, 256 << 20)  // M_MMAP_THRESHOLD
-        _ = glibcMallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
-        #endif
-    }()
+    /// Fewest rows a core gets when a row loop is split across cores.
+    static let rowGrain = 256
 
     /// C[rows, n] (+)= A[rows, k] · Bᵀ over the rows, split across cores.
     static func parallelMatmulTransposed(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                          _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
                                          accumulate: Bool = false) {
-        parallelRows(m) { r in
+        WorkQueue.chunks(m, grain: rowGrain) { r in
             matmulTransposed(a + r.lowerBound * k, b, c + r.lowerBound * n, m: r.count, n: n, k: k, accumulate: accumulate)
         }
     }
@@ -146,7 +121,7 @@ enum Dense {
     /// C[rows, n] (+)= A[rows, k] · B over the rows, split across cores.
     static func parallelMatmul(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, accumulate: Bool = false) {
-        parallelRows(m) { r in
+        WorkQueue.chunks(m, grain: rowGrain) { r in
             matmul(a + r.lowerBound * k, b, c + r.lowerBound * n, m: r.count, n: n, k: k, accumulate: accumulate)
         }
     }

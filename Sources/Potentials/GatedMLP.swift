@@ -1,4 +1,5 @@
 import Foundation
+import KilnSupport
 
 /// CHGNet's gated MLP G(x) = SiLU(LN₁(Core(x))) ⊙ σ(LN₂(Gate(x))) with its backward pass.
 /// The first linear layers of Core and Gate are stacked into one `[128, in]` weight and split
@@ -76,7 +77,7 @@ struct GatedMLP: Sendable {
         sy.withUnsafeMutableBufferPointer { syp in
         out.withUnsafeMutableBufferPointer { op in
         inv.withUnsafeMutableBufferPointer { ip in
-            Dense.parallelRows(rows) { range in
+            WorkQueue.chunks(rows, grain: Dense.rowGrain) { range in
                 let n = range.count, r0 = range.lowerBound
                 let zc = zp.baseAddress! + r0 * w2, syc = syp.baseAddress! + r0 * w2
                 if let s = second {
@@ -143,7 +144,7 @@ struct GatedMLP: Sendable {
         dz.withUnsafeMutableBufferPointer { dzp in
         out.withUnsafeMutableBufferPointer { op in
         dh.withUnsafeMutableBufferPointer { dhp in
-            Dense.parallelRows(rows) { range in
+            WorkQueue.chunks(rows, grain: Dense.rowGrain) { range in
                 let (g1, b1, g2) = (norm1.weight, norm1.bias, norm2.weight)
                 for r in range {
                     let x = xp.baseAddress! + r * w2, sg = sp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2

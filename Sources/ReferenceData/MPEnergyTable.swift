@@ -1,5 +1,5 @@
-import CrystalIO
 import Foundation
+import KilnSupport
 
 /// The bundled Materials Project energy table: formation energies per atom (eV/atom, elements at 0)
 /// of 169,492 MP entries (legacy MP, about 2018; CC-BY-4.0, cite Jain et al. 2013), as rows of

@@ -1,6 +1,6 @@
 import Crystal
-import CrystalIO
 import Foundation
+import KilnSupport
 
 /// The bundled reference-structure sets (raw value = resource name).
 public enum ReferenceSet: String, Sendable, Hashable, CaseIterable {

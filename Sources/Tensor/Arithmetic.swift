@@ -1,3 +1,5 @@
+import KilnSupport
+
 /// A scalar binary function, applied elementwise with broadcasting.
 protocol BinaryKernel {
     static func apply<T: TensorScalar>(_ a: T, _ b: T) -> T
@@ -28,19 +30,19 @@ func broadcastKernel<K: BinaryKernel, T: TensorScalar>(
                 guard n > 0 else { return }
                 let o = ob.baseAddress!, xp = xb.baseAddress!, yp = yb.baseAddress!
                 if x.count == n && y.count == n {
-                    Parallel.chunks(n) { r in
+                    WorkQueue.chunks(n, grain: 1 << 15) { r in
                         let (oo, xx, yy) = (o + r.lowerBound, xp + r.lowerBound, yp + r.lowerBound)
                         for i in 0..<r.count { oo[i] = K.apply(xx[i], yy[i]) }
                     }
                 } else if y.count == 1 {
                     let s = yp[0]
-                    Parallel.chunks(n) { r in
+                    WorkQueue.chunks(n, grain: 1 << 15) { r in
                         let (oo, xx) = (o + r.lowerBound, xp + r.lowerBound)
                         for i in 0..<r.count { oo[i] = K.apply(xx[i], s) }
                     }
                 } else if x.count == 1 {
                     let s = xp[0]
-                    Parallel.chunks(n) { r in
+                    WorkQueue.chunks(n, grain: 1 << 15) { r in
                         let (oo, yy) = (o + r.lowerBound, yp + r.lowerBound)
                         for i in 0..<r.count { oo[i] = K.apply(s, yy[i]) }
                     }
@@ -50,7 +52,7 @@ func broadcastKernel<K: BinaryKernel, T: TensorScalar>(
                     let last = out.last ?? 1
                     let (lx, ly) = (sx.last ?? 0, sy.last ?? 0)
                     let runs = n / max(last, 1)
-                    Parallel.chunks(runs, grain: max(1, (1 << 15) / max(last, 1))) { range in
+                    WorkQueue.chunks(runs, grain: max(1, (1 << 15) / max(last, 1))) { range in
                         Broadcasting.forEachRun(output: out, strides: [sx, sy], runs: range) { run, off in
                             let oo = o + run * last, xx = xp + off[0], yy = yp + off[1]
                             switch (lx != 0, ly != 0) {

@@ -1,10 +1,12 @@
+import KilnSupport
+
 func gatherKernel<T: TensorScalar>(_ x: [T], width w: Int, _ rows: [Int]) -> [T] {
     makeArray(count: rows.count * w) { (ob: UnsafeMutableBufferPointer<T>) in
         x.withUnsafeBufferPointer { xb in
             rows.withUnsafeBufferPointer { ib in
                 guard rows.count * w > 0 else { return }
                 let o = ob.baseAddress!, xp = xb.baseAddress!, ip = ib.baseAddress!
-                Parallel.chunks(rows.count, grain: Swift.max(1, (1 << 15) / Swift.max(w, 1))) { r in
+                WorkQueue.chunks(rows.count, grain: Swift.max(1, (1 << 15) / Swift.max(w, 1))) { r in
                     for i in r { (o + i * w).update(from: xp + ip[i] * w, count: w) }
                 }
             }
@@ -20,9 +22,9 @@ func scatterAddKernel<T: TensorScalar>(_ x: [T], width w: Int, _ rows: [Int], co
                 guard rows.count * w > 0 else { return }
                 let o = ob.baseAddress!, xp = xb.baseAddress!, ip = ib.baseAddress!
                 // Workers own disjoint column bands, so no two write the same element.
-                let bands = (rows.count * w >= 1 << 16 && w >= 16) ? Swift.min(Parallel.workers, w / 8) : 1
+                let bands = (rows.count * w >= 1 << 16 && w >= 16) ? Swift.min(WorkQueue.workers, w / 8) : 1
                 let band = (w + bands - 1) / bands
-                Parallel.chunks(bands, grain: 1) { parts in
+                WorkQueue.chunks(bands, grain: 1) { parts in
                     for part in parts {
                         let lo = part * band, hi = Swift.min(w, lo + band)
                         for i in 0..<rows.count {

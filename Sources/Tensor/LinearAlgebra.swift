@@ -1,5 +1,5 @@
 import COpenBLAS
-import Dispatch
+import KilnSupport
 
 extension Float {
     static func gemm(
@@ -25,19 +25,14 @@ extension Double {
     }
 }
 
-/// OpenBLAS runs single-threaded: `gemmKernel` splits products across cores itself,
-/// which on tall-skinny CHGNet shapes ([10⁴, 64]·[64, 64]) is several times faster than
-/// OpenBLAS's own threading and avoids its spinning threads competing with ours.
-let singleThreadedBLAS: Void = { BLASRuntime.threadCount = 1 }()
-
 /// `op(A)·op(B) (+ bias row)` for row-major `a` (stored [m,k] or [k,m]) and `b` (stored
 /// [k,n] or [n,k]). Large products are split over rows of the result, or, when the
 /// result is small and the inner extent long (weight gradients), over the inner extent
-/// with per-worker partial sums.
+/// with per-worker partial sums (OpenBLAS itself should run single-threaded: see
+/// `ProcessSettings.applyForInference`).
 func gemmKernel<T: TensorScalar>(
     _ a: [T], _ b: [T], m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, bias: [T]?
 ) -> [T] {
-    _ = singleThreadedBLAS
     var c: [T]
     if let bias {
         c = makeArray(count: m * n) { (o: UnsafeMutableBufferPointer<T>) in
@@ -53,21 +48,24 @@ func gemmKernel<T: TensorScalar>(
     let beta: T = bias == nil ? 0 : 1
     let (lda, ldb) = (transposeA ? m : k, transposeB ? k : n)
     let flops = 2 * m * n * k
-    let workers = flops >= 1 << 21 ? Parallel.workers : 1
+    let workers = flops >= 1 << 21 ? WorkQueue.workers : 1
     a.withUnsafeBufferPointer { ab in
         b.withUnsafeBufferPointer { bb in
             c.withUnsafeMutableBufferPointer { cb in
                 let (ap, bp, cp) = (ab.baseAddress!, bb.baseAddress!, cb.baseAddress!)
                 if workers > 1 && m >= 32 * workers {
-                    // Rows lo..<hi of op(A): rows of A, or columns when A is stored transposed.
-                    // Blocks of ≤ 2048 rows keep each call's panels cache-resident.
-                    Parallel.chunks(m, grain: m / workers) { r in
-                        for lo in stride(from: r.lowerBound, to: r.upperBound, by: 2048) {
-                            let rows = Swift.min(2048, r.upperBound - lo)
-                            T.gemm(
-                                transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k,
-                                a: ap + (transposeA ? lo : lo * k), lda: lda, b: bp, ldb: ldb,
-                                beta: beta, c: cp + lo * n, ldc: n)
+                    // Rows of op(A) (rows of A, or columns when A is stored transposed), a band of
+                    // ⌈m/workers⌉ per worker; blocks of ≤ 2048 rows keep each call's panels cache-resident.
+                    let band = (m + workers - 1) / workers
+                    WorkQueue.chunks(workers, grain: 1) { parts in
+                        for w in parts {
+                            let end = Swift.min(m, (w + 1) * band)
+                            for lo in stride(from: w * band, to: end, by: 2048) {
+                                T.gemm(
+                                    transposeA: transposeA, transposeB: transposeB, m: Swift.min(2048, end - lo), n: n, k: k,
+                                    a: ap + (transposeA ? lo : lo * k), lda: lda, b: bp, ldb: ldb,
+                                    beta: beta, c: cp + lo * n, ldc: n)
+                            }
                         }
                     }
                 } else if workers > 1 && k >= 256 * workers {
@@ -76,14 +74,16 @@ func gemmKernel<T: TensorScalar>(
                     partials.withUnsafeMutableBufferPointer { pb in
                         let pp = pb.baseAddress!
                         let size = (k + workers - 1) / workers
-                        DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let lo = w * size, count = Swift.min(size, k - lo)
-                            guard count > 0 else { return }
-                            T.gemm(
-                                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: count,
-                                a: ap + (transposeA ? lo * m : lo), lda: lda,
-                                b: bp + (transposeB ? lo : lo * n), ldb: ldb,
-                                beta: 0, c: pp + w * m * n, ldc: n)
+                        WorkQueue.chunks(workers, grain: 1) { parts in
+                            for w in parts {
+                                let lo = w * size, count = Swift.min(size, k - lo)
+                                guard count > 0 else { continue }
+                                T.gemm(
+                                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: count,
+                                    a: ap + (transposeA ? lo * m : lo), lda: lda,
+                                    b: bp + (transposeB ? lo : lo * n), ldb: ldb,
+                                    beta: 0, c: pp + w * m * n, ldc: n)
+                            }
                         }
                         for w in 0..<workers {
                             let part = pp + w * m * n

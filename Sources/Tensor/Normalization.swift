@@ -1,3 +1,5 @@
+import KilnSupport
+
 /// Per-row normalisation over the last axis: `xhat = (x − mean)·rstd`, with row
 /// statistics accumulated in Double (biased variance, as PyTorch's LayerNorm).
 func layerNormKernel<T: TensorScalar>(_ x: [T], width d: Int, epsilon: Double) -> (xhat: [T], rstd: [T]) {
@@ -8,7 +10,7 @@ func layerNormKernel<T: TensorScalar>(_ x: [T], width d: Int, epsilon: Double) -
             rstd.withUnsafeMutableBufferPointer { rp in
                 guard rows > 0 else { return }
                 let o = ob.baseAddress!, xb = xp.baseAddress!
-                Parallel.chunks(rows, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
+                WorkQueue.chunks(rows, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
                     for row in r {
                         let base = row * d
                         // Moments of x − x₀ (x₀ the row's first element) avoid cancellation
@@ -85,7 +87,7 @@ func layerNormBackwardKernel<T: TensorScalar>(_ dxhat: [T], _ xhat: [T], _ rstd:
                 rstd.withUnsafeBufferPointer { rp in
                     guard !rp.isEmpty else { return }
                     let o = ob.baseAddress!, gb = gp.baseAddress!, hb = hp.baseAddress!
-                    Parallel.chunks(rstd.count, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
+                    WorkQueue.chunks(rstd.count, grain: Swift.max(1, (1 << 14) / Swift.max(d, 1))) { r in
                         for row in r {
                             let base = row * d
                             let (sg, sgh) = rowDotSums(gp, hp, base, d)

@@ -1,3 +1,5 @@
+import KilnSupport
+
 /// Sums `x` (shape `xs`) down to `target` (a shape `xs` broadcasts from), accumulating
 /// in Double; large inputs are split across workers, each with its own accumulator.
 func sumToShapeKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ target: [Int]) -> [T] {
@@ -7,13 +9,13 @@ func sumToShapeKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ target: [Int]) -
     let last = xs.last ?? 1
     let lt = st.last ?? 0
     let runs = x.count / max(last, 1)
-    let parts = (x.count >= 1 << 16 && m * 8 <= x.count) ? min(Parallel.workers, runs) : 1
+    let parts = (x.count >= 1 << 16 && m * 8 <= x.count) ? min(WorkQueue.workers, runs) : 1
     var partials = [Double](repeating: 0, count: parts * m)
     x.withUnsafeBufferPointer { xb in
         partials.withUnsafeMutableBufferPointer { pp in
             let xp = xb.baseAddress!
             let size = (runs + parts - 1) / parts
-            Parallel.chunks(parts, grain: 1) { partRange in
+            WorkQueue.chunks(parts, grain: 1) { partRange in
                 for part in partRange {
                     let ap = pp.baseAddress! + part * m
                     let lo = part * size, hi = min(runs, lo + size)

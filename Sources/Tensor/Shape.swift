@@ -1,3 +1,5 @@
+import KilnSupport
+
 func expandKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ out: [Int]) -> [T] {
     let n = out.reduce(1, *)
     let sx = Broadcasting.strides(of: xs, in: out)
@@ -31,7 +33,7 @@ func permuteKernel<T: TensorScalar>(_ x: [T], _ xs: [Int], _ axes: [Int]) -> [T]
             guard n > 0 else { return }
             let o = ob.baseAddress!, xp = xb.baseAddress!
             let runs = n / max(last, 1)
-            Parallel.chunks(runs, grain: Swift.max(1, (1 << 15) / Swift.max(last, 1))) { range in
+            WorkQueue.chunks(runs, grain: Swift.max(1, (1 << 15) / Swift.max(last, 1))) { range in
                 Broadcasting.forEachRun(output: out, strides: [strides], runs: range) { run, off in
                     let oo = o + run * last, xx = xp + off[0]
                     for j in 0..<last { oo[j] = xx[j * ls] }

@@ -1,3 +1,5 @@
+import KilnSupport
+
 /// Elementwise functions of one tensor.
 enum UnaryOp: Equatable {
     case affine(scale: Double, shift: Double)
@@ -121,7 +123,7 @@ func unaryDerivative<T: TensorScalar>(
 func unaryForwardArray<T: TensorScalar>(_ op: UnaryOp, _ x: [T]) -> [T] {
     makeArray(count: x.count) { (y: UnsafeMutableBufferPointer<T>) in
         x.withUnsafeBufferPointer { xp in
-            Parallel.chunks(x.count, grain: 1 << 14) { r in unaryForward(op, xp, y, r) }
+            WorkQueue.chunks(x.count, grain: 1 << 14) { r in unaryForward(op, xp, y, r) }
         }
     }
 }
@@ -131,7 +133,7 @@ func unaryDerivativeArray<T: TensorScalar>(_ op: UnaryOp, _ x: [T], _ y: [T], _ 
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeBufferPointer { yp in
                 g.withUnsafeBufferPointer { gp in
-                    Parallel.chunks(x.count, grain: 1 << 14) { r in unaryDerivative(op, xp, yp, gp, d, r) }
+                    WorkQueue.chunks(x.count, grain: 1 << 14) { r in unaryDerivative(op, xp, yp, gp, d, r) }
                 }
             }
         }

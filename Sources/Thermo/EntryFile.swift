@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 
 /// A user's entry as read from a CSV or JSON file, before it is put on an energy scale.
 public struct EntryRecord: Sendable {
@@ -33,7 +34,8 @@ public struct EntryRecord: Sendable {
 
 /// Reads entry files. CSV: a header row with `formula` and exactly one energy column per row among
 /// `energy` (total eV), `energy_per_atom` and `formation_energy_per_atom`; optional `id`; other
-/// columns become attributes; `#` lines and blank lines are skipped; fields may be double-quoted.
+/// columns become attributes; `#` lines and blank lines are skipped; fields may be double-quoted
+/// (RFC 4180, see `CSVTable`) and are trimmed of surrounding blanks.
 /// JSON: an array of objects with the same keys (or `{"entries": [...]}`).
 public enum EntryFile {
     static let energyKeys = ["energy", "energy_per_atom", "formation_energy_per_atom"]
@@ -50,30 +52,23 @@ public enum EntryFile {
     }
 
     public static func parseCSV(_ text: String, name: String) throws -> [EntryRecord] {
-        var header: [String]?
-        var out: [EntryRecord] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = try splitCSV(line, at: "\(name):\(n + 1)")
-            guard let h = header else {
-                header = fields.map { $0.lowercased() }
-                guard header!.contains("formula") else {
-                    throw ThermoError.invalidInput("\(name):\(n + 1): header needs a 'formula' column")
-                }
-                guard header!.contains(where: energyKeys.contains) else {
-                    throw ThermoError.invalidInput("\(name):\(n + 1): header needs one of \(energyKeys.joined(separator: ", "))")
-                }
-                continue
-            }
-            guard fields.count == h.count else {
-                throw ThermoError.invalidInput("\(name):\(n + 1): \(fields.count) fields, header has \(h.count)")
-            }
-            var row: [String: Any] = [:]
-            for (k, v) in zip(h, fields) where !v.isEmpty { row[k] = v }
-            out.append(try record(row, location: "\(name):\(n + 1)", index: out.count))
+        let table: CSVTable
+        do { table = try CSVTable(text: text, skipsComments: true, trimsWhitespace: true) } catch let e as CSVError {
+            throw ThermoError.invalidInput("\(e.line.map { "\(name):\($0)" } ?? name): \(e.reason)")
         }
-        guard header != nil else { throw ThermoError.invalidInput("\(name): no header row") }
+        let header = table.header.map { $0.lowercased() }
+        guard header.contains("formula") else {
+            throw ThermoError.invalidInput("\(name):\(table.headerLine): header needs a 'formula' column")
+        }
+        guard header.contains(where: energyKeys.contains) else {
+            throw ThermoError.invalidInput("\(name):\(table.headerLine): header needs one of \(energyKeys.joined(separator: ", "))")
+        }
+        var out: [EntryRecord] = []
+        for (fields, line) in zip(table.rows, table.rowLines) {
+            var row: [String: Any] = [:]
+            for (k, v) in zip(header, fields) where !v.isEmpty { row[k] = v }
+            out.append(try record(row, location: "\(name):\(line)", index: out.count))
+        }
         return out
     }
 
@@ -123,30 +118,5 @@ public enum EntryFile {
         for (k, v) in row where k != "formula" && k != "id" && !energyKeys.contains(k) { attrs[k] = "\(v)" }
         return EntryRecord(id: row["id"].map { "\($0)" } ?? "\(index + 1)", composition: comp, energy: energy,
                            attributes: attrs, location: location)
-    }
-
-    /// Splits one CSV line, honouring double quotes ("" inside quotes is a quote).
-    static func splitCSV(_ line: String, at location: String) throws -> [String] {
-        var fields: [String] = []
-        var cur = ""
-        var quoted = false
-        let it = Array(line)
-        var i = 0
-        while i < it.count {
-            let ch = it[i]
-            if quoted {
-                if ch == "\"" {
-                    if i + 1 < it.count && it[i + 1] == "\"" { cur.append("\""); i += 1 } else { quoted = false }
-                } else { cur.append(ch) }
-            } else if ch == "\"" {
-                quoted = true
-            } else if ch == "," {
-                fields.append(cur.trimmingCharacters(in: .whitespaces)); cur = ""
-            } else { cur.append(ch) }
-            i += 1
-        }
-        guard !quoted else { throw ThermoError.invalidInput("\(location): unterminated quote") }
-        fields.append(cur.trimmingCharacters(in: .whitespaces))
-        return fields
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnCommands
+import KilnSupport
 import Potentials
 
 /// `kiln-bench chgnet`: times CHGNet single points (graph + energy, forces, stress, magmoms)

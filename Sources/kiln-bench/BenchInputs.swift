@@ -3,6 +3,7 @@ import Crystal
 import CrystalIO
 import Foundation
 import KilnCommands
+import KilnSupport
 
 /// The fixture files the benchmarks read (Tests/Fixtures, gzip-compressed JSON).
 enum BenchInputs {

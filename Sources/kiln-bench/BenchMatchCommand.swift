@@ -3,6 +3,7 @@ import Crystal
 import CrystalIO
 import Foundation
 import KilnCommands
+import KilnSupport
 import Matching
 
 /// `kiln-bench match`: times StructureMatcher on matcher.json the way Benchmarks/match_python.py

@@ -3,6 +3,7 @@ import Crystal
 import CrystalIO
 import Foundation
 import KilnCommands
+import KilnSupport
 import Potentials
 
 /// `kiln-bench relax`: times CHGNet relaxations of the chgnet_relax fixture cases, the Swift side

@@ -16,7 +16,7 @@ struct KilnBench: ParsableCommand {
     /// Restarts on OpenBLAS's fast kernel when it misdetects the CPU, then runs the command.
     static func main() {
         BLASRuntime.ensureFastKernel()
-        _ = MemoryTuning.retainLargeAllocations()
+        ProcessSettings.applyForInference()
         main(nil)
     }
 }

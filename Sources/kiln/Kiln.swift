@@ -6,7 +6,7 @@ enum Kiln {
     /// Restarts on OpenBLAS's fast kernel when it misdetects the CPU, then runs the command.
     static func main() {
         BLASRuntime.ensureFastKernel()
-        _ = MemoryTuning.retainLargeAllocations()
+        ProcessSettings.applyForInference()
         KilnCommand.main()
     }
 }

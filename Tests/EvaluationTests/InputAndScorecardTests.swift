@@ -1,22 +1,10 @@
 import Crystal
 import CrystalIO
 import Evaluation
+import KilnSupport
 import XCTest
 
 final class InputAndScorecardTests: XCTestCase {
-    func testCSVQuoting() throws {
-        let t = try CSVTable(text: "a,b,c\n1,\"x, \"\"y\"\"\nz\",3\r\n2,,\n", file: "t.csv")
-        XCTAssertEqual(t.header, ["a", "b", "c"])
-        XCTAssertEqual(t.rows, [["1", "x, \"y\"\nz", "3"], ["2", "", ""]])
-        XCTAssertEqual(t.rowLines, [2, 4])
-        XCTAssertThrowsError(try CSVTable(text: "a,b\n1,\"open\n", file: "bad.csv")) {
-            XCTAssertEqual(($0 as? EvaluationError)?.line, 2)
-        }
-        XCTAssertThrowsError(try CSVTable(text: "a,b\n1,2,3\n", file: "ragged.csv")) {
-            XCTAssertEqual(($0 as? EvaluationError)?.line, 2)
-        }
-    }
-
     func testReadsCDVAEStyleGzippedCSV() throws {
         let cifs = [Build.rocksalt(), Build.cesiumChloride()].map { CIFWriter().string([$0]) }
         let text = ",material_id,cif\n" + cifs.enumerated().map { "\($0),id\($0),\"\($1.replacingOccurrences(of: "\"", with: "\"\""))\"" }
@@ -28,6 +16,16 @@ final class InputAndScorecardTests: XCTestCase {
         XCTAssertEqual(set.map(\.id), ["id0", "id1"])
         XCTAssertEqual(set.map { $0.structure.count }, [8, 2])
         XCTAssertEqual(set[1].structure.composition.reducedFormula, "CsCl")
+    }
+
+    func testCSVErrorsNameFileAndLine() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-eval-\(UUID().uuidString).csv")
+        try Data("material_id,cif\na,\"data_x\"\nb,c,d\n".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        XCTAssertThrowsError(try StructureSet.readCSV(url)) {
+            XCTAssertEqual(($0 as? EvaluationError)?.file, url.path)
+            XCTAssertEqual(($0 as? EvaluationError)?.line, 3)
+        }
     }
 
     func testMissingPartsAreSkippedWithReasons() throws {

@@ -1,6 +1,7 @@
 import Crystal
 import KilnTestSupport
 import Potentials
+import Tensor
 import XCTest
 
 /// CHGNet 0.3.0 against chgnet 0.4.2's own outputs on the 234 fixture structures
@@ -9,6 +10,11 @@ import XCTest
 /// scripts/chgnet_float64_reference.py), which separates chgnet's float32 rounding noise
 /// from porting errors.
 final class CHGNetFixtureTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ProcessSettings.applyForInference()
+    }
+
     struct Deltas {
         var e = 0.0, f = 0.0, s = 0.0, m = 0.0
         var withinTolerance: Bool { e <= 2e-5 && f <= 2e-4 && s <= 2e-3 && m <= 1e-4 }

@@ -1,11 +1,17 @@
 import Crystal
 import KilnTestSupport
 import Potentials
+import Tensor
 import XCTest
 
 /// Forces and stress are the derivatives of the energy, checked by finite differences on a
 /// fixed graph, independently of the fixtures' forces and stresses.
 final class CHGNetGradientTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ProcessSettings.applyForInference()
+    }
+
     /// A few fixture structures, rattled so that no force vanishes by symmetry.
     func structures() throws -> [(String, Structure)] {
         let all = try XCTUnwrap(try Fixtures.json("structures") as? [String: Any])

@@ -1,10 +1,16 @@
 import Crystal
 import Foundation
 import Potentials
+import Tensor
 import XCTest
 
 /// What CHGNet refuses, and the structures it handles without neighbours.
 final class CHGNetInputTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ProcessSettings.applyForInference()
+    }
+
     func testDenseCellIsRefusedBeforeBuildingTheGraph() throws {
         let model = try CHGNet()
         // 8 atoms in a 1 Å cube: ~7 million bond angles within 3 Å.

@@ -1,7 +1,9 @@
 import Crystal
 import Foundation
+import KilnSupport
 import KilnTestSupport
 import Potentials
+import Tensor
 import XCTest
 
 /// Relaxations with CHGNet against chgnet 0.4.2's StructOptimizer (FIRE, fmax 0.05, ≤ 500 steps,
@@ -14,24 +16,28 @@ import XCTest
 /// possibly with two equivalent axes exchanged). Such cases are listed. The unconverged
 /// case (atoms far too close at the start) must end not converged with a lower energy.
 final class CHGNetRelaxFixtureTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ProcessSettings.applyForInference()
+    }
+
     func testRelaxationsMatchStructOptimizer() throws {
         let model = try CHGNet()
         let fixture = try XCTUnwrap(try Fixtures.json("chgnet_relax") as? [String: Any])
         let cases = try XCTUnwrap(fixture["results"] as? [[String: Any]])
         XCTAssertEqual(cases.count, 15)
         let relaxer = Relaxer(calculator: model)
-        // Two relaxations at a time, one per core.
-        let results = ResultSlots(count: cases.count)
-        DispatchQueue.concurrentPerform(iterations: cases.count) { k in
+        // One relaxation per core at a time.
+        let results = WorkQueue.map(cases.count) { k in
             let t0 = Date()
             let r = Result { try relaxer.relax(try Fixtures.structure(cases[k]["start_structure"]!)) }
-            results.set(k, (r, Date().timeIntervalSince(t0)))
+            return (r, Date().timeIntervalSince(t0))
         }
         var failures: [String] = []
         var report: [String] = []
         for (k, c) in cases.enumerated() {
             let id = c["id"] as! String
-            let (outcome, seconds) = results.get(k)
+            let (outcome, seconds) = results[k]
             let r = try outcome.get()
             let converged = c["converged"] as! Bool
             let refEnergy = c["final_energy_per_atom"] as! Double
@@ -65,13 +71,4 @@ final class CHGNetRelaxFixtureTests: XCTestCase {
         print(report.joined(separator: "\n"))
         XCTAssert(failures.isEmpty, "\(failures.count) failures:\n" + failures.joined(separator: "\n"))
     }
-}
-
-/// Results written by concurrent workers, read after they finish.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [(Result<RelaxationResult, Error>, Double)?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: (Result<RelaxationResult, Error>, Double)) { lock.lock(); slots[k] = value; lock.unlock() }
-    func get(_ k: Int) -> (Result<RelaxationResult, Error>, Double) { lock.lock(); defer { lock.unlock() }; return slots[k]! }
 }

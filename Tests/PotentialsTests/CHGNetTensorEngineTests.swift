@@ -1,12 +1,18 @@
 import Crystal
 import KilnTestSupport
 import Potentials
+import Tensor
 import XCTest
 
 /// The Tensor engine (forward pass in `Tensor` ops, forces and stress by reverse-mode
 /// autodiff on a `Tape`) against chgnet 0.4.2's fixture outputs, with the tolerances
 /// and the same float32-noise rule as `CHGNetFixtureTests`, and against the fused engine.
 final class CHGNetTensorEngineTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ProcessSettings.applyForInference()
+    }
+
     typealias Deltas = CHGNetFixtureTests.Deltas
 
     /// A result as a fixture-style record.

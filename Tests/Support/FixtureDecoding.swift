@@ -1,5 +1,5 @@
-import CrystalIO
 import Foundation
+import KilnSupport
 
 extension Fixtures {
     /// A fixture file decoded with `JSONDecoder`, e.g. `decode(File.self, from: "order_parameters")`.

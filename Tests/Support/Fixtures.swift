@@ -1,6 +1,6 @@
 import Crystal
-import CrystalIO
 import Foundation
+import KilnSupport
 
 /// Reference answers copied from ../shared/fixtures into Tests/Fixtures (gzip-compressed).
 public enum Fixtures {

@@ -19,7 +19,7 @@ final class EntryInputTests: XCTestCase {
         XCTAssertEqual(message("formula,energy\nLi,abc\n"), "x.csv:2: energy 'abc' is not a number")
         XCTAssertEqual(message("formula,energy,energy_per_atom\nLi,-1,-1\n"),
                        "x.csv:2: several energies given (energy, energy_per_atom); give one")
-        XCTAssertEqual(message("formula,energy\nLi\n"), "x.csv:2: 1 fields, header has 2")
+        XCTAssertEqual(message("formula,energy\nLi\n"), "x.csv:2: row has 1 fields, the header has 2")
         XCTAssertEqual(message("name,energy\n"), "x.csv:1: header needs a 'formula' column")
     }
 

@@ -46,23 +46,17 @@ public struct BatchRecord: Codable, Sendable, Equatable {
         case eAboveHull = "e_above_hull"
     }
 
-    /// CSV header and rows, in a fixed column order.
+    /// CSV header and the fields of a row, in a fixed column order.
     public static let csvColumns = ["id", "source", "formula", "n_sites", "outcome", "reason", "steps",
                                     "calculator_calls", "initial_energy_per_atom", "final_energy_per_atom",
                                     "final_fmax", "final_volume", "initial_space_group", "final_space_group",
                                     "e_above_hull", "output", "seconds"]
 
-    public var csvRow: String {
+    public var csvFields: [String] {
         func d(_ x: Double?, _ digits: Int = 6) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "" }
-        let fields = [id, source, formula ?? "", nSites.map(String.init) ?? "", outcome, reason ?? "",
-                      steps.map(String.init) ?? "", calculatorCalls.map(String.init) ?? "",
-                      d(initialEnergyPerAtom), d(finalEnergyPerAtom), d(finalFmax), d(finalVolume, 4),
-                      initialSpaceGroup ?? "", finalSpaceGroup ?? "", d(eAboveHull), output ?? "", d(seconds, 3)]
-        return fields.map(Self.csvField).joined(separator: ",")
-    }
-
-    private static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return [id, source, formula ?? "", nSites.map(String.init) ?? "", outcome, reason ?? "",
+                steps.map(String.init) ?? "", calculatorCalls.map(String.init) ?? "",
+                d(initialEnergyPerAtom), d(finalEnergyPerAtom), d(finalFmax), d(finalVolume, 4),
+                initialSpaceGroup ?? "", finalSpaceGroup ?? "", d(eAboveHull), output ?? "", d(seconds, 3)]
     }
 }

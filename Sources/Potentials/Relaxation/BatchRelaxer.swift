@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import KilnSupport
 
 /// One structure of a batch: a unique id (used for output file names), where it came from,
 /// and how to load it (loading errors are recorded, not fatal).
@@ -39,7 +40,7 @@ public struct BatchProgress: Sendable {
 public struct BatchRelaxer: Sendable {
     public var relaxer: Relaxer
     public var outputDirectory: URL
-    /// Structures relaxed at the same time.
+    /// Structures relaxed at the same time (at most one per core: see `WorkQueue`).
     public var workers = 2
     /// Extension and text of the relaxed-structure file (e.g. "cif" and a CIF writer).
     public var structureFile: (fileExtension: String, text: @Sendable (Structure) throws -> String)
@@ -75,37 +76,18 @@ public struct BatchRelaxer: Sendable {
         let journal = try BatchJournal(url: journalURL)
         let todo = items.filter { journal.records[$0.id] == nil }
         let resumed = items.count - todo.count
-        let state = SharedState()
         let start = Date()
-
-        @Sendable func work() {
-            while let index = state.next(limit: todo.count) {
-                let record = relaxOne(todo[index])
-                do { try journal.append(record) } catch {
-                    state.fail(error)
-                    return
-                }
-                let finished = state.finish()
-                guard let progress else { continue }
-                let elapsed = Date().timeIntervalSince(start)
-                let eta = elapsed / Double(finished) * Double(todo.count - finished)
-                progress(BatchProgress(done: resumed + finished, total: items.count, resumed: resumed,
-                                       elapsed: elapsed, eta: eta, last: record))
-            }
+        _ = try WorkQueue.map(todo.count, workers: workers, progress: { finished, record in
+            guard let progress else { return }
+            let elapsed = Date().timeIntervalSince(start)
+            let eta = elapsed / Double(finished) * Double(todo.count - finished)
+            progress(BatchProgress(done: resumed + finished, total: items.count, resumed: resumed,
+                                   elapsed: elapsed, eta: eta, last: record))
+        }) { index in
+            let record = relaxOne(todo[index])
+            try journal.append(record)
+            return record
         }
-        // One thread per worker (GCD would cap concurrency at the core count).
-        let group = DispatchGroup()
-        for _ in 0..<max(1, min(workers, todo.count)) {
-            group.enter()
-            let thread = Thread {
-                work()
-                group.leave()
-            }
-            thread.stackSize = 16 << 20
-            thread.start()
-        }
-        group.wait()
-        if let error = state.error { throw error }
         let records = items.compactMap { journal.records[$0.id] }
         try writeSummaries(records)
         return records
@@ -181,7 +163,7 @@ public struct BatchRelaxer: Sendable {
     }
 
     private func writeSummaries(_ records: [BatchRecord]) throws {
-        let csv = ([BatchRecord.csvColumns.joined(separator: ",")] + records.map(\.csvRow)).joined(separator: "\n") + "\n"
+        let csv = CSVWriter().document(header: BatchRecord.csvColumns, rows: records.map(\.csvFields))
         try writeDurably(Data(csv.utf8), to: outputDirectory.appendingPathComponent("summary.csv"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -200,31 +182,5 @@ public struct BatchRelaxer: Sendable {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.#")
         let s = String(id.map { allowed.contains($0) ? $0 : "_" })
         return s.hasPrefix(".") ? "_" + s.dropFirst() : s
-    }
-}
-
-/// Work queue and error slot shared by the batch's worker threads.
-private final class SharedState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private var finished = 0
-    private(set) var error: Error?
-
-    func next(limit: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard error == nil, nextIndex < limit else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-
-    func finish() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        finished += 1
-        return finished
-    }
-
-    func fail(_ e: Error) {
-        lock.lock(); defer { lock.unlock() }
-        if error == nil { error = e }
     }
 }

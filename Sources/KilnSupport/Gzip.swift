@@ -12,8 +12,12 @@ public enum Gzip {
         data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
     }
 
+    /// Default bound on decompressed size: 2 GiB.
+    public static let defaultLimit = 2 << 30
+
     /// Decompresses gzip or zlib data (auto-detected); concatenated gzip members are read in full.
-    public static func decompress(_ data: Data) throws -> Data {
+    /// Throws once the output would exceed `limit` bytes (a corrupt or hostile file cannot grow without bound).
+    public static func decompress(_ data: Data, limit: Int = defaultLimit) throws -> Data {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw Failure(description: "zlib could not start inflating")
@@ -30,6 +34,9 @@ public enum Gzip {
                     stream.next_out = buf.baseAddress
                     stream.avail_out = uInt(chunk)
                     return inflate(&stream, Z_NO_FLUSH)
+                }
+                guard out.count + chunk - Int(stream.avail_out) <= limit else {
+                    throw Failure(description: "decompressed data exceeds the limit of \(limit) bytes")
                 }
                 out.append(buffer, count: chunk - Int(stream.avail_out))
                 if status == Z_STREAM_END {
@@ -75,9 +82,9 @@ public enum Gzip {
         return out
     }
 
-    /// Reads a file, decompressing it when it is gzip.
-    public static func readFile(_ url: URL) throws -> Data {
+    /// Reads a file, decompressing it (up to `limit` bytes) when it is gzip.
+    public static func readFile(_ url: URL, limit: Int = defaultLimit) throws -> Data {
         let raw = try Data(contentsOf: url)
-        return isCompressed(raw) ? try decompress(raw) : raw
+        return isCompressed(raw) ? try decompress(raw, limit: limit) : raw
     }
 }
