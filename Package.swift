@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "KilnCommands",
             dependencies: [
-                "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Evaluation", "Campaign",
+                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Evaluation", "Campaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 11: the executables.
@@ -93,7 +93,7 @@ let package = Package(
             ]),
 
         // Fixture loading shared by the test targets (reads Tests/Fixtures).
-        .target(name: "KilnTestSupport", dependencies: ["KilnSupport", "Crystal"], path: "Tests/Support"),
+        .target(name: "KilnTestSupport", dependencies: ["KilnSupport", "Crystal", "CrystalIO"], path: "Tests/Support"),
         .testTarget(name: "KilnSupportTests", dependencies: ["KilnSupport"]),
         .testTarget(name: "CrystalTests", dependencies: ["Crystal", "KilnTestSupport"]),
         .testTarget(name: "CrystalIOTests", dependencies: ["CrystalIO", "KilnTestSupport"]),

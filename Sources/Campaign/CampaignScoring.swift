@@ -3,6 +3,7 @@ import CrystalIO
 import Foundation
 import Evaluation
 import Generation
+import KilnSupport
 import Matching
 import ReferenceData
 import Thermo
@@ -153,29 +154,28 @@ extension CampaignRunner {
         let cifDir = outputDirectory.appendingPathComponent("cif")
         try? FileManager.default.removeItem(at: cifDir)
         try FileManager.default.createDirectory(at: cifDir, withIntermediateDirectories: true)
-        var csv = "rank,id,formula,e_above_hull,formation_energy_per_atom,energy_per_atom,corrected_energy_per_atom,decomposition,"
-            + "space_group,stable,unique,novel,novelty_match,known_formula,hhi,abundance,n_sites,generator,parent,substitution,"
-            + "relax_outcome,relax_steps,status,violations\n"
-        func q(_ s: String?) -> String {
-            guard let s else { return "" }
-            return s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
+        let header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
+                      "corrected_energy_per_atom", "decomposition", "space_group", "stable", "unique", "novel", "novelty_match",
+                      "known_formula", "hhi", "abundance", "n_sites", "generator", "parent", "substitution", "relax_outcome",
+                      "relax_steps", "status", "violations"]
+        var rows: [[String]] = []
         func n(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
         func b(_ x: Bool?) -> String { x.map { $0 ? "true" : "false" } ?? "" }
         let writer = CIFWriter()
         for r in ranked + rest {
-            csv += [r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom), n(r.finalEnergyPerAtom),
-                    n(r.correctedEnergyPerAtom), q(r.decomposition), q(r.spaceGroupAfter), b(r.isStable), b(r.isUnique), b(r.isNovel),
-                    r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi), n(r.abundance), String(r.nSites), r.generator,
-                    q(r.parent), q(r.substitution), r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "",
-                    r.status.rawValue, q(r.violations ?? r.error)].joined(separator: ",") + "\n"
+            rows.append([r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
+                         n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
+                         b(r.isStable), b(r.isUnique), b(r.isNovel), r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
+                         n(r.abundance), String(r.nSites), r.generator, r.parent ?? "", r.substitution ?? "",
+                         r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? ""])
             if let rank = r.rank, let text = r.relaxedStructure, let s = try? StructureCoding.decode(text) {
                 let name = String(format: "%03d-%@-%@.cif", rank, r.formula, r.id)
                 try writer.string(s, blockName: "\(r.formula)_\(r.id)").write(to: cifDir.appendingPathComponent(name), atomically: true, encoding: .utf8)
             }
         }
         let csvURL = outputDirectory.appendingPathComponent("candidates.csv")
-        try csv.write(to: csvURL, atomically: true, encoding: .utf8)
+        // Spreadsheet-safe: a text cell starting with =, +, - or @ is not read as a formula.
+        try CSVWriter(spreadsheetSafe: true).document(header: header, rows: rows).write(to: csvURL, atomically: true, encoding: .utf8)
 
         let provenance = [
             reference,

@@ -23,12 +23,12 @@ public struct StructureRecord: Sendable, Codable {
                                     "relax_outcome", "relax_steps", "energy_per_atom", "e_above_hull", "rmsd"]
 
     /// The record as one CSV line (columns `csvColumns`).
-    public var csvRow: String {
+    /// The record's fields in `csvColumns` order (write them with `CSVWriter`).
+    public var csvFields: [String] {
         func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
         let r = relaxation
-        return CSVWriter().row([id, formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(stable), opt(novel),
-                                opt(novelFormula), opt(r?.outcome), opt(r?.steps), opt(r?.energyPerAtom),
-                                opt(r?.energyAboveHull), opt(r?.rmsd)])
+        return [id, formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(stable), opt(novel),
+                opt(novelFormula), opt(r?.outcome), opt(r?.steps), opt(r?.energyPerAtom), opt(r?.energyAboveHull), opt(r?.rmsd)]
     }
 }
 

@@ -1,5 +1,5 @@
 import Crystal
-import Foundation
+import KilnSupport
 import Matching
 import ReferenceData
 
@@ -58,12 +58,7 @@ public struct NoveltyChecker: Sendable {
 
     /// `firstMatch` of many structures, spread over the available cores.
     public func firstMatches(_ structures: [Structure]) -> [String?] {
-        var out = [String?](repeating: nil, count: structures.count)
-        out.withUnsafeMutableBufferPointer { b in
-            let base = b.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: structures.count) { base[$0] = firstMatch(structures[$0]) }
-        }
-        return out
+        WorkQueue.map(structures.count) { firstMatch(structures[$0]) }
     }
 
     /// True when no reference structure matches.

@@ -40,7 +40,7 @@ struct RediscoveryCommand: ParsableCommand {
     @Option(help: "Output folder (one subfolder per system).")
     var out = "kiln-out/rediscovery"
 
-    @Option(help: "Structures relaxed at once.")
+    @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers = 2
 
     @Flag(help: "Print JSON.")

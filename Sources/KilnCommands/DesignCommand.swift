@@ -21,7 +21,7 @@ struct DesignCommand: ParsableCommand {
     @Flag(help: "Require an existing knowledge store in the output folder (fail instead of starting anew).")
     var resume = false
 
-    @Option(help: "Structures relaxed at once.")
+    @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers = 2
 
     @Flag(help: "Print a JSON summary on stdout.")

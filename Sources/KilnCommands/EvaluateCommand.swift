@@ -1,6 +1,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import KilnSupport
 import Thermo
 
 /// `kiln evaluate GENERATED`: the generative-model scorecard (validity, uniqueness, novelty,
@@ -128,7 +129,7 @@ struct EvaluateCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try card.json().write(to: dir.appendingPathComponent("scorecard.json"))
             try Data(markdown.utf8).write(to: dir.appendingPathComponent("scorecard.md"))
-            let csv = ([StructureRecord.csvColumns.joined(separator: ",")] + records.map(\.csvRow)).joined(separator: "\n") + "\n"
+            let csv = CSVWriter().document(header: StructureRecord.csvColumns, rows: records.map(\.csvFields))
             try Data(csv.utf8).write(to: dir.appendingPathComponent("structures.csv"))
         } catch { throw CommandError("cannot write to \(out): \(describe(error))") }
         print(printed, terminator: "")

@@ -42,7 +42,7 @@ struct RelaxCommand: ParsableCommand {
     @Flag(help: "Also write an extended XYZ trajectory <id>.extxyz per structure.")
     var trajectory = false
 
-    @Option(help: "Structures relaxed at the same time.")
+    @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers: Int = 2
 
     @Flag(name: .customLong("no-hull"), help: "Skip the energy above the bundled MP hull.")

@@ -81,7 +81,7 @@ extension PhaseDiagram {
             if isVertex(m) && q.entry.isSamePhase(as: entries[m]) {
                 return HullResult(entry: q.entry, formationEnergyPerAtom: q.formation, energyAboveHull: 0,
                                   isStable: true, decomposition: [DecompositionPart(entry: q.entry, fraction: 1)],
-                                  phaseSeparationEnergy: phaseSeparation ? phaseSeparationEnergy(q, eAboveHull: 0) : nil)
+                                  phaseSeparationEnergy: phaseSeparation ? phaseSeparationEnergy(q, energyAboveHull: 0) : nil)
             }
         }
         let sol = pool.lowerHull(at: Self.dense(q.fractions, q.mask.zs))
@@ -97,13 +97,13 @@ extension PhaseDiagram {
         let stable = !q.member && eHull <= Self.vertexTolerance
         return HullResult(entry: q.entry, formationEnergyPerAtom: q.formation, energyAboveHull: eHull,
                           isStable: stable, decomposition: parts,
-                          phaseSeparationEnergy: stable && phaseSeparation ? phaseSeparationEnergy(q, eAboveHull: eHull) : nil)
+                          phaseSeparationEnergy: stable && phaseSeparation ? phaseSeparationEnergy(q, energyAboveHull: eHull) : nil)
     }
 
     /// Energy relative to the hull of all entries of other compositions (pymatgen's
     /// `get_phase_separation_energy`); for an element, its energy above the hull.
-    private func phaseSeparationEnergy(_ q: Query, eAboveHull: Double) -> Double {
-        if q.fractions.count == 1 { return eAboveHull }
+    private func phaseSeparationEnergy(_ q: Query, energyAboveHull: Double) -> Double {
+        if q.fractions.count == 1 { return energyAboveHull }
         let zs = q.mask.zs
         var pool = makePool(zs: zs, subsystemsOf: q.mask, includeSelf: false)
         for i in candidates[q.mask] ?? [] where group[i] != q.group {

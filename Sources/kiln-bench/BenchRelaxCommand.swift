@@ -27,7 +27,7 @@ struct BenchRelaxCommand: ParsableCommand {
 
     @OptionGroup var relaxation: RelaxationOptions
 
-    @Option(help: "Structures relaxed at the same time.")
+    @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers: Int = 1
 
     @Option(help: "Relax each case this many times and report the fastest.")
@@ -43,39 +43,36 @@ struct BenchRelaxCommand: ParsableCommand {
         let relaxer = try relaxation.relaxer()
         _ = try relaxer.relax(cases[0].start)  // warm-up: first-touch costs out of the timings
 
-        let lines = Lines(count: cases.count)
         let t0 = Date()
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for k in stride(from: w, to: cases.count, by: workers) {
-                let c = cases[k]
-                var best: (RelaxationResult, Double, Double)? = nil
-                var failure: String? = nil
-                for _ in 0..<`repeat` {
-                    let start = Date(), cpu0 = Timing.cpuSeconds()
-                    do {
-                        let r = try relaxer.relax(c.start)
-                        let wall = Date().timeIntervalSince(start), cpu = Timing.cpuSeconds() - cpu0
-                        if best == nil || wall < best!.1 { best = (r, wall, cpu) }
-                    } catch { failure = "\(error)" }
-                }
-                var row: [String: Any] = ["id": c.id, "n_sites": c.start.count]
-                if let (r, wall, cpu) = best {
-                    row["steps"] = r.steps
-                    row["converged"] = r.converged
-                    row["outcome"] = r.outcome.label
-                    row["final_energy_per_atom"] = r.finalEnergyPerAtom
-                    row["wall_s"] = wall
-                    if workers == 1 { row["cpu_s"] = cpu }  // process-wide, so only meaningful alone
-                    row["ms_per_step"] = 1000 * wall / Double(max(r.calculatorCalls, 1))
-                    row["delta_energy_meV_per_atom"] = 1000 * (r.finalEnergyPerAtom - c.referenceEnergy)
-                } else {
-                    row["error"] = failure ?? "no result"
-                }
-                lines.set(k, row)
+        let rows = WorkQueue.map(cases.count, workers: workers) { k -> [String: Any] in
+            let c = cases[k]
+            var best: (RelaxationResult, Double, Double)? = nil
+            var failure: String? = nil
+            for _ in 0..<`repeat` {
+                let start = Date(), cpu0 = Timing.cpuSeconds()
+                do {
+                    let r = try relaxer.relax(c.start)
+                    let wall = Date().timeIntervalSince(start), cpu = Timing.cpuSeconds() - cpu0
+                    if best == nil || wall < best!.1 { best = (r, wall, cpu) }
+                } catch { failure = "\(error)" }
             }
+            var row: [String: Any] = ["id": c.id, "n_sites": c.start.count]
+            if let (r, wall, cpu) = best {
+                row["steps"] = r.steps
+                row["converged"] = r.converged
+                row["outcome"] = r.outcome.label
+                row["final_energy_per_atom"] = r.finalEnergyPerAtom
+                row["wall_s"] = wall
+                if workers == 1 { row["cpu_s"] = cpu }  // process-wide, so only meaningful alone
+                row["ms_per_step"] = 1000 * wall / Double(max(r.calculatorCalls, 1))
+                row["delta_energy_meV_per_atom"] = 1000 * (r.finalEnergyPerAtom - c.referenceEnergy)
+            } else {
+                row["error"] = failure ?? "no result"
+            }
+            return row
         }
         let total = Date().timeIntervalSince(t0)
-        for row in lines.rows {
+        for row in rows {
             let data = try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         }
@@ -102,13 +99,4 @@ struct BenchRelaxCommand: ParsableCommand {
                  referenceEnergy: r.final_energy_per_atom)
         }
     }
-}
-
-/// Rows filled by concurrent workers.
-private final class Lines: @unchecked Sendable {
-    private var slots: [[String: Any]]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: [:], count: count) }
-    func set(_ k: Int, _ row: [String: Any]) { lock.lock(); slots[k] = row; lock.unlock() }
-    var rows: [[String: Any]] { lock.lock(); defer { lock.unlock() }; return slots }
 }

@@ -73,7 +73,7 @@ final class BatchRelaxerTests: XCTestCase {
         let good = records[0]
         XCTAssertEqual(good.output, "fcc_0.xyz")
         XCTAssertEqual(good.initialSpaceGroup, "4 sites")
-        XCTAssertEqual(good.eAboveHull!, good.finalEnergyPerAtom! + 3, accuracy: 1e-12)
+        XCTAssertEqual(good.energyAboveHull!, good.finalEnergyPerAtom! + 3, accuracy: 1e-12)
         XCTAssertLessThan(good.finalFmax!, 0.01)
         try checkExactlyOnce(dir)
 

@@ -1,4 +1,5 @@
 import Crystal
+import CrystalIO
 import Foundation
 import KilnSupport
 

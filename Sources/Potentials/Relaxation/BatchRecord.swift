@@ -21,7 +21,7 @@ public struct BatchRecord: Codable, Sendable, Equatable {
     public var initialSpaceGroup: String?
     public var finalSpaceGroup: String?
     /// Energy above the convex hull of the final structure (eV/atom), when a hull was given.
-    public var eAboveHull: Double?
+    public var energyAboveHull: Double?
     /// File name of the relaxed structure inside the output directory.
     public var output: String?
     public var seconds: Double
@@ -43,7 +43,7 @@ public struct BatchRecord: Codable, Sendable, Equatable {
         case finalVolume = "final_volume"
         case initialSpaceGroup = "initial_space_group"
         case finalSpaceGroup = "final_space_group"
-        case eAboveHull = "e_above_hull"
+        case energyAboveHull = "e_above_hull"
     }
 
     /// CSV header and the fields of a row, in a fixed column order.
@@ -57,6 +57,6 @@ public struct BatchRecord: Codable, Sendable, Equatable {
         return [id, source, formula ?? "", nSites.map(String.init) ?? "", outcome, reason ?? "",
                 steps.map(String.init) ?? "", calculatorCalls.map(String.init) ?? "",
                 d(initialEnergyPerAtom), d(finalEnergyPerAtom), d(finalFmax), d(finalVolume, 4),
-                initialSpaceGroup ?? "", finalSpaceGroup ?? "", d(eAboveHull), output ?? "", d(seconds, 3)]
+                initialSpaceGroup ?? "", finalSpaceGroup ?? "", d(energyAboveHull), output ?? "", d(seconds, 3)]
     }
 }

@@ -115,7 +115,7 @@ public struct BatchRelaxer: Sendable {
             record.finalFmax = result.final.fmax
             record.finalVolume = final.volume
             record.finalSpaceGroup = spaceGroup?(final)
-            record.eAboveHull = energyAboveHull?(final, result.final.result.energy)
+            record.energyAboveHull = energyAboveHull?(final, result.final.result.energy)
             let name = "\(base).\(structureFile.fileExtension)"
             try writeDurably(Data(try structureFile.text(final).utf8), to: outputDirectory.appendingPathComponent(name))
             record.output = name
