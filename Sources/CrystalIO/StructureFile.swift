@@ -25,6 +25,19 @@ public enum StructureFormat: String, CaseIterable, Sendable {
 public enum StructureFile {
     /// Every structure in the file: all CIF data blocks with atoms, all XYZ frames, all JSON
     /// list entries, or the one POSCAR structure.
+    /// Paths relative to `folder`, sorted, of every file below it (recursively) whose name has a
+    /// structure-file extension.
+    public static func files(in folder: URL) throws -> [String] {
+        let root = folder.standardizedFileURL
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+            throw CrystalIOError(file: folder.path, "cannot list the folder")
+        }
+        return walker.compactMap { $0 as? URL }
+            .filter { !$0.hasDirectoryPath && StructureFormat(fileName: $0.lastPathComponent) != nil }
+            .map { String($0.standardizedFileURL.path.dropFirst(root.path.count + 1)) }
+            .sorted()
+    }
+
     public static func read(_ url: URL, format: StructureFormat? = nil) throws -> [Structure] {
         let name = url.lastPathComponent
         guard let format = format ?? StructureFormat(fileName: name) else {

@@ -65,17 +65,14 @@ public enum StructureSet {
     }
 
     private static func readDirectory(_ path: String) throws -> [NamedStructure] {
-        let root = URL(fileURLWithPath: path).standardizedFileURL
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+        let root = URL(fileURLWithPath: path)
+        let files: [String]
+        do { files = try StructureFile.files(in: root) } catch {
             throw EvaluationError(file: path, "cannot list the directory")
         }
-        let files = walker.compactMap { $0 as? URL }
-            .filter { !$0.hasDirectoryPath && StructureFormat(fileName: $0.lastPathComponent) != nil }
-            .map(\.standardizedFileURL).sorted { $0.path < $1.path }
         var out: [NamedStructure] = []
-        for file in files {
-            let relative = String(file.path.dropFirst(root.path.count + 1))
-            let structures = try StructureFile.read(file)
+        for relative in files {
+            let structures = try StructureFile.read(root.appendingPathComponent(relative))
             for (k, s) in structures.enumerated() {
                 out.append(NamedStructure(id: structures.count == 1 ? relative : "\(relative)#\(k + 1)", structure: s))
             }

@@ -48,14 +48,7 @@ struct StructureSource {
                 sources.append(StructureSource(path: path, id: stripExtension(URL(fileURLWithPath: path).lastPathComponent)))
                 continue
             }
-            let root = URL(fileURLWithPath: path).standardizedFileURL
-            guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
-                throw CommandError("\(path): cannot list the folder")
-            }
-            let below = walker.compactMap { $0 as? URL }
-                .filter { !$0.hasDirectoryPath && StructureFormat(fileName: $0.lastPathComponent) != nil }
-                .map { String($0.standardizedFileURL.path.dropFirst(root.path.count + 1)) }
-                .sorted()
+            let below = try CommandError.naming(path) { try StructureFile.files(in: URL(fileURLWithPath: path)) }
             guard !below.isEmpty else { throw CommandError("\(path): no structure files in the folder") }
             sources += below.map { StructureSource(path: (path as NSString).appendingPathComponent($0), id: stripExtension($0)) }
         }
