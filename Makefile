@@ -1,7 +1,7 @@
 # Kiln: the two entry points of the README.
 SWIFT ?= swift
 
-.PHONY: demo test build bootstrap
+.PHONY: demo test test-fast build bootstrap docs
 
 bootstrap:
 	@scripts/bootstrap
@@ -17,3 +17,15 @@ demo: build
 test: bootstrap
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
+
+## The suites that run CHGNet over every fixture, relax, hull all of MP or run campaigns; test-fast skips them.
+SLOW_SUITES = CHGNetFixtureTests|CHGNetRelaxFixtureTests|CHGNetTensorEngineTests|CHGNetGradientTests|HullLargeMPTests|DesignResumeTests|VerdictAgreementTests
+
+## A fast subset for every commit (about 40 s of tests on 2 cores once built; `make test` runs everything).
+test-fast: bootstrap
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing --skip '$(SLOW_SUITES)'
+
+## DocC archives of the documented modules (.build/docs).
+docs:
+	scripts/docs

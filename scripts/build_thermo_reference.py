@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Builds the Thermo module's bundled data from ../shared/data (run once, from the repository root):
+"""Builds the MP hull reference (ReferenceData) and Thermo's bundled data from ../shared/data (run once,
+from the repository root):
 
     venv/bin/python scripts/build_thermo_reference.py ../shared/data
 
@@ -9,7 +10,8 @@ Sources/Thermo/Resources/ (corrections and elemental references):
     have: the 132,752 matbench mp_e_form rows (id `matbench:<row>`), the 36,737 mp_cgcnn36k
     structures (id = mp-id), and a 0 eV/atom reference row (id `ref:<El>`) for each element whose
     ground state is missing (He, Kr, Xe occur only in mp_cgcnn36k, as non-ground-state polymorphs).
-  * mp_reference_meta.json: provenance, licence and counts (copied into every `kiln hull` answer).
+  * mp_reference_meta.json: provenance, licence and counts (read as `MPEnergyTable.Metadata`; its name,
+    description, count, licence and citation go into every `kiln hull --json` answer).
   * mp2020_compatibility.json: the MP2020 correction parameters (pymatgen's MP2020Compatibility.yaml).
   * mp_elemental_references.json: element -> MP GGA/GGA+U ground-state energy per atom and mp-id
     (matbench-discovery 2023-02-07-mp-elemental-reference-entries).
