@@ -98,6 +98,11 @@ public struct CampaignSpec: Sendable, Equatable {
     public var stabilityThreshold: Double { verdicts.stabilityThreshold }
 
     private func validate() throws {
+        // The name becomes a folder under kiln-out/ (and a file-name part): no path tricks.
+        let plain = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_. "))
+        guard !name.isEmpty, !name.hasPrefix("."), name.unicodeScalars.allSatisfy(plain.contains) else {
+            throw CampaignSpecError(key: "name", reason: "'\(name)' is not a plain name (letters, digits, spaces, '-', '_', '.'; not starting with '.')")
+        }
         guard !chemicalSystems.isEmpty, chemicalSystems.allSatisfy({ !$0.isEmpty && Set($0).count == $0.count }) else {
             throw CampaignSpecError(key: "target.chemical_systems", reason: "name at least one chemical system (e.g. [\"Li-Mn-O\"]) or target.elements")
         }

@@ -37,6 +37,9 @@ public struct NeighborList: Sendable {
         return c
     }
 
+    /// Largest number of bins along one axis of the cell-list grid.
+    static let maxBinsPerAxis = 200
+
     /// Calls `body(i, j, image, distance)` for every directed pair within `cutoff`.
     public static func forEachPair(in s: Structure, cutoff: Double,
                                    _ body: (Int, Int, SIMD3<Int32>, Double) -> Void) {
@@ -71,9 +74,13 @@ public struct NeighborList: Sendable {
         } } }
         var lo = Vec3(repeating: .infinity), hi = Vec3(repeating: -.infinity)
         for p in points { lo = pointwiseMin(lo, p.0); hi = pointwiseMax(hi, p.0) }
-        let binSize = max(r, 1e-3)
-        let dims = SIMD3<Int>(((hi - lo) / binSize).rounded(.down)) &+ 1
-        guard dims.x > 0, dims.y > 0, dims.z > 0, dims.x * dims.y * dims.z < 50_000_000 else { return }
+        // Bins of edge ≥ r; in a large, sparse box (a molecule in vacuum, a cell of 1e20 Å) the
+        // edge grows so the grid stays at most `maxBinsPerAxis`³: still correct, since a pair
+        // within r always lies in neighbouring bins.
+        let extent = hi - lo
+        guard extent.max().isFinite else { return }  // non-finite coordinates (rejected by `Structure.problems`)
+        let binSize = max(r, 1e-3, extent.max() / Double(Self.maxBinsPerAxis))
+        let dims = SIMD3<Int>((extent / binSize).rounded(.down)) &+ 1
         func binIndex(_ p: Vec3) -> SIMD3<Int> {
             let b = SIMD3<Int>(((p - lo) / binSize).rounded(.down))
             return pointwiseMin(pointwiseMax(b, .zero), dims &- 1)

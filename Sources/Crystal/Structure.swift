@@ -11,6 +11,17 @@ public struct Structure: Hashable, Sendable {
     }
 
     /// Ordered structure from elements and fractional coordinates.
+    /// The same crystal on a right-handed basis: a left-handed lattice L becomes −L and every
+    /// fractional coordinate changes sign, so Cartesian positions are unchanged (a right-handed
+    /// structure is returned as it is). Calculators follow their reference implementations in
+    /// taking the signed cell volume, so a left-handed cell would flip the sign of the stress.
+    public func rightHanded() -> Structure {
+        guard lattice.signedVolume < 0 else { return self }
+        var s = Structure(lattice: Lattice(lattice.matrix * -1), sites: sites)
+        for i in s.sites.indices { s.sites[i].frac = -s.sites[i].frac }
+        return s
+    }
+
     public init(lattice: Lattice, species: [Element], fracCoords: [Vec3]) {
         precondition(species.count == fracCoords.count, "one species per coordinate")
         self.init(lattice: lattice, sites: zip(species, fracCoords).map { Site($0, $1) })

@@ -23,8 +23,6 @@ public enum StructureFormat: String, CaseIterable, Sendable {
 /// Reads and writes structure files, choosing the format from the file name (see
 /// `StructureFormat`); `.gz` files are decompressed/compressed transparently.
 public enum StructureFile {
-    /// Every structure in the file: all CIF data blocks with atoms, all XYZ frames, all JSON
-    /// list entries, or the one POSCAR structure.
     /// Paths relative to `folder`, sorted, of every file below it (recursively) whose name has a
     /// structure-file extension.
     public static func files(in folder: URL) throws -> [String] {
@@ -38,6 +36,9 @@ public enum StructureFile {
             .sorted()
     }
 
+    /// Every structure in the file: all CIF data blocks with atoms, all XYZ frames, all JSON
+    /// list entries, or the one POSCAR structure. Left-handed lattices are put on a right-handed basis
+    /// (`Structure.rightHanded()`), so stresses and volumes keep their usual signs.
     public static func read(_ url: URL, format: StructureFormat? = nil) throws -> [Structure] {
         let name = url.lastPathComponent
         guard let format = format ?? StructureFormat(fileName: name) else {
@@ -52,12 +53,14 @@ public enum StructureFile {
 
     /// Structures from file contents already in memory.
     public static func read(data: Data, format: StructureFormat, file: String = "<data>") throws -> [Structure] {
+        let structures: [Structure]
         switch format {
-        case .cif: return try CIFReader().read(String(decoding: data, as: UTF8.self), file: file).map(\.structure)
-        case .poscar: return [try POSCAR(text: String(decoding: data, as: UTF8.self), file: file).structure]
-        case .extxyz: return try ExtendedXYZ.read(String(decoding: data, as: UTF8.self), file: file)
-        case .json: return try StructureJSON.read(data, file: file)
+        case .cif: structures = try CIFReader().read(String(decoding: data, as: UTF8.self), file: file).map(\.structure)
+        case .poscar: structures = [try POSCAR(text: String(decoding: data, as: UTF8.self), file: file).structure]
+        case .extxyz: structures = try ExtendedXYZ.read(String(decoding: data, as: UTF8.self), file: file)
+        case .json: structures = try StructureJSON.read(data, file: file)
         }
+        return structures.map { $0.rightHanded() }
     }
 
     /// File contents for the structures in a format.

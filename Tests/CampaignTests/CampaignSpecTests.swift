@@ -67,6 +67,10 @@ final class CampaignSpecTests: XCTestCase {
             (good.replacingOccurrences(of: "threshold = 0.08", with: "threshold = \"low\""), "stability.threshold"),
             (good.replacingOccurrences(of: "name = \"limno\"", with: "nmae = \"limno\""), "nmae"),
             ("[target]\nchemical_systems=[\"Na-Cl\"]\n", "generators"),
+            // A name is a folder under kiln-out/: no escaping it (issue 12, hostile input 1).
+            (good.replacingOccurrences(of: "name = \"limno\"", with: "name = \"../../x\""), "name"),
+            (good.replacingOccurrences(of: "name = \"limno\"", with: "name = \"a/b\""), "name"),
+            (good.replacingOccurrences(of: "name = \"limno\"", with: "name = \"\""), "name"),
         ]
         for (text, key) in cases {
             XCTAssertThrowsError(try CampaignSpec(toml: text), key) { error in

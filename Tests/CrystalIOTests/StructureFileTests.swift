@@ -64,4 +64,32 @@ final class StructureFileTests: XCTestCase {
         XCTAssertThrowsError(try StructureFile.read(dir.appendingPathComponent("missing.cif")))
         XCTAssertThrowsError(try StructureFile.write([s, s], to: dir.appendingPathComponent("POSCAR")))
     }
+
+    /// A left-handed lattice is read onto a right-handed basis with the same Cartesian positions
+    /// (issue 12, hostile input 3: the signed volume flipped the sign of CHGNet's stress and
+    /// `kiln relax` doubled the cell).
+    func testLeftHandedLatticeIsReadRightHanded() throws {
+        let poscar = """
+            left-handed NaCl
+            1.0
+            2.8 0.0 2.8
+            0.0 2.8 2.8
+            2.8 2.8 0.0
+            Na Cl
+            1 1
+            Direct
+            0.1 0.2 0.3
+            0.6 0.7 0.8
+            """
+        let raw = try POSCAR(text: poscar).structure
+        XCTAssertLessThan(raw.lattice.signedVolume, 0)
+        let read = try XCTUnwrap(StructureFile.read(data: Data(poscar.utf8), format: .poscar).first)
+        XCTAssertGreaterThan(read.lattice.signedVolume, 0)
+        XCTAssertEqual(read.volume, raw.volume, accuracy: 1e-9)
+        for (a, b) in zip(raw.sites, read.sites) {
+            let d = raw.lattice.cartesian(a.frac) - read.lattice.cartesian(b.frac)
+            XCTAssertLessThan(max(abs(d.x), abs(d.y), abs(d.z)), 1e-12)
+        }
+        XCTAssertEqual(read.rightHanded().lattice.matrix, read.lattice.matrix)
+    }
 }

@@ -85,3 +85,31 @@ final class LatticeStructureTests: XCTestCase {
         XCTAssertEqual(rocksalt.sorted().sites.map(\.element.symbol), ["Na", "Cl"])
     }
 }
+
+/// Regression tests for neighbour lists in very large cells (issue 12, hostile input 2 and 4).
+final class LargeCellNeighborTests: XCTestCase {
+    /// A NaCl dimer in a 5,000 Å box: the pair is found (the grid used to exceed its limit and
+    /// return no pairs, so the dimer got isolated-atom energies).
+    func testDimerInHugeBoxKeepsItsPair() throws {
+        let box = 5000.0
+        let s = Structure(lattice: .cubic(box), species: [try Element("Na"), try Element("Cl")],
+                          fracCoords: [Vec3(0.5, 0.5, 0.5), Vec3(0.5 + 2.8 / box, 0.5, 0.5)])
+        let list = NeighborList(structure: s, cutoff: 5)
+        XCTAssertEqual(list.count, 2)
+        XCTAssertEqual(list.distances[0], 2.8, accuracy: 1e-6)
+        // Atoms 0.1 Å apart are flagged, not missed.
+        let close = Structure(lattice: .cubic(box), species: [try Element("Na"), try Element("Cl")],
+                              fracCoords: [Vec3(0.2, 0.3, 0.4), Vec3(0.2 + 0.1 / box, 0.3, 0.4)])
+        XCTAssertFalse(close.problems().isEmpty)
+    }
+
+    /// A lattice vector of 1e20 Å with atoms spread over the cell does not trap (Double → Int).
+    func testAstronomicalLatticeDoesNotTrap() throws {
+        let s = Structure(lattice: Lattice(Matrix3(Vec3(1e20, 0, 0), Vec3(0, 5, 0), Vec3(0, 0, 5))),
+                          species: [try Element("Na"), try Element("Cl")],
+                          fracCoords: [Vec3(0.1, 0, 0), Vec3(0.9, 0.5, 0.5)])
+        let list = NeighborList(structure: s, cutoff: 6)
+        // Each atom sees its own images along b and c (5 Å) but not the other atom (8e19 Å away).
+        XCTAssertEqual(Set(zip(list.centers, list.neighbors).map { [$0.0, $0.1] }), [[0, 0], [1, 1]])
+    }
+}
