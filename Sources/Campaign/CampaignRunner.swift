@@ -43,6 +43,9 @@ public struct CampaignRunner: Sendable {
     public func run() throws -> CampaignSummary {
         let started = Date()
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        // One run per folder: a second `kiln design` on it stops at once instead of repeating the work.
+        let lock = try DirectoryLock(folder: outputDirectory)
+        defer { lock.release() }
         let store = try KnowledgeStore(path: storePath)
         let fingerprint = self.fingerprint
         if let old = try store.meta("fingerprint"), old != fingerprint {

@@ -1,6 +1,7 @@
 import Campaign
 import Crystal
 import Foundation
+import KilnSupport
 import Potentials
 import XCTest
 
@@ -33,5 +34,20 @@ final class OutputSafetyTests: XCTestCase {
         for name in foreign {
             XCTAssertEqual(try String(contentsOf: cif.appendingPathComponent(name), encoding: .utf8), "keep me")
         }
+    }
+
+    /// Two runs on one folder: the second stops at once (issue 12, hostile input 7).
+    func testSecondRunOnTheSameFolderIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-busy-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let held = try DirectoryLock(folder: dir)
+        defer { held.release() }
+        let spec = try CampaignSpec(name: "busy", chemicalSystems: [[try Element("Na"), try Element("Cl")]],
+                                    generators: [.init(kind: .substitution, budget: 2, seed: 1)], maxAtoms: 2)
+        XCTAssertThrowsError(try CampaignRunner(spec: spec, outputDirectory: dir, calculator: try CHGNet()).run()) { error in
+            XCTAssertTrue("\(error)".contains("in use by another running kiln process"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("campaign.sqlite").path))
     }
 }

@@ -60,7 +60,7 @@ public enum BatchError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .busy(let s): return "\(s) is in use by another running batch"
+        case .busy(let s): return "\(s) is in use by another running kiln process"
         case .journal(let s): return "journal: \(s)"
         case .output(let s): return "output: \(s)"
         case .duplicateID(let s): return "two inputs have the id (or output file name) \(s)"
@@ -80,21 +80,4 @@ func writeDurably(_ data: Data, to url: URL) throws {
         unlink(tmp.path)
         throw BatchError.output("cannot write \(url.path): \(String(cString: strerror(errno)))")
     }
-}
-
-/// An exclusive advisory lock on a file (flock), so two batches never share an output
-/// directory; the kernel releases it when the process dies.
-struct DirectoryLock {
-    private let fd: Int32
-
-    init(_ url: URL) throws {
-        fd = open(url.path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw BatchError.output("cannot create \(url.path): \(String(cString: strerror(errno)))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw BatchError.busy(url.deletingLastPathComponent().path)
-        }
-    }
-
-    func release() { close(fd) }
 }

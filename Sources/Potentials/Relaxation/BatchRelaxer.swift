@@ -69,7 +69,13 @@ public struct BatchRelaxer: Sendable {
         } catch {
             throw BatchError.output("cannot create \(outputDirectory.path): \(error.localizedDescription)")
         }
-        let lock = try DirectoryLock(outputDirectory.appendingPathComponent(".lock"))
+        let lock: DirectoryLock
+        do { lock = try DirectoryLock(folder: outputDirectory) } catch {
+            switch error {
+            case .busy(let folder): throw BatchError.busy(folder)
+            case .cannotCreate: throw BatchError.output("\(error)")
+            }
+        }
         defer { lock.release() }
         removeStaleTemporaries()
         try checkSettings()
