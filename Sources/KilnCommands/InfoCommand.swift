@@ -11,8 +11,7 @@ struct InfoCommand: ParsableCommand {
 
     @OptionGroup var inputs: StructureFiles
 
-    @Option(help: "Symmetry tolerance in Å for the space group.")
-    var symprec: Double = SymmetryTolerance.symprec
+    @OptionGroup var symmetry: SymmetryOptions
 
     @Flag(help: "Print JSON.")
     var json = false
@@ -23,7 +22,7 @@ struct InfoCommand: ParsableCommand {
         for input in entries {
             let s = input.structure
             let problems = s.problems()
-            let sg = problems.isEmpty ? try? SymmetryDataset(s, symprec: symprec) : nil
+            let sg = problems.isEmpty ? try? SymmetryDataset(s, symprec: symmetry.symprec) : nil
             if json {
                 reports.append([
                     "file": input.name, "formula": s.formula, "reduced_formula": s.reducedFormula,
@@ -41,7 +40,7 @@ struct InfoCommand: ParsableCommand {
             let p = s.lattice.parameters
             print("\(input.name)")
             print("  formula      \(s.formula)  (reduced \(s.reducedFormula))\(s.isOrdered ? "" : ", disordered")")
-            print("  space group  " + (sg.map { "\($0.international) (\($0.number)), symprec \(symprec) Å" } ?? "not determined"))
+            print("  space group  " + (sg.map { "\($0.international) (\($0.number)), symprec \(symmetry.symprec) Å" } ?? "not determined"))
             print(String(format: "  lattice      a %.5f  b %.5f  c %.5f Å   α %.3f  β %.3f  γ %.3f°", p[0], p[1], p[2], p[3], p[4], p[5]))
             print(String(format: "  volume       %.4f Å³ (%.3f Å³/atom)   density %.4f g/cm³", s.volume, s.volumePerAtom, s.density))
             for problem in problems { print("  problem      \(problem)") }

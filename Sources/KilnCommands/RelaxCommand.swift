@@ -36,8 +36,7 @@ struct RelaxCommand: ParsableCommand {
     @Flag(name: .customLong("keep-symmetry"), help: "Keep each starting space group (symmetrize forces and stress).")
     var keepSymmetry = false
 
-    @Option(parsing: .unconditional, help: "Symmetry tolerance (Å) for --keep-symmetry and the space-group columns.")
-    var symprec: Double = SymmetryTolerance.symprec
+    @OptionGroup var symmetry: SymmetryOptions
 
     @Flag(help: "Also write an extended XYZ trajectory <id>.extxyz per structure.")
     var trajectory = false
@@ -53,7 +52,6 @@ struct RelaxCommand: ParsableCommand {
 
     func validate() throws {
         guard pressure.isFinite else { throw ValidationError("--pressure must be a number (GPa)") }
-        guard symprec.isFinite, symprec > 0 else { throw ValidationError("--symprec must be a positive number of Å") }
         try RelaxationOptions.validate(workers: workers)
     }
 
@@ -61,12 +59,12 @@ struct RelaxCommand: ParsableCommand {
         let items = try collectItems()
         var relaxer = try relaxation.relaxer()
         relaxer.pressure = pressure
-        relaxer.symmetryTolerance = keepSymmetry ? symprec : nil
+        relaxer.symmetryTolerance = keepSymmetry ? symmetry.symprec : nil
         var batch = BatchRelaxer(relaxer: relaxer, outputDirectory: URL(fileURLWithPath: out),
                                  structureFile: ("cif", { String(decoding: try StructureFile.data([$0], format: .cif), as: UTF8.self) }))
         batch.workers = workers
         batch.trajectories = trajectory
-        let tolerance = symprec
+        let tolerance = symmetry.symprec
         batch.spaceGroup = { s in
             (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
         }

@@ -11,8 +11,7 @@ struct SymmetryCommand: ParsableCommand {
 
     @OptionGroup var inputs: StructureFiles
 
-    @Option(parsing: .unconditional, help: "Distance tolerance in Å.")
-    var symprec: Double = SymmetryTolerance.symprec
+    @OptionGroup var symmetry: SymmetryOptions
 
     @Option(name: .customLong("angle-tolerance"), parsing: .unconditional, help: "Angle tolerance in degrees; -1 uses spglib's built-in check.")
     var angleTolerance: Double = -1
@@ -21,7 +20,6 @@ struct SymmetryCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard symprec.isFinite, symprec > 0 else { throw ValidationError("--symprec must be a positive number of Å") }
         guard angleTolerance.isFinite, angleTolerance != 0 else {
             throw ValidationError("--angle-tolerance must be positive (degrees) or negative (spglib's default)")
         }
@@ -33,7 +31,7 @@ struct SymmetryCommand: ParsableCommand {
         var failed = false
         for entry in entries {
             do {
-                let analyzer = try SpacegroupAnalyzer(entry.structure, symprec: symprec, angleTolerance: angleTolerance)
+                let analyzer = try SpacegroupAnalyzer(entry.structure, symprec: symmetry.symprec, angleTolerance: angleTolerance)
                 if json {
                     reports.append(try jsonReport(entry.name, analyzer))
                 } else {
@@ -79,7 +77,7 @@ struct SymmetryCommand: ParsableCommand {
         return [
             "id": name,
             "spglib_version": spglibVersion,
-            "symprec": symprec,
+            "symprec": symmetry.symprec,
             "angle_tolerance": angleTolerance,
             "number": d.number,
             "international": d.international,
@@ -99,8 +97,8 @@ struct SymmetryCommand: ParsableCommand {
             "equivalent_indices": analyzer.symmetrizedStructure.equivalentIndices,
             "transformation_matrix": d.transformationMatrix.array,
             "origin_shift": [d.originShift.x, d.originShift.y, d.originShift.z],
-            "primitive": dictionary(try s.standardized(.primitive, symprec: symprec, angleTolerance: angleTolerance)),
-            "conventional": dictionary(try s.standardized(.conventional, symprec: symprec, angleTolerance: angleTolerance)),
+            "primitive": dictionary(try s.standardized(.primitive, symprec: symmetry.symprec, angleTolerance: angleTolerance)),
+            "conventional": dictionary(try s.standardized(.conventional, symprec: symmetry.symprec, angleTolerance: angleTolerance)),
             "primitive_standard": dictionary(try analyzer.primitiveStandardStructure()),
             "conventional_standard": dictionary(try analyzer.conventionalStandardStructure()),
         ]

@@ -23,10 +23,12 @@ final class ParsingTests: CommandTestCase {
     func testInfo() throws {
         let info = try parse(InfoCommand.self, ["info", "a.cif", "dir", "--symprec", "0.1", "--json"])
         XCTAssertEqual(info.inputs.files, ["a.cif", "dir"])
-        XCTAssertEqual(info.symprec, 0.1)
+        XCTAssertEqual(info.symmetry.symprec, 0.1)
         XCTAssertTrue(info.json)
         assertUsageError(["info"], "Missing expected argument")
         assertUsageError(["info", "a.cif", "--symprec", "x"], "--symprec")
+        // Issue 12, hostile input 11: NaN used to be accepted and gave no space group, silently.
+        assertUsageError(["info", "a.cif", "--symprec", "nan"], "--symprec must be a positive number")
     }
 
     func testConvert() throws {
@@ -42,7 +44,7 @@ final class ParsingTests: CommandTestCase {
     func testSymmetry() throws {
         let symmetry = try parse(SymmetryCommand.self, ["symmetry", "a.cif", "b.vasp", "--symprec", "1e-3", "--angle-tolerance", "-1", "--json"])
         XCTAssertEqual(symmetry.inputs.files, ["a.cif", "b.vasp"])
-        XCTAssertEqual(symmetry.symprec, 1e-3)
+        XCTAssertEqual(symmetry.symmetry.symprec, 1e-3)
         XCTAssertEqual(symmetry.angleTolerance, -1)
         XCTAssertTrue(symmetry.json)
         assertUsageError(["symmetry", "a.cif", "--symprec", "0"], "--symprec must be a positive number")
