@@ -57,6 +57,12 @@ public struct CampaignRunner: Sendable {
         let elapsed = { previousSeconds + Date().timeIntervalSince(started) }
         let saveElapsed = { try store.setMeta("seconds", String(elapsed())) }
 
+        // Fail before generating anything when the hull cannot place the target's elements.
+        let missing = try HullService(elements: spec.elements, hiddenFormulas: hiddenFormulas).unsupportedElements(spec.elements)
+        guard missing.isEmpty else {
+            throw CampaignSpecError(key: "target", reason: "no Materials Project reference energy for "
+                                    + missing.map(\.symbol).joined(separator: ", ") + ", so E_hull cannot be computed; leave them out")
+        }
         try generate(store)
         try screen(store)
         try saveElapsed()

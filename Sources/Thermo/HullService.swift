@@ -80,6 +80,16 @@ public final class HullService: @unchecked Sendable {
         }
     }
 
+    /// Elements among `elements` that energies cannot be placed for: no MP elemental reference
+    /// energy, or (with the MP reference) no pure-element entry to anchor the hull. Ask before
+    /// spending time on structures made of them.
+    public func unsupportedElements(_ elements: Set<Element>) -> [Element] {
+        let pure = Set(referenceEntries.lazy.filter { $0.composition.elements.count == 1 }.map { $0.composition.elements[0] })
+        return elements.filter { el in
+            elemental.energyPerAtom[el] == nil || (reference == .materialsProject && !pure.contains(el))
+        }.sorted { $0.z < $1.z }
+    }
+
     /// The correction (eV) added to a total energy of `composition`; 0 without corrections.
     public func correction(for composition: Composition) -> Double {
         compatibility?.correction(for: composition) ?? 0

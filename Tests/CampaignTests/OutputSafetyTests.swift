@@ -50,4 +50,18 @@ final class OutputSafetyTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("campaign.sqlite").path))
     }
+
+    /// Elements the hull cannot place are refused before any work (issue 12, hostile input 8: a Po
+    /// campaign generated and relaxed everything, then failed without a report).
+    func testUnsupportedElementsFailFirst() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-po-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = try CampaignSpec(name: "po", chemicalSystems: [[try Element("Po"), try Element("O")]],
+                                    generators: [.init(kind: .substitution, budget: 2, seed: 1)], maxAtoms: 4)
+        let runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: try CHGNet())
+        XCTAssertThrowsError(try runner.run()) { error in
+            XCTAssertTrue("\(error)".contains("no Materials Project reference energy for Po"), "\(error)")
+        }
+        XCTAssertEqual(try KnowledgeStore(path: runner.storePath).all().count, 0)
+    }
 }

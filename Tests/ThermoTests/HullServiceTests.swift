@@ -14,6 +14,9 @@ final class HullServiceTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(hull.energyAboveHull(c, energy: 8 * (mu + 0.3))), 0.3, accuracy: 1e-6)
         // A pure element gets no MP2020 correction, so the corrected hull agrees.
         XCTAssertEqual(try XCTUnwrap(HullService(corrections: .mp2020).energyAboveHull(c, energy: 8 * mu)), 0, accuracy: 1e-6)
+        // Po has no MP elemental reference energy; O has both that and pure-oxygen entries.
+        let po = try Element("Po"), o = try Element("O")
+        XCTAssertEqual(try HullService(elements: [po, o]).unsupportedElements([po, o]), [po])
         // No reference, no answer.
         XCTAssertNil(try HullService(reference: .none).energyAboveHull(c, energy: 8 * mu))
     }
