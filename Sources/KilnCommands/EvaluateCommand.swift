@@ -129,7 +129,7 @@ struct EvaluateCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try card.json().write(to: dir.appendingPathComponent("scorecard.json"))
             try Data(markdown.utf8).write(to: dir.appendingPathComponent("scorecard.md"))
-            let csv = CSVWriter().document(header: StructureRecord.csvColumns, rows: records.map(\.csvFields))
+            let csv = CSVWriter(spreadsheetSafe: true).document(header: StructureRecord.csvColumns, rows: records.map(\.csvFields))
             try Data(csv.utf8).write(to: dir.appendingPathComponent("structures.csv"))
         } catch { throw CommandError("cannot write to \(out): \(describe(error))") }
         print(printed, terminator: "")

@@ -62,6 +62,17 @@ final class BatchRelaxerTests: XCTestCase {
                        file: file, line: line)
     }
 
+    /// An id or source that a spreadsheet would run as a formula is written as text (issue 12,
+    /// hostile input 11: file names beginning with "=" reached summary.csv unescaped).
+    func testSummaryCellsCannotBeFormulas() throws {
+        let dir = tempDir()
+        let item = BatchItem(id: "=HYPERLINK(1)", source: "=cmd|x.cif") { Structure.fcc(3.1) }
+        _ = try Self.batch(dir, calculator: LennardJones()).run([item])
+        let csv = try String(contentsOf: dir.appendingPathComponent("summary.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains("'=HYPERLINK(1)") && csv.contains("'=cmd|x.cif"), csv)
+        XCTAssertFalse(csv.contains(",=") || csv.contains("\n="), csv)
+    }
+
     func testBatchRecordsEveryOutcomeAndResumesWithoutRedoing() throws {
         let dir = tempDir()
         let records = try Self.batch(dir, calculator: LennardJones()).run(Self.items())

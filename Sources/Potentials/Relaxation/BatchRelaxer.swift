@@ -169,7 +169,7 @@ public struct BatchRelaxer: Sendable {
     }
 
     private func writeSummaries(_ records: [BatchRecord]) throws {
-        let csv = CSVWriter().document(header: BatchRecord.csvColumns, rows: records.map(\.csvFields))
+        let csv = CSVWriter(spreadsheetSafe: true).document(header: BatchRecord.csvColumns, rows: records.map(\.csvFields))
         try writeDurably(Data(csv.utf8), to: outputDirectory.appendingPathComponent("summary.csv"))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
