@@ -90,18 +90,33 @@ struct RelaxCommand: ParsableCommand {
         bar.finish()
         if json {
             print(try jsonText(encoding: records))
+            if !records.isEmpty && records.allSatisfy({ $0.outcome == "failed" || $0.outcome == "error" }) {
+                throw ExitCode.failure
+            }
             return
         }
         var counts: [String: Int] = [:]
         for r in records { counts[r.outcome, default: 0] += 1 }
         let summary = ["converged", "not_converged", "failed", "error"].compactMap { k in counts[k].map { "\($0) \(k)" } }
         print("\(records.count) structures: \(summary.joined(separator: ", ")); summary in \(out)/summary.csv")
+        if !records.isEmpty && records.allSatisfy({ $0.outcome == "failed" || $0.outcome == "error" }) {
+            throw CommandError("no input could be relaxed; reasons in \(out)/summary.csv")
+        }
     }
 
     /// One batch item per structure of every input file; unreadable files become items whose
     /// loading fails, so they are recorded as errors.
+    /// The output folder itself is never an input: `--out` equal to an input folder is refused
+    /// (the relaxed CIFs would replace the inputs), and files below `--out` inside an input folder
+    /// (outputs of an earlier run) are left out.
     private func collectItems() throws -> [BatchItem] {
-        try inputs.sources().flatMap { source -> [BatchItem] in
+        let output = URL(fileURLWithPath: out).standardizedFileURL.path
+        for path in inputs.files where URL(fileURLWithPath: path).standardizedFileURL.path == output {
+            throw CommandError("\(path): --out is this input folder; choose another folder so the inputs are not overwritten")
+        }
+        let sources = try inputs.sources().filter { !URL(fileURLWithPath: $0.path).standardizedFileURL.path.hasPrefix(output + "/") }
+        guard !sources.isEmpty else { throw CommandError("no structure files outside the output folder \(out)") }
+        return sources.flatMap { source -> [BatchItem] in
             let structures: [StructureInput]
             do { structures = try source.read() } catch {
                 return [BatchItem(id: source.id, source: source.path) { throw error }]

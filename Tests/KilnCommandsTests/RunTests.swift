@@ -124,4 +124,18 @@ final class RunTests: CommandTestCase {
             XCTAssertEqual(error as? ExitCode, .failure)
         }
     }
+
+    /// `kiln relax` never takes its own output folder as input (issue 12, hostile input 5): the
+    /// input folder itself is refused as --out, a nested --out is skipped on the next run, and a
+    /// batch in which every input failed exits with an error.
+    func testRelaxKeepsInputsAndOutputsApart() throws {
+        _ = try write([try rockSalt(primitive: true)], "NaCl.vasp")
+        assertRunError(["relax", folder.path, "--out", folder.path], "--out is this input folder")
+        let out = path("relaxed")
+        for _ in 0..<2 { _ = try run(["relax", folder.path, "--out", out, "--steps", "3", "--no-hull"]) }
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
+        XCTAssertEqual(summary.split(separator: "\n").count, 2, summary)  // header + NaCl, not its relaxed CIF
+        _ = try write(text: "not a structure", "junk.cif")
+        assertRunError(["relax", path("junk.cif"), "--out", path("junk-out"), "--no-hull"], "no input could be relaxed")
+    }
 }
