@@ -128,7 +128,7 @@ public struct CampaignRunner: Sendable {
         var all = try store.all()
         var changed: [CandidateRecord] = []
         for i in all.indices where all[i].status == .generated {
-            let s = try StructureCoding.decode(all[i].initialStructure)
+            let s = try all[i].structure()
             var reasons = s.problems()
             if spec.requireChargeBalance && !ChargeBalance.isNeutral(s.composition) {
                 reasons.append("no charge-neutral oxidation-state assignment")
@@ -144,7 +144,7 @@ public struct CampaignRunner: Sendable {
         // Group every valid candidate by its initial structure; the earliest of a group is kept.
         let pool = all.indices.filter { all[$0].status != .invalid }
         let matcher = StructureMatcher()
-        let structures = try pool.map { try StructureCoding.decode(all[$0].initialStructure) }
+        let structures = try pool.map { try all[$0].structure() }
         for group in matcher.group(structures) where group.count > 1 {
             let members = group.map { pool[$0] }.sorted { all[$0].ordinal < all[$1].ordinal }
             for m in members.dropFirst() where all[m].status == .generated {
@@ -172,7 +172,7 @@ public struct CampaignRunner: Sendable {
             var r = pending[k]
             let t0 = Date()
             do {
-                let s = try StructureCoding.decode(r.initialStructure)
+                let s = try r.structure()
                 r.spaceGroupBefore = Self.spaceGroup(s)
                 let result = try relaxer.relax(s)
                 r.relaxSteps = result.steps

@@ -46,7 +46,7 @@ extension CampaignRunner {
     func score(_ store: KnowledgeStore, seconds: Double) throws -> CampaignSummary {
         var all = try store.all()
         let relaxed = all.indices.filter { all[$0].status == .relaxed }
-        let structures = try relaxed.map { try StructureCoding.decode(all[$0].relaxedStructure!) }
+        let structures = try relaxed.map { try all[$0].structure(relaxed: true) }
         let targetElements = spec.elements
 
         // Hull: MP reference of the target elements plus the campaign's own candidates.

@@ -1,3 +1,5 @@
+import Crystal
+import CrystalIO
 import Foundation
 import GRDB
 
@@ -82,6 +84,23 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     }
 }
 
+/// A knowledge-store problem, naming the store file or the candidate.
+public struct KnowledgeStoreError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension CandidateRecord {
+    /// The stored initial structure, or the relaxed one with `relaxed`; errors name the candidate.
+    public func structure(relaxed: Bool = false) throws -> Structure {
+        guard let text = relaxed ? relaxedStructure : initialStructure else {
+            throw KnowledgeStoreError(description: "candidate \(id): no relaxed structure stored")
+        }
+        do { return try StructureCoding.decode(text) } catch {
+            throw KnowledgeStoreError(description: "candidate \(id): stored \(relaxed ? "relaxed" : "initial") structure is unreadable: \(error)")
+        }
+    }
+}
+
 /// The campaign's knowledge store: one SQLite file (WAL) holding every candidate. Each write is its
 /// own transaction, so a run killed at any moment loses at most the candidate in flight.
 public final class KnowledgeStore: Sendable {
@@ -97,7 +116,9 @@ public final class KnowledgeStore: Sendable {
         if !readOnly {
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
         }
-        db = try DatabaseQueue(path: path, configuration: config)
+        do { db = try DatabaseQueue(path: path, configuration: config) } catch {
+            throw KnowledgeStoreError(description: "cannot open the knowledge store \(path): \(error)")
+        }
         if readOnly { return }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -71,6 +71,8 @@ final class CampaignSpecTests: XCTestCase {
             (good.replacingOccurrences(of: "name = \"limno\"", with: "name = \"../../x\""), "name"),
             (good.replacingOccurrences(of: "name = \"limno\"", with: "name = \"a/b\""), "name"),
             (good.replacingOccurrences(of: "name = \"limno\"", with: "name = \"\""), "name"),
+            // An empty element list is reported as such, not as "forbids every target element".
+            ("[target]\nelements = []\n[[generators]]\nkind = \"substitution\"\n", "target.chemical_systems"),
         ]
         for (text, key) in cases {
             XCTAssertThrowsError(try CampaignSpec(toml: text), key) { error in

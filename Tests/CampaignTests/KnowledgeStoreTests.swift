@@ -28,4 +28,17 @@ final class KnowledgeStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.meta("fingerprint"), "abc")
         XCTAssertEqual(try reopened.count(generator: "g"), 5)
     }
+
+    /// Store errors name the file or the candidate (issue 12, hostile input 13: "SQLite error 14"
+    /// without a path; a JSON decoding error that did not name the candidate).
+    func testErrorsNameTheStoreAndTheCandidate() throws {
+        let missing = "/nonexistent-\(UUID())/campaign.sqlite"
+        XCTAssertThrowsError(try KnowledgeStore(path: missing)) { error in
+            XCTAssertTrue("\(error)".contains(missing), "\(error)")
+        }
+        let record = CandidateRecord(id: "substitution-0-0003", ordinal: 3, generator: "substitution-0", parent: nil, seed: 1,
+                                     substitution: nil, formula: "NaCl", nSites: 2, nElements: 2, initialStructure: "{\"lattice\": 1}")
+        XCTAssertThrowsError(try record.structure()) { XCTAssertTrue("\($0)".contains("candidate substitution-0-0003"), "\($0)") }
+        XCTAssertThrowsError(try record.structure(relaxed: true)) { XCTAssertTrue("\($0)".contains("no relaxed structure"), "\($0)") }
+    }
 }
