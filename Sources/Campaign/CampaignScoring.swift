@@ -20,7 +20,8 @@ public struct CampaignSummary: Codable, Sendable {
         public var formula: String
         public var energyAboveHull: Double
         public var isUnique: Bool
-        public var isNovel: Bool
+        /// `NoveltyLevel` raw value (new_composition, known_composition, known_structure).
+        public var novelty: String?
         public var spaceGroup: String?
     }
     public var name: String
@@ -31,7 +32,9 @@ public struct CampaignSummary: Codable, Sendable {
     public var funnel: [Stage]
     /// Stable (E_hull ≤ threshold) and unique.
     public var stableUnique: Int
-    /// Stable, unique and new.
+    /// Stable, unique and no built-in MP structure matches (MatterGen's SUN; the formula may be known).
+    public var sunNewStructure: Int
+    /// Stable, unique and a new composition (no MP table lists the formula): the headline SUN.
     public var sun: Int
     public var top: [Top]
     public var wallSeconds: Double
@@ -81,18 +84,18 @@ extension CampaignRunner {
 
         // Stable, unique and new, by the campaign's verdict rules (docs/metrics.md), against the
         // built-in MP structures of the target elements.
-        let novelty = try NoveltyChecker.materialsProject(elements: targetElements, hiddenFormulas: hiddenFormulas)
+        let novelty = try NoveltyChecker.materialsProject(elements: targetElements, hiddenFormulas: hiddenFormulas,
+                                                          knownFormulas: hull.referenceFormulas)
         let verdicts = Verdicts.assess(relaxed.enumerated().map { k, i in
             VerdictInput(structure: structures[k], energyPerAtom: all[i].finalEnergyPerAtom, energyAboveHull: all[i].energyAboveHull,
                          converged: all[i].relaxOutcome == "converged")
         }, rules: spec.verdicts, novelty: novelty)
-        let knownFormulas = hull.referenceFormulas
         for (k, i) in relaxed.enumerated() {
             all[i].isStable = verdicts[k].stable
             all[i].isUnique = verdicts[k].unique
             all[i].isNovel = verdicts[k].novel
             all[i].noveltyMatch = verdicts[k].noveltyMatch
-            all[i].knownFormula = knownFormulas.contains(all[i].formula)
+            all[i].knownFormula = verdicts[k].noveltyLevel != .newComposition
         }
 
         // Objectives and hard constraints.
@@ -110,19 +113,19 @@ extension CampaignRunner {
             all[i].violations = v.isEmpty ? nil : v.joined(separator: ", ")
         }
 
-        // Rank: E_hull first (to 1 meV/atom), then the weighted objectives.
+        // Rank the unique candidates only (duplicates stay in the CSV with their verdicts): stable
+        // first, then the newest novelty level, then E_hull (to 1 meV/atom), then the weighted objectives.
         let o = spec.objectives
         func objective(_ r: CandidateRecord) -> Double {
             o.supplyRisk * (r.hhi ?? 0) / 10_000 + o.abundance * -log10(max(r.abundance ?? 1, 1e-12)) + o.elements * Double(r.nElements)
         }
         for i in all.indices { all[i].rank = nil }
-        let eligible = relaxed.filter { all[$0].violations == nil }.sorted { a, b in
-            let ea = (all[a].energyAboveHull! * 1000).rounded(), eb = (all[b].energyAboveHull! * 1000).rounded()
-            if ea != eb { return ea < eb }
-            let oa = objective(all[a]), ob = objective(all[b])
-            if oa != ob { return oa < ob }
-            return all[a].ordinal < all[b].ordinal
+        func key(_ i: Int) -> (Int, Int, Double, Double, Int) {
+            let r = all[i]
+            return (r.isStable == true ? 0 : 1, r.noveltyLevel?.order ?? NoveltyLevel.allCases.count,
+                    (r.energyAboveHull! * 1000).rounded(), objective(r), r.ordinal)
         }
+        let eligible = relaxed.filter { all[$0].violations == nil && all[$0].isUnique == true }.sorted { key($0) < key($1) }
         for (r, i) in eligible.enumerated() { all[i].rank = r + 1 }
         try store.update(relaxed.map { all[$0] })
 
@@ -139,7 +142,8 @@ extension CampaignRunner {
         let relaxed = all.filter { $0.status == .relaxed }
         let stable = relaxed.filter { $0.isStable == true }
         let stableUnique = stable.filter { $0.isUnique == true }
-        let sun = stableUnique.filter { $0.isNovel == true }
+        let sunNewStructure = stableUnique.filter { $0.isNovel == true }
+        let sun = stableUnique.filter { $0.noveltyLevel == .newComposition }
         let funnel: [(stage: String, count: Int)] = [
             ("generated", all.count),
             ("valid", all.filter { $0.status != .invalid }.count),
@@ -147,7 +151,8 @@ extension CampaignRunner {
             ("relaxed", relaxed.count),
             ("stable (\(spec.verdicts.requireConverged ? "converged, " : "")E_hull ≤ \(spec.stabilityThreshold) eV/atom)", stable.count),
             ("stable and unique", stableUnique.count),
-            ("stable, unique and new (SUN)", sun.count),
+            ("stable, unique, structure not in the built-in MP structures", sunNewStructure.count),
+            ("stable, unique and new composition (SUN)", sun.count),
         ]
 
         // CSV and CIFs.
@@ -160,7 +165,7 @@ extension CampaignRunner {
             try FileManager.default.removeItem(at: cifDir.appendingPathComponent(name))
         }
         let header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
-                      "corrected_energy_per_atom", "decomposition", "space_group", "stable", "unique", "novel", "novelty_match",
+                      "corrected_energy_per_atom", "decomposition", "space_group", "stable", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "parent", "substitution", "relax_outcome",
                       "relax_steps", "status", "violations"]
         var rows: [[String]] = []
@@ -170,7 +175,7 @@ extension CampaignRunner {
         for r in ranked + rest {
             rows.append([r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
                          n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
-                         b(r.isStable), b(r.isUnique), b(r.isNovel), r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
+                         b(r.isStable), b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
                          n(r.abundance), String(r.nSites), r.generator, r.parent ?? "", r.substitution ?? "",
                          r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? ""])
             if let rank = r.rank, let text = r.relaxedStructure, let s = try? StructureCoding.decode(text) {
@@ -186,7 +191,9 @@ extension CampaignRunner {
             reference,
             "Novelty: " + novelty,
             "Verdicts: stable = E_hull ≤ \(spec.stabilityThreshold) eV/atom\(spec.verdicts.requireConverged ? " after a converged relaxation" : ""); "
-                + "unique = the \(spec.verdicts.representative.label); new = no reference structure matches (docs/metrics.md)",
+                + "unique = the \(spec.verdicts.representative.label); novelty: known structure (a built-in MP structure matches), "
+                + "known composition (the formula is in the MP tables, the structure is not), new composition (in neither); "
+                + "SUN counts new compositions only (docs/metrics.md)",
             "Energies: \(calculator.name)" + (mp2020Corrections ? " with MP2020 corrections" : " (already on MP2020's scale)")
                 + ", MP elemental reference energies (matbench-discovery 2023-02-07)",
         ] + (hiddenFormulas.isEmpty ? [] : ["Hidden from prototypes and references: \(hiddenFormulas.sorted().joined(separator: ", "))"])
@@ -199,10 +206,10 @@ extension CampaignRunner {
         return CampaignSummary(
             name: spec.name, outputDirectory: outputDirectory.path, report: reportURL.path, csv: csvURL.path, store: storePath,
             funnel: funnel.map { CampaignSummary.Stage(stage: $0.stage, count: $0.count) },
-            stableUnique: stableUnique.count, sun: sun.count,
+            stableUnique: stableUnique.count, sunNewStructure: sunNewStructure.count, sun: sun.count,
             top: ranked.prefix(10).map {
                 CampaignSummary.Top(rank: $0.rank!, id: $0.id, formula: $0.formula, energyAboveHull: $0.energyAboveHull!,
-                                    isUnique: $0.isUnique ?? false, isNovel: $0.isNovel ?? false, spaceGroup: $0.spaceGroupAfter)
+                                    isUnique: $0.isUnique ?? false, novelty: $0.noveltyLevel?.rawValue, spaceGroup: $0.spaceGroupAfter)
             },
             wallSeconds: seconds,
             relaxedPerMinute: seconds > 0 ? Double(relaxed.count) / (seconds / 60) : 0,
@@ -218,5 +225,13 @@ extension CampaignRunner {
         guard name.hasSuffix(".cif"), name.first?.isNumber == true else { return false }
         let stem = name.dropLast(4)
         return ids.contains { stem.hasSuffix("-" + $0) }
+    }
+}
+
+extension CandidateRecord {
+    /// The novelty level its verdicts give (nil before scoring).
+    public var noveltyLevel: NoveltyLevel? {
+        guard let isNovel, let knownFormula else { return nil }
+        return NoveltyLevel(structureMatched: !isNovel, formulaKnown: knownFormula)
     }
 }

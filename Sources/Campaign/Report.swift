@@ -1,5 +1,6 @@
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 
 /// The self-contained HTML report of a campaign: summary, SUN funnel, hull plots, ranked
@@ -45,7 +46,8 @@ public struct CampaignReport: Sendable {
         h += "<h2 id=\"summary\">Summary</h2><div class=\"cards\">"
         for (label, value) in [("generated", "\(count("generated"))"), ("relaxed", "\(count("relaxed"))"),
                                ("stable (≤ \(spec.stabilityThreshold) eV/atom)", "\(count("stable ("))"),
-                               ("stable, unique, new", "\(count("stable, unique and new"))"),
+                               ("stable, unique, new structure", "\(count("stable, unique, structure"))"),
+                               ("SUN: … and new composition", "\(count("stable, unique and new composition"))"),
                                ("wall time", String(format: "%.0f s", wallSeconds))] {
             h += "<div class=\"card\">\(esc(label))<b>\(value)</b></div>"
         }
@@ -65,15 +67,15 @@ public struct CampaignReport: Sendable {
             h += "<p class=\"muted\">Reference phases of the built-in MP hull with the campaign's candidates highlighted.</p>"
         }
 
-        h += "<h2 id=\"candidates\">Candidates</h2><table><tr><th>rank</th><th>structure</th><th>formula</th><th>E<sub>hull</sub> (eV/atom)</th><th>E<sub>f</sub> (eV/atom)</th><th>decomposition</th><th>space group</th><th>stable</th><th>unique</th><th>new</th><th>HHI</th><th>generator / parent</th><th>status</th></tr>"
+        h += "<h2 id=\"candidates\">Candidates</h2><table><tr><th>rank</th><th>structure</th><th>formula</th><th>E<sub>hull</sub> (eV/atom)</th><th>E<sub>f</sub> (eV/atom)</th><th>decomposition</th><th>space group</th><th>stable</th><th>unique</th><th>novelty</th><th>HHI</th><th>generator / parent</th><th>status</th></tr>"
         for r in records where r.status == .relaxed || r.status == .failed {
             let drawing = (try? StructureCoding.decode(r.relaxedStructure ?? r.initialStructure)).map { StructureDrawing.svg($0) } ?? ""
-            let isSUN = r.isStable == true && r.isUnique == true && r.isNovel == true
+            let isSUN = r.isStable == true && r.isUnique == true && r.noveltyLevel == .newComposition
             h += "<tr><td class=\"num\">\(r.rank.map(String.init) ?? "")</td><td>\(drawing)</td>"
             h += "<td class=\"\(isSUN ? "sun" : "")\">\(esc(r.formula))</td>"
             h += "<td class=\"num\">\(fmt(r.energyAboveHull))</td><td class=\"num\">\(fmt(r.formationEnergyPerAtom))</td>"
             h += "<td>\(esc(r.decomposition ?? ""))</td><td>\(esc(r.spaceGroupAfter ?? ""))</td>"
-            h += "<td>\(yesNo(r.isStable))</td><td>\(yesNo(r.isUnique))</td><td>\(yesNo(r.isNovel))\(r.noveltyMatch.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
+            h += "<td>\(yesNo(r.isStable))</td><td>\(yesNo(r.isUnique))</td><td>\(esc(r.noveltyLevel?.label ?? ""))\(r.noveltyMatch.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
             h += "<td class=\"num\">\(r.hhi.map { String(format: "%.0f", $0) } ?? "")</td>"
             h += "<td>\(esc(r.generator))<br><span class=\"muted\">\(esc(r.parent ?? ""))\(r.substitution.map { " " + esc($0) } ?? "")</span></td>"
             h += "<td>\(esc(r.relaxOutcome ?? r.status.rawValue))\(r.error.map { "<br><span class=\"muted\">\(esc($0))</span>" } ?? "")</td></tr>"

@@ -16,19 +16,21 @@ public struct StructureRecord: Sendable, Codable {
     /// Nil when novelty was not checked.
     public var novel: Bool?
     public var novelFormula: Bool?
+    /// Nil when novelty was not checked.
+    public var noveltyLevel: NoveltyLevel?
     /// Present for the structures that were relaxed.
     public var relaxation: RelaxedCandidate?
 
     public static let csvColumns = ["id", "formula", "struct_valid", "comp_valid", "unique", "stable", "novel", "novel_formula",
-                                    "relax_outcome", "relax_steps", "energy_per_atom", "e_above_hull", "rmsd"]
+                                    "novelty_level", "relax_outcome", "relax_steps", "energy_per_atom", "e_above_hull", "rmsd"]
 
-    /// The record as one CSV line (columns `csvColumns`).
     /// The record's fields in `csvColumns` order (write them with `CSVWriter`).
     public var csvFields: [String] {
         func opt<T>(_ v: T?) -> String { v.map { "\($0)" } ?? "" }
         let r = relaxation
         return [id, formula, "\(structurallyValid)", "\(compositionallyValid)", "\(unique)", opt(stable), opt(novel),
-                opt(novelFormula), opt(r?.outcome), opt(r?.steps), opt(r?.energyPerAtom), opt(r?.energyAboveHull), opt(r?.rmsd)]
+                opt(novelFormula), noveltyLevel?.rawValue ?? "", opt(r?.outcome), opt(r?.steps), opt(r?.energyPerAtom),
+                opt(r?.energyAboveHull), opt(r?.rmsd)]
     }
 }
 
@@ -141,8 +143,9 @@ public enum Evaluator {
 
         let records = (0..<n).map { i in
             StructureRecord(id: gen[i].id, formula: structures[i].composition.reducedFormula, structurallyValid: sValid[i],
-                            compositionallyValid: cValid[i], unique: unique[i], stable: i < relaxed.count ? verdicts[i].stable : nil, novel: novel?[i],
-                            novelFormula: novelFormula?[i], relaxation: i < relaxed.count ? relaxed[i] : nil)
+                            compositionallyValid: cValid[i], unique: unique[i], stable: i < relaxed.count ? verdicts[i].stable : nil,
+                            novel: novel?[i], novelFormula: novelFormula?[i], noveltyLevel: verdicts[i].noveltyLevel,
+                            relaxation: i < relaxed.count ? relaxed[i] : nil)
         }
         let card = Scorecard(inputs: input.labels, structureCount: n, metrics: metrics, notes: notes,
                              seconds: Date().timeIntervalSince(start))

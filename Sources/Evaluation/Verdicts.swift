@@ -11,7 +11,8 @@ import Matching
 ///   `StructureMatcher`); `representative` says which member that is.
 /// - **new**: no structure of the novelty reference matches (`NoveltyChecker`: element comparator,
 ///   plus the order–disorder pass against disordered references).
-/// - **SUN**: stable, unique and new.
+/// - **SUN**: stable, unique and new; campaigns headline the strict form, a new composition
+///   (`NoveltyLevel`), and show MatterGen's structure-level SUN beside it.
 public struct VerdictRules: Sendable, Hashable, Codable {
     /// Which member of a group of matching structures is the unique one.
     public enum Representative: String, Sendable, Hashable, Codable, CaseIterable {
@@ -66,6 +67,34 @@ public struct VerdictInput: Sendable {
     }
 }
 
+/// How new a structure is, on the evidence Kiln holds (docs/metrics.md, "Verdicts"), from the
+/// strictest claim down.
+public enum NoveltyLevel: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Its reduced formula is in none of the reference tables (MP energies and structures).
+    case newComposition = "new_composition"
+    /// The formula is known, but no reference structure matches: neither new nor confirmed.
+    case knownComposition = "known_composition"
+    /// A reference structure matches.
+    case knownStructure = "known_structure"
+
+    /// The one rule: structure match first, then the formula tables.
+    public init(structureMatched: Bool, formulaKnown: Bool) {
+        self = structureMatched ? .knownStructure : formulaKnown ? .knownComposition : .newComposition
+    }
+
+    /// How a table or report names it.
+    public var label: String {
+        switch self {
+        case .newComposition: return "new composition"
+        case .knownComposition: return "known composition, new structure"
+        case .knownStructure: return "known structure"
+        }
+    }
+
+    /// 0 for the newest; orders a ranking.
+    public var order: Int { Self.allCases.firstIndex(of: self)! }
+}
+
 /// The verdicts on one structure.
 public struct Verdict: Sendable, Hashable, Codable {
     public var stable: Bool
@@ -76,8 +105,13 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var novel: Bool?
     /// Id of the first reference that matched, when not novel.
     public var noveltyMatch: String?
-    /// Stable, unique and new; nil when novelty was not checked.
+    /// Nil when novelty was not checked.
+    public var noveltyLevel: NoveltyLevel?
+    /// Stable, unique and no reference structure matches (MatterGen's SUN); nil when novelty was
+    /// not checked.
     public var sun: Bool? { novel.map { stable && unique && $0 } }
+    /// Stable, unique and a new composition: SUN on the strictest evidence, Kiln's headline.
+    public var sunNewComposition: Bool? { noveltyLevel.map { stable && unique && $0 == .newComposition } }
 }
 
 public enum Verdicts {
@@ -93,7 +127,11 @@ public enum Verdicts {
         return inputs.indices.map { i in
             Verdict(stable: rules.isStable(energyAboveHull: inputs[i].energyAboveHull, converged: inputs[i].converged),
                     unique: representative[i] == i, representative: representative[i],
-                    novel: matches.map { $0[i] == nil }, noveltyMatch: matches?[i] ?? nil)
+                    novel: matches.map { $0[i] == nil }, noveltyMatch: matches?[i] ?? nil,
+                    noveltyLevel: matches.map { m in
+                        NoveltyLevel(structureMatched: m[i] != nil,
+                                     formulaKnown: !(novelty?.isNovelFormula(inputs[i].structure.composition) ?? true))
+                    })
         }
     }
 

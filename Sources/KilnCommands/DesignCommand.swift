@@ -1,5 +1,6 @@
 import ArgumentParser
 import Campaign
+import Evaluation
 import Foundation
 
 /// `kiln design CAMPAIGN.toml`: the main job — generate, relax, judge and rank candidates.
@@ -66,8 +67,9 @@ struct DesignCommand: ParsableCommand {
         if !s.top.isEmpty {
             Swift.print("  top candidates:")
             for t in s.top {
-                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@%@  %@", t.rank, t.formula, t.energyAboveHull,
-                                   t.isUnique ? "unique" : "duplicate", t.isNovel ? ", new" : ", known", t.spaceGroup ?? ""))
+                let novelty = t.novelty.flatMap(NoveltyLevel.init(rawValue:))?.label ?? "novelty not checked"
+                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@  %@", t.rank, t.formula, t.energyAboveHull,
+                                   novelty, t.spaceGroup ?? ""))
             }
         }
         Swift.print("report: \(s.report)")

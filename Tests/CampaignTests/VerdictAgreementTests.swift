@@ -4,6 +4,7 @@ import CrystalIO
 import Evaluation
 import Foundation
 import Potentials
+import Thermo
 import XCTest
 
 /// The same relaxed set through both paths — a campaign's scoring and `kiln evaluate`'s scorecard —
@@ -34,13 +35,21 @@ final class VerdictAgreementTests: XCTestCase {
                              energyPerAtom: $0.finalEnergyPerAtom, energyAboveHull: $0.energyAboveHull)
         }
         input.rules = rules
-        input.novelty = try NoveltyChecker.materialsProject(elements: spec.elements)
+        input.novelty = try NoveltyChecker.materialsProject(
+            elements: spec.elements, knownFormulas: try HullService(elements: spec.elements).referenceFormulas)
         let (_, records) = Evaluator.evaluate(input)
 
         XCTAssertEqual(records.map(\.id), relaxed.map(\.id))
         XCTAssertEqual(records.map(\.stable), relaxed.map(\.isStable))
         XCTAssertEqual(records.map(\.unique), relaxed.map { $0.isUnique ?? false })
         XCTAssertEqual(records.map(\.novel), relaxed.map(\.isNovel))
+        XCTAssertEqual(records.map(\.noveltyLevel), relaxed.map(\.noveltyLevel))
+        // Only unique candidates are ranked, stable ones first, then by novelty level.
+        let ranked = relaxed.filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
+        XCTAssertFalse(ranked.isEmpty)
+        XCTAssertTrue(ranked.allSatisfy { $0.isUnique == true })
+        let keys = ranked.map { ($0.isStable == true ? 0 : 1) * 10 + ($0.noveltyLevel?.order ?? 9) }
+        XCTAssertEqual(keys, keys.sorted())
         // The set exercises every verdict both ways.
         for (name, flags) in [("stable", relaxed.map { $0.isStable == true }), ("unique", relaxed.map { $0.isUnique == true }),
                               ("novel", relaxed.map { $0.isNovel == true })] {

@@ -21,6 +21,15 @@ final class MatchingMetricsTests: XCTestCase {
         XCTAssertEqual(lowest.map(\.unique), [false, false, true, true, false, true])
     }
 
+    /// The three novelty levels, strictest first.
+    func testNoveltyLevels() {
+        XCTAssertEqual(NoveltyLevel(structureMatched: true, formulaKnown: true), .knownStructure)
+        XCTAssertEqual(NoveltyLevel(structureMatched: false, formulaKnown: true), .knownComposition)
+        XCTAssertEqual(NoveltyLevel(structureMatched: false, formulaKnown: false), .newComposition)
+        XCTAssertEqual(NoveltyLevel.allCases.map(\.order), [0, 1, 2])
+        XCTAssertEqual(NoveltyLevel.newComposition.order, 0)
+    }
+
     /// Stability needs E_hull at or under the threshold and, under the campaign rules, convergence.
     func testStabilityRule() {
         XCTAssertTrue(VerdictRules.mattergen.isStable(energyAboveHull: 0.1, converged: false))
