@@ -80,6 +80,8 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let log: (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        // A folder that cannot take the outputs is found before any work, not after the relaxations.
+        if let out { try Self.requireWritable(URL(fileURLWithPath: out)) }
         var input = EvaluationInputs(generated: try load(generated, "generated"))
         input.rules.representative = uniqueBy
         input.rules.requireConverged = requireConverged
@@ -134,6 +136,18 @@ struct EvaluateCommand: ParsableCommand {
         } catch { throw CommandError("cannot write to \(out): \(describe(error))") }
         print(printed, terminator: "")
         log("wrote \(out)/scorecard.json, scorecard.md, structures.csv")
+    }
+
+    /// Creates `dir` if needed and checks a file can be written in it.
+    static func requireWritable(_ dir: URL) throws {
+        let probe = dir.appendingPathComponent(".kiln-write-test-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try Data().write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            throw CommandError("cannot write to \(dir.path): \(describe(error))")
+        }
     }
 
     private func load(_ path: String, _ what: String) throws -> [NamedStructure] {

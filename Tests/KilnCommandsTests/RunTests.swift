@@ -138,4 +138,11 @@ final class RunTests: CommandTestCase {
         _ = try write(text: "not a structure", "junk.cif")
         assertRunError(["relax", path("junk.cif"), "--out", path("junk-out"), "--no-hull"], "no input could be relaxed")
     }
+
+    /// An --out that cannot be written is refused before the structures are even read (issue 12,
+    /// hostile input 9: `kiln evaluate --relax` relaxed everything, then lost it).
+    func testEvaluateChecksItsOutputFolderFirst() throws {
+        let blocker = try write(text: "a file, not a folder", "blocker")
+        assertRunError(["evaluate", path("nothing-here"), "--relax", "--out", blocker + "/out"], "cannot write to", blocker)
+    }
 }
