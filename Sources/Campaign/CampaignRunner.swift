@@ -58,7 +58,10 @@ public struct CampaignRunner: Sendable {
         let saveElapsed = { try store.setMeta("seconds", String(elapsed())) }
 
         // Fail before generating anything when the hull cannot place the target's elements.
-        let missing = try HullService(elements: spec.elements, hiddenFormulas: hiddenFormulas).unsupportedElements(spec.elements)
+        // One hull for the whole run: it checks the elements now and scores the candidates at the end.
+        let hull = try HullService(corrections: mp2020Corrections ? .mp2020 : .none, elements: spec.elements,
+                                   hiddenFormulas: hiddenFormulas)
+        let missing = hull.unsupportedElements(spec.elements)
         guard missing.isEmpty else {
             throw CampaignSpecError(key: "target", reason: "no Materials Project reference energy for "
                                     + missing.map(\.symbol).joined(separator: ", ") + ", so E_hull cannot be computed; leave them out")
@@ -67,7 +70,7 @@ public struct CampaignRunner: Sendable {
         try screen(store)
         try saveElapsed()
         try relax(store, saveElapsed: saveElapsed)
-        let summary = try score(store, seconds: elapsed())
+        let summary = try score(store, hull: hull, seconds: elapsed())
         try store.setMeta("seconds", String(summary.wallSeconds))
         return summary
     }

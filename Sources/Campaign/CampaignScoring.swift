@@ -46,7 +46,7 @@ public struct CampaignSummary: Codable, Sendable {
 extension CampaignRunner {
     /// E_hull, uniqueness, novelty, objectives, constraints and rank of every relaxed candidate,
     /// then the CSV, CIFs and HTML report. Cheap, so it is recomputed on every run.
-    func score(_ store: KnowledgeStore, seconds: Double) throws -> CampaignSummary {
+    func score(_ store: KnowledgeStore, hull: HullService, seconds: Double) throws -> CampaignSummary {
         var all = try store.all()
         let relaxed = all.indices.filter { all[$0].status == .relaxed }
         let structures = try relaxed.map { try all[$0].structure(relaxed: true) }
@@ -54,8 +54,6 @@ extension CampaignRunner {
 
         // Hull: MP reference of the target elements plus the campaign's own candidates.
         log("scoring: hull, uniqueness and novelty of \(relaxed.count) relaxed candidates")
-        let hull = try HullService(corrections: mp2020Corrections ? .mp2020 : .none, elements: targetElements,
-                                   hiddenFormulas: hiddenFormulas)
         var candidateEntries: [ThermoEntry] = []
         for (k, i) in relaxed.enumerated() {
             let c = structures[k].composition

@@ -42,7 +42,7 @@ public struct NoveltyChecker: Sendable {
         let mp = try ReferenceStructures.mp()
         let keep = mp.indices.filter { j in
             (elements.map { Set(mp.elements(at: j)).isSubset(of: $0) } ?? true)
-                && (hiddenFormulas.isEmpty || !hiddenFormulas.contains(mp.structure(at: j).reducedFormula))
+                && (hiddenFormulas.isEmpty || !hiddenFormulas.contains(mp.composition(at: j).reducedFormula))
         }
         return NoveltyChecker(references: keep.map(mp.structure(at:)), ids: keep.map(mp.id(at:)), knownFormulas: knownFormulas)
     }

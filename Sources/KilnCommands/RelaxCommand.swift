@@ -88,18 +88,17 @@ struct RelaxCommand: ParsableCommand {
             throw CommandError(describe(error))
         }
         bar.finish()
+        let nothingRelaxed = !records.isEmpty && records.allSatisfy { $0.outcome == "failed" || $0.outcome == "error" }
         if json {
             print(try jsonText(encoding: records))
-            if !records.isEmpty && records.allSatisfy({ $0.outcome == "failed" || $0.outcome == "error" }) {
-                throw ExitCode.failure
-            }
+            if nothingRelaxed { throw ExitCode.failure }
             return
         }
         var counts: [String: Int] = [:]
         for r in records { counts[r.outcome, default: 0] += 1 }
         let summary = ["converged", "not_converged", "failed", "error"].compactMap { k in counts[k].map { "\($0) \(k)" } }
         print("\(records.count) structures: \(summary.joined(separator: ", ")); summary in \(out)/summary.csv")
-        if !records.isEmpty && records.allSatisfy({ $0.outcome == "failed" || $0.outcome == "error" }) {
+        if nothingRelaxed {
             throw CommandError("no input could be relaxed; reasons in \(out)/summary.csv")
         }
     }
