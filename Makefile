@@ -8,6 +8,7 @@ bootstrap:
 
 build: bootstrap
 	$(SWIFT) build -c release --product kiln
+	@scripts/stamp_commit
 
 ## The main job on the embedded defaults: the bundled quickstart design campaign.
 demo: build
@@ -16,6 +17,7 @@ demo: build
 ## Every test suite; numeric suites run over all fixtures, so tests build in release mode.
 test: bootstrap
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	@scripts/stamp_commit
 	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
 
 ## The suites that run CHGNet over every fixture, relax, hull all of MP or run campaigns; test-fast skips them.
@@ -24,6 +26,7 @@ SLOW_SUITES = CHGNetFixtureTests|CHGNetRelaxFixtureTests|CHGNetTensorEngineTests
 ## A fast subset for every commit (about 40 s of tests on 2 cores once built; `make test` runs everything).
 test-fast: bootstrap
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing
+	@scripts/stamp_commit
 	$(SWIFT) test -c release --skip-build -Xswiftc -enable-testing --skip '$(SLOW_SUITES)'
 
 ## DocC archives of the documented modules (.build/docs).

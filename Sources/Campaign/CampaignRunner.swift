@@ -26,6 +26,8 @@ public struct CampaignRunner: Sendable {
     /// formation energies of MP ground states (MgO, NaCl, TiO2, Li2MnO3) land within 25–60 meV/atom
     /// of MP's, corrected ones 0.28–0.56 eV/atom too low (docs/campaign.md).
     public var mp2020Corrections = false
+    /// The campaign file (path and text) the spec was read from, recorded in the report.
+    public var campaignFile: CampaignFile?
     /// Progress lines (stage changes, warnings).
     public var log: @Sendable (String) -> Void = { _ in }
     /// Relaxation progress: done, total, elapsed seconds.
@@ -188,6 +190,7 @@ public struct CampaignRunner: Sendable {
                     r.status = .relaxed
                     r.finalEnergyPerAtom = result.finalEnergyPerAtom
                     r.relaxedStructure = StructureCoding.encode(result.final.structure)
+                    r.magneticMoments = result.final.result.magmoms.isEmpty ? nil : result.final.result.magmoms
                     r.spaceGroupAfter = Self.spaceGroup(result.final.structure)
                 }
             } catch {

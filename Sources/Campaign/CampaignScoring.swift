@@ -6,6 +6,7 @@ import Generation
 import KilnSupport
 import Matching
 import ReferenceData
+import Symmetry
 import Thermo
 
 /// What a finished (or resumed) campaign produced.
@@ -61,9 +62,10 @@ extension CampaignRunner {
             all[i].correctedEnergyPerAtom = (total + hull.correction(for: c)) / c.numAtoms
             candidateEntries.append(try hull.entry(c, energy: total, id: all[i].id))
         }
-        var hulls: [(system: String, svg: String)] = []
+        var joined: (diagram: PhaseDiagram, results: [HullResult])?
         if !relaxed.isEmpty || !hull.referenceEntries.isEmpty {
             let (pd, results) = try hull.join(candidateEntries, phaseSeparation: false)
+            joined = (pd, results)
             for (k, i) in relaxed.enumerated() {
                 let r = results[k]
                 all[i].formationEnergyPerAtom = r.formationEnergyPerAtom
@@ -71,12 +73,6 @@ extension CampaignRunner {
                 all[i].decomposition = r.decomposition.map {
                     "\($0.entry.composition.reducedFormula) \(String(format: "%.3f", $0.fraction))"
                 }.joined(separator: " + ")
-            }
-            for system in spec.chemicalSystems where system.count == 2 || system.count == 3 {
-                let mine = results.filter { Set($0.entry.composition.elements).isSubset(of: Set(system)) }
-                if let svg = try? Thermo.HullPlot.svg(pd, elements: system, highlight: mine) {
-                    hulls.append((system.map(\.symbol).joined(separator: "-"), svg))
-                }
             }
         }
 
@@ -91,6 +87,7 @@ extension CampaignRunner {
         for (k, i) in relaxed.enumerated() {
             all[i].isStable = verdicts[k].stable
             all[i].isUnique = verdicts[k].unique
+            all[i].duplicateOf = verdicts[k].unique ? nil : all[relaxed[verdicts[k].representative]].id
             all[i].isNovel = verdicts[k].novel
             all[i].noveltyMatch = verdicts[k].noveltyMatch
             all[i].knownFormula = verdicts[k].noveltyLevel != .newComposition
@@ -126,6 +123,7 @@ extension CampaignRunner {
         let eligible = relaxed.filter { all[$0].violations == nil && all[$0].isUnique == true }.sorted { key($0) < key($1) }
         for (r, i) in eligible.enumerated() { all[i].rank = r + 1 }
         try store.update(relaxed.map { all[$0] })
+        let hulls = joined.map { hullPlots($0.diagram, $0.results, records: all) } ?? []
 
         let novelReference = "StructureMatcher (ltol 0.2, stol 0.3, angle_tol 5; element comparator) against "
             + "\(novelty.referenceCount.ordered + novelty.referenceCount.disordered) built-in MP structures of the target elements "
@@ -195,8 +193,9 @@ extension CampaignRunner {
             "Energies: \(calculator.name)" + (mp2020Corrections ? " with MP2020 corrections" : " (already on MP2020's scale)")
                 + ", MP elemental reference energies (matbench-discovery 2023-02-07)",
         ] + (hiddenFormulas.isEmpty ? [] : ["Hidden from prototypes and references: \(hiddenFormulas.sorted().joined(separator: ", "))"])
-        let report = CampaignReport(spec: spec, records: ranked + rest, funnel: funnel, hulls: hulls,
-                                    provenance: provenance, wallSeconds: seconds)
+        let report = CampaignReport(spec: spec, records: all, funnel: funnel, hulls: hulls, provenance: provenance,
+                                    wallSeconds: seconds, potential: calculator.name, campaignFile: campaignFile,
+                                    symprec: SymmetryTolerance.symprec)
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.html().write(to: reportURL, atomically: true, encoding: .utf8)
 

@@ -9,7 +9,7 @@ public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
     case generated
     /// Rejected by the validity checks (reason in `error`).
     case invalid
-    /// A structural duplicate of an earlier candidate (matched id in `duplicateOf`).
+    /// A structural duplicate of an earlier candidate before relaxation (matched id in `duplicateOf`).
     case duplicate
     /// Relaxed; energies recorded.
     case relaxed
@@ -38,6 +38,8 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     /// Structures as JSON ({lattice, species, frac_coords}).
     public var initialStructure: String
     public var relaxedStructure: String?
+    /// The candidate this one duplicates: the earlier match before relaxation (status `duplicate`),
+    /// or the representative of its group of matching relaxed candidates (`isUnique` false).
     public var duplicateOf: String?
     public var initialEnergyPerAtom: Double?
     public var finalEnergyPerAtom: Double?
@@ -67,6 +69,8 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var violations: String?
     public var rank: Int?
     public var error: String?
+    /// CHGNet's magnetic moment (µB, magnitude) of each site of the relaxed structure.
+    public var magneticMoments: [Double]?
 
     public init(id: String, ordinal: Int, generator: String, parent: String?, seed: Int64, substitution: String?,
                 formula: String, nSites: Int, nElements: Int, initialStructure: String) {
@@ -159,6 +163,11 @@ public final class KnowledgeStore: Sendable {
             try db.alter(table: CandidateRecord.databaseTableName) { t in
                 t.rename(column: "eHull", to: "energyAboveHull")
                 t.add(column: "isStable", .boolean)
+            }
+        }
+        migrator.registerMigration("v3-magnetic-moments") { db in
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                t.add(column: "magneticMoments", .text)
             }
         }
         try migrator.migrate(db)

@@ -35,7 +35,8 @@ struct DesignCommand: ParsableCommand {
     func run() throws {
         try CommandError.requireExisting(campaign)
         let spec = try CommandError.naming(campaign) { try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) }
-        let runner = try Self.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers)
+        var runner = try Self.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers)
+        runner.campaignFile = (try? String(contentsOfFile: campaign, encoding: .utf8)).map { CampaignFile(path: campaign, text: $0) }
         if resume && !FileManager.default.fileExists(atPath: runner.storePath) {
             throw CommandError("--resume: no knowledge store at \(runner.storePath)")
         }

@@ -117,7 +117,7 @@ struct HullCommand: ParsableCommand {
         }
         if let path = plot {
             let els = Array(Set(recs.flatMap(\.composition.elements)))
-            let svg = try HullPlot.svg(pd, elements: els, highlight: results)
+            let svg = try HullPlot.svg(pd, elements: els, marks: HullPlot.formulaMarks(results))
             do { try svg.write(toFile: path, atomically: true, encoding: .utf8) } catch {
                 throw CommandError("\(path): cannot write plot")
             }
