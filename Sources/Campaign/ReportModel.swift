@@ -15,11 +15,16 @@ public enum CandidateFolding {
     /// others (unranked or failed) in generation order. Invalid and unprocessed candidates are left out.
     public static func fold(_ records: [CandidateRecord]) -> (ranked: [CandidateGroup], other: [CandidateGroup]) {
         let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // The end of the chain; in a cycle (a corrupt store), its earliest member.
         func root(_ r: CandidateRecord) -> String {
-            var current = r
-            var seen: Set<String> = [r.id]
-            while let next = current.duplicateOf.flatMap({ byID[$0] }), seen.insert(next.id).inserted { current = next }
-            return current.id
+            var chain = [r]
+            while let next = chain.last!.duplicateOf.flatMap({ byID[$0] }) {
+                if let start = chain.firstIndex(where: { $0.id == next.id }) {
+                    return chain[start...].min { $0.ordinal < $1.ordinal }!.id
+                }
+                chain.append(next)
+            }
+            return chain.last!.id
         }
         let shown: Set<CandidateStatus> = [.relaxed, .failed, .duplicate]
         var groups: [String: CandidateGroup] = [:]

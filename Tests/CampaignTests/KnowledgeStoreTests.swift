@@ -18,6 +18,7 @@ final class KnowledgeStoreTests: XCTestCase {
             var r = recs[2]
             r.status = .relaxed
             r.energyAboveHull = 0.01
+            r.magneticMoments = [0.25, 3.75]
             try store.update(r)
             try store.setMeta("fingerprint", "abc")
         }
@@ -25,6 +26,8 @@ final class KnowledgeStoreTests: XCTestCase {
         XCTAssertEqual(try reopened.all().count, 5)
         XCTAssertEqual(try reopened.candidates(status: .relaxed).map(\.id), ["g-2"])
         XCTAssertEqual(try reopened.candidates(status: .relaxed).first?.energyAboveHull, 0.01)
+        XCTAssertEqual(try reopened.candidates(status: .relaxed).first?.magneticMoments, [0.25, 3.75])
+        XCTAssertNil(try reopened.all().first?.magneticMoments)
         XCTAssertEqual(try reopened.meta("fingerprint"), "abc")
         XCTAssertEqual(try reopened.count(generator: "g"), 5)
     }

@@ -1,5 +1,6 @@
 import Campaign
 import Crystal
+import CrystalIO
 import Foundation
 import KilnSupport
 import Potentials
@@ -63,5 +64,36 @@ final class OutputSafetyTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("no Materials Project reference energy for Po"), "\(error)")
         }
         XCTAssertEqual(try KnowledgeStore(path: runner.storePath).all().count, 0)
+    }
+}
+
+/// Text from candidates, the campaign file and provenance reaches the report escaped.
+final class ReportEscapingTests: XCTestCase {
+    func testHostileTextIsEscaped() throws {
+        let spec = try CampaignSpec(name: "esc", chemicalSystems: [[try Element("Na"), try Element("Cl")]],
+                                    generators: [.init(kind: .substitution, budget: 1, seed: 1)])
+        var r = CandidateRecord(id: "g-0\"><script>alert(1)</script>", ordinal: 0, generator: "<img src=x onerror=alert(2)>",
+                                parent: "mp-1'\"<u>", seed: 0, substitution: "Na→<i>Li</i>", formula: "Na<Cl>",
+                                nSites: 8, nElements: 2, initialStructure: StructureCoding.encode(try ReportTests.rockSalt()))
+        r.status = .relaxed
+        r.relaxedStructure = r.initialStructure
+        r.rank = 1
+        r.error = "</td></tr><script>alert(3)</script>"
+        r.magneticMoments = Array(repeating: 0.1, count: 8)
+        let file = CampaignFile(path: "x/<y>.toml", text: "name = \"esc\"\n# </pre><script>alert(4)</script>\n")
+        let html = CampaignReport(spec: spec, records: [r], funnel: [("generated <all>", 1)], hulls: [],
+                                  provenance: ["reference <MP> & co"], wallSeconds: 1, potential: "CHGNet <0.3.0>",
+                                  campaignFile: file, symprec: 0.1).html()
+        XCTAssertEqual(html.components(separatedBy: "<script").count - 1, 2, "only the cell JSON and the report's own script")
+        for bad in ["<img", "<u>", "<i>", "<y>", "<MP>", "<all>", "<Cl>", "alert(3)</script>", "alert(4)</script>", "<0.3.0>"] {
+            XCTAssertFalse(html.contains(bad), bad)
+        }
+        for good in ["&lt;img src=x onerror=alert(2)&gt;", "Na&lt;Cl&gt;", "# &lt;/pre&gt;&lt;script&gt;alert(4)&lt;/script&gt;",
+                     "reference &lt;MP&gt; &amp; co", "x/&lt;y&gt;.toml"] {
+            XCTAssertTrue(html.contains(good), good)
+        }
+        // The CIF link is percent-encoded and escaped.
+        XCTAssertTrue(html.contains("href=\"cif/001-Na%3CCl%3E-g-0%22%3E%3Cscript%3Ealert(1)%3C"), "CIF link")
+        XCTAssertTrue(html.contains("Na 0.10, Cl 0.10"), "magnetic moments rendered")
     }
 }
