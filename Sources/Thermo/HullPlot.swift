@@ -30,7 +30,8 @@ public enum HullPlot {
     /// Draws the hull of the chemical system `elements` (2 or 3 elements) with `marks`; entries of
     /// the diagram that are marked are drawn only as marks.
     public static func svg(_ pd: PhaseDiagram, elements: [Element], marks: [Mark] = []) throws -> String {
-        let els = elements.sorted { $0.symbol < $1.symbol }
+        // By atomic number: the order of the diagram's fraction vectors (`ElementMask.zs`).
+        let els = elements.sorted { $0.z < $1.z }
         guard els.count == 2 || els.count == 3 else {
             throw ThermoError.invalidInput("plots need a binary or ternary system, got \(els.map(\.symbol).joined(separator: "-"))")
         }
@@ -174,7 +175,14 @@ private struct Canvas {
             }
         }
         for g in groups {
-            let shown = g.names.count > 6 ? g.names.prefix(5).joined(separator: ",") + " +\(g.names.count - 5)" : g.names.joined(separator: ",")
+            // Distinct names in order, repeated ones counted ("LiMnO2 ×3"), at most five then "+n".
+            var names: [String] = []
+            for n in g.names where !names.contains(n) { names.append(n) }
+            let counted = names.map { n in
+                let k = g.names.filter { $0 == n }.count
+                return k > 1 ? "\(n) ×\(k)" : n
+            }
+            let shown = counted.count > 6 ? counted.prefix(5).joined(separator: ",") + " +\(counted.count - 5)" : counted.joined(separator: ",")
             labels.append((shown, g.anchor, 5, "#000"))
         }
         let requests = labels.map { l -> LabelPlacement.Label in
@@ -189,7 +197,7 @@ private struct Canvas {
             let (ax, ay) = l.anchor
             let (nx, ny) = box.nearestPoint(ax, ay)
             if hypot(nx - ax, ny - ay) > l.r + 4 { s += line(ax, ay, nx, ny, "#777", width: 0.7) }
-            s += "<text class=\"hull-label\" x=\"\(f(box.midX))\" y=\"\(f(box.y + box.height * 0.76))\" text-anchor=\"middle\" fill=\"\(l.color)\">\(esc(l.text))</text>\n"
+            s += "<text class=\"hull-label\" x=\"\(f(box.midX))\" y=\"\(f(box.y + box.height * 0.76))\" text-anchor=\"middle\" fill=\"\(l.color)\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">\(esc(l.text))</text>\n"
         }
         s += colorBar(vmax)
         let legend = isBinary ? "" : "filled blue: reference phase on the hull · hollow: above the hull · coloured: marked entries by E_hull"
