@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
-        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Campaign", "Evaluation", "Potentials", "Thermo", "KilnTestSupport"]),
+        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Evaluation", "Potentials", "Thermo", "KilnTestSupport"]),
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [
