@@ -125,7 +125,7 @@ struct CandidateFiles {
                        "Magnetic moments in Bohr magnetons (absolute values, averaged over equivalent sites)."],
             items: items,
             siteLoop: moments.map { m in
-                .init(labelTag: "_kiln_atom_site_label", columns: [("_kiln_atom_site_moment", m.map { String(format: "%.4f", $0) })])
+                .init(labelTag: "_kiln_site_label", columns: [("_kiln_site_magnetic_moment", m.map { String(format: "%.4f", $0) })])
             })
         guard let cell else {
             // spglib found no space group: the relaxed cell in P1, saying so.

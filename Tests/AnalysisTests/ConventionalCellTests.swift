@@ -69,14 +69,14 @@ final class ConventionalCellTests: XCTestCase {
         XCTAssertEqual(carried.count, 30)
         XCTAssertEqual(zip(cell.structure.sites, carried).filter { $0.0.element.symbol == "V" }.map(\.1), Array(repeating: 1.8, count: 12))
         let extras = CIFExtras(items: [("_kiln_energy_per_atom", "-6.5"), ("_kiln_note", "two words")],
-                               siteLoop: .init(labelTag: "_kiln_atom_site_label",
-                                               columns: [("_kiln_atom_site_moment", carried.map { String($0) })]))
+                               siteLoop: .init(labelTag: "_kiln_site_label",
+                                               columns: [("_kiln_site_magnetic_moment", carried.map { String($0) })]))
         let text = try cell.cif(extras: extras)
         let block = try CIFDocument(text: text, file: "spinel").blocks[0]
         XCTAssertEqual(block["_atom_site_Wyckoff_symbol"]?.map(\.text), ["c", "e"])
         XCTAssertEqual(block["_atom_site_symmetry_multiplicity"]?.map(\.text), ["12", "18"])
-        XCTAssertEqual(block["_kiln_atom_site_label"]?.map(\.text), block["_atom_site_label"]?.map(\.text))
-        XCTAssertEqual(block["_kiln_atom_site_moment"]?.compactMap { Double($0.text) }, [1.8, 0])
+        XCTAssertEqual(block["_kiln_site_label"]?.map(\.text), block["_atom_site_label"]?.map(\.text))
+        XCTAssertEqual(block["_kiln_site_magnetic_moment"]?.compactMap { Double($0.text) }, [1.8, 0])
         XCTAssertEqual(block.first("_kiln_note")?.text, "two words")
         XCTAssertEqual(block.first("_symmetry_space_group_name_H-M")?.text, "R-3c")
         let back = try CIFReader().read(text)

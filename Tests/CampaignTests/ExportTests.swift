@@ -94,9 +94,13 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(block.first("_kiln_novelty_match")?.text, "?")
         XCTAssertEqual(block.first("_kiln_substitution")?.text, "Ti->V")
         XCTAssertEqual(block.first("_kiln_potential")?.text, "CHGNet 0.3.0")
-        XCTAssertEqual(block["_kiln_atom_site_moment"]?.map(\.text).sorted(), ["0.0200", "1.0500"])
+        XCTAssertEqual(block["_kiln_site_magnetic_moment"]?.map(\.text).sorted(), ["0.0200", "1.0500"])
         XCTAssertEqual(block["_atom_type_oxidation_number"]?.compactMap { Double($0.text) }.sorted(), [-2, 4])
         XCTAssertFalse(cif.unicodeScalars.contains { !$0.isASCII }, "CIF 1.1 is ASCII")
+        // pymatgen 2026.10.24 takes any tag containing "_atom_site_moment" for magCIF and then warns;
+        // this file parsed without a warning, to the same 6 sites with V4+ and O2-:
+        //   python3 -W error -c "from pymatgen.io.cif import CifParser; print(CifParser('VO2.cif').parse_structures(primitive=False)[0])"
+        XCTAssertFalse(cif.contains("_atom_site_moment"))
         let back = try CIFReader().read(cif)[0]
         XCTAssertEqual(back.warnings.filter { !$0.contains("rounded to ideal values") }, [])
         XCTAssertEqual(back.structure.count, s.count)
