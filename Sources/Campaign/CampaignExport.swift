@@ -37,8 +37,8 @@ struct CampaignExport {
         }
     }
 
-    /// Replaces Kiln's files in every format folder by `files` (file name → text per format; a
-    /// format without files loses Kiln's old ones). Entries Kiln did not write stay.
+    /// Replaces Kiln's files in every format folder by `files` (file name → text per requested
+    /// format, possibly none; a format not in `files` loses Kiln's old ones). Entries Kiln did not write stay.
     func replace(_ files: [ExportFormat: [(name: String, text: String)]]) throws {
         let fm = FileManager.default
         try recover()
@@ -59,8 +59,8 @@ struct CampaignExport {
                 if (try? fm.linkItem(at: source, to: target)) == nil { try fm.copyItem(at: source, to: target) }
                 foreign += 1
             }
-            // A folder that would be empty is created only if it was there already.
-            prepared.append((live, new, existing || foreign + (files[format]?.count ?? 0) > 0))
+            // A requested format always gets its folder; another one only keeps an existing folder.
+            prepared.append((live, new, existing || files[format] != nil || foreign > 0))
         }
         try fm.createDirectory(at: old, withIntermediateDirectories: true)
         for p in prepared {
@@ -104,7 +104,7 @@ extension CampaignRunner {
     /// Writes the structure files of the ranked candidates in the spec's formats, replacing the
     /// previous set as a whole (`CampaignExport`); `all` is every candidate of the store.
     func writeStructureFiles(ranked: [CandidateRecord], all: [CandidateRecord], hullReference: String) throws {
-        var files: [ExportFormat: [(name: String, text: String)]] = [:]
+        var files = [ExportFormat: [(name: String, text: String)]](uniqueKeysWithValues: spec.exportFormats.map { ($0, []) })
         for r in ranked {
             guard let rank = r.rank, let text = r.relaxedStructure else { continue }
             let structure = try StructureCoding.decode(text)

@@ -57,6 +57,9 @@ final class ExportTests: XCTestCase {
         try write("user", dir.appendingPathComponent("poscar/POSCAR"))
         try export.replace([.cif: [("001-Na2Cl-gen-0002.cif", "newer")]])
         XCTAssertEqual(names(dir.appendingPathComponent("poscar")), ["POSCAR"])
+        // A requested format gets its folder even with nothing ranked.
+        try export.replace([.cif: [("001-Na2Cl-gen-0002.cif", "newer")], .extxyz: []])
+        XCTAssertTrue(fm.fileExists(atPath: dir.appendingPathComponent("extxyz").path))
         XCTAssertEqual(try String(contentsOf: cif.appendingPathComponent("001-Na2Cl-gen-0002.cif"), encoding: .utf8), "newer")
     }
 
