@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "CrystalIO", targets: ["CrystalIO"]),
         .library(name: "Symmetry", targets: ["Symmetry"]),
         .library(name: "ReferenceData", targets: ["ReferenceData"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Thermo", targets: ["Thermo"]),
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
@@ -42,7 +43,10 @@ let package = Package(
                 resources: [.copy("Resources/space_groups.json.gz")]),
         // Layer 3: symmetry (spglib) and the one tolerance policy.
         .target(name: "Symmetry", dependencies: ["Crystal", "CSpglib"]),
-        // Layer 4: bundled reference data (MP energies and structures, AFLOW prototypes).
+        // Layer 4: analyses that need symmetry (bond-valence oxidation states, symmetrised CIFs);
+        // bundled reference data (MP energies and structures, AFLOW prototypes).
+        .target(name: "Analysis", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
+                resources: [.copy("Resources/bond_valence.json")]),
         .target(name: "ReferenceData", dependencies: ["KilnSupport", "Crystal"], resources: [
             .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
             .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
@@ -71,7 +75,7 @@ let package = Package(
         .target(
             name: "Campaign",
             dependencies: [
-                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching", "Potentials",
+                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
                 "Generation", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the command line — every `kiln` command and the pieces the benchmarks share.
@@ -99,13 +103,14 @@ let package = Package(
         .testTarget(name: "CrystalIOTests", dependencies: ["CrystalIO", "KilnTestSupport"]),
         .testTarget(name: "SymmetryTests", dependencies: ["Symmetry", "KilnTestSupport"]),
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Crystal", "CrystalIO", "Symmetry", "Matching", "KilnTestSupport"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
-        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Campaign", "Evaluation", "Potentials", "Thermo", "KilnTestSupport"]),
+        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Evaluation", "Potentials", "Thermo", "KilnTestSupport"]),
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [

@@ -151,15 +151,9 @@ extension CampaignRunner {
             ("stable, unique and new composition (SUN)", sun.count),
         ]
 
-        // CSV and CIFs.
-        // Only CIFs this campaign wrote are replaced ("NNN-formula-id.cif" of its own candidates);
-        // anything else in the folder is left alone.
-        let cifDir = outputDirectory.appendingPathComponent("cif")
-        try FileManager.default.createDirectory(at: cifDir, withIntermediateDirectories: true)
-        let ids = Set(all.map(\.id))
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: cifDir.path)) ?? [] where Self.isCIFName(name, ids: ids) {
-            try FileManager.default.removeItem(at: cifDir.appendingPathComponent(name))
-        }
+        // Structure files first (each folder swapped whole, CampaignExport), then the CSV and the
+        // report, each written to a temporary file and renamed.
+        try writeStructureFiles(ranked: ranked, all: all, hullReference: reference)
         let header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
                       "corrected_energy_per_atom", "decomposition", "space_group", "stable", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "parent", "substitution", "relax_outcome",
@@ -167,17 +161,12 @@ extension CampaignRunner {
         var rows: [[String]] = []
         func n(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
         func b(_ x: Bool?) -> String { x.map { $0 ? "true" : "false" } ?? "" }
-        let writer = CIFWriter()
         for r in ranked + rest {
             rows.append([r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
                          n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
                          b(r.isStable), b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
                          n(r.abundance), String(r.nSites), r.generator, r.parent ?? "", r.substitution ?? "",
                          r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? ""])
-            if let rank = r.rank, let text = r.relaxedStructure, let s = try? StructureCoding.decode(text) {
-                let name = Self.cifName(rank: rank, formula: r.formula, id: r.id)
-                try writer.string(s, blockName: "\(r.formula)_\(r.id)").write(to: cifDir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-            }
         }
         let csvURL = outputDirectory.appendingPathComponent("candidates.csv")
         // Spreadsheet-safe: a text cell starting with =, +, - or @ is not read as a formula.
@@ -212,16 +201,6 @@ extension CampaignRunner {
             relaxedPerMinute: seconds > 0 ? Double(relaxed.count) / (seconds / 60) : 0,
             sunPerCPUHour: relaxSeconds > 0 ? Double(sun.count) / (relaxSeconds / 3600) : 0,
             reference: reference)
-    }
-
-    /// The file name of a ranked candidate's CIF.
-    static func cifName(rank: Int, formula: String, id: String) -> String { String(format: "%03d-%@-%@.cif", rank, formula, id) }
-
-    /// True for a name `cifName` gives one of `ids` (any rank and formula).
-    static func isCIFName(_ name: String, ids: Set<String>) -> Bool {
-        guard name.hasSuffix(".cif"), name.first?.isNumber == true else { return false }
-        let stem = name.dropLast(4)
-        return ids.contains { stem.hasSuffix("-" + $0) }
     }
 }
 

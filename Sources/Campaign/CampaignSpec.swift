@@ -69,13 +69,15 @@ public struct CampaignSpec: Sendable, Equatable {
     public var fmax: Double = 0.05
     public var relaxSteps: Int = 500
     public var output: String
+    /// Structure files written for the ranked candidates (`[export] formats`, docs/campaign.md).
+    public var exportFormats: [ExportFormat] = [.cif]
 
     /// A campaign from typed values (the TOML reader's defaults otherwise); throws for the rules
     /// that span several keys.
     public init(name: String, chemicalSystems: [[Element]], generators: [GeneratorSpec], output: String? = nil,
                 forbiddenElements: Set<Element> = [], maxAtoms: Int = 20, requireChargeBalance: Bool = true,
                 verdicts: VerdictRules = .campaign, objectives: Objectives = Objectives(), constraints: Constraints = Constraints(),
-                fmax: Double = 0.05, relaxSteps: Int = 500) throws {
+                fmax: Double = 0.05, relaxSteps: Int = 500, exportFormats: [ExportFormat] = [.cif]) throws {
         self.name = name
         self.chemicalSystems = chemicalSystems.map { $0.sorted { $0.symbol < $1.symbol } }
         self.generators = generators
@@ -88,6 +90,7 @@ public struct CampaignSpec: Sendable, Equatable {
         self.constraints = constraints
         self.fmax = fmax
         self.relaxSteps = relaxSteps
+        self.exportFormats = exportFormats
         try validate()
     }
 
@@ -109,10 +112,23 @@ public struct CampaignSpec: Sendable, Equatable {
         if Set(chemicalSystems.flatMap { $0 }).isSubset(of: forbiddenElements) {
             throw CampaignSpecError(key: "target.forbidden_elements", reason: "forbids every target element")
         }
+        guard !exportFormats.isEmpty, Set(exportFormats).count == exportFormats.count else {
+            throw CampaignSpecError(key: "export.formats", reason: "list each of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")) at most once, and at least one")
+        }
         guard !generators.isEmpty else {
             throw CampaignSpecError(key: "generators", reason: "add at least one [[generators]] table (kind = \"substitution\" or \"random_symmetric\")")
         }
     }
+}
+
+/// A structure-file format of a campaign's ranked candidates.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// Symmetrised CIF (conventional standard cell) with `_kiln_` energy, stability and provenance items.
+    case cif
+    /// VASP POSCAR (`.vasp`) of the relaxed cell.
+    case poscar
+    /// Extended XYZ with energies in the comment line and magnetic moments as a column.
+    case extxyz
 }
 
 /// A campaign-file problem, naming the key and why it was rejected.
@@ -191,6 +207,15 @@ extension CampaignSpec {
                                       maxElements: try co.int("max_elements", in: 1...10))
         try co.finish()
 
+        var ex = try r.table("export")
+        let formats = try ex.strings("formats")?.map { f -> ExportFormat in
+            guard let format = ExportFormat(rawValue: f) else {
+                throw CampaignSpecError(key: "export.formats", reason: "must be among \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(f)'")
+            }
+            return format
+        }
+        try ex.finish()
+
         var gens: [GeneratorSpec] = []
         for (i, var g) in try r.tables("generators").enumerated() {
             let kindText = try g.string("kind") ?? ""
@@ -206,7 +231,7 @@ extension CampaignSpec {
         try r.finish()
         try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
                       maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, objectives: objectives,
-                      constraints: constraints, fmax: fmax, relaxSteps: relaxSteps)
+                      constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif])
     }
 }
 

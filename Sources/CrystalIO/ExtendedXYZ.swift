@@ -102,17 +102,55 @@ public enum ExtendedXYZ {
         return (column, s, p)
     }
 
+    /// A structure with values for its comment line and per-atom real columns.
+    public struct Frame: Sendable {
+        public var structure: Structure
+        /// Comment-line pairs after Lattice, Properties and pbc; text values are double-quoted.
+        public var info: [(key: String, value: InfoValue)]
+        /// Per-atom real columns after species and pos, one value per site (e.g. "magmoms").
+        public var columns: [(name: String, values: [Double])]
+
+        public enum InfoValue: Sendable {
+            case number(Double)
+            case text(String)
+        }
+
+        public init(_ structure: Structure, info: [(key: String, value: InfoValue)] = [], columns: [(name: String, values: [Double])] = []) {
+            self.structure = structure
+            self.info = info
+            self.columns = columns
+        }
+    }
+
     /// Frames in extended XYZ with Cartesian positions; disordered structures are rejected.
     public static func string(_ structures: [Structure]) throws -> String {
+        try string(frames: structures.map { Frame($0) })
+    }
+
+    /// Frames with their comment-line values and extra columns (read back by ASE as `atoms.info`
+    /// and `atoms.arrays`; `read` ignores them).
+    public static func string(frames: [Frame]) throws -> String {
         var out = ""
-        for s in structures {
+        for frame in frames {
+            let s = frame.structure
             guard s.isOrdered else { throw CrystalIOError(file: "xyz", "extended XYZ cannot hold partial occupancies") }
+            for c in frame.columns where c.values.count != s.count {
+                throw CrystalIOError(file: "xyz", "column \(c.name) has \(c.values.count) values for \(s.count) atoms")
+            }
             let m = s.lattice.matrix
             let lattice = (0..<3).flatMap { i in (0..<3).map { String(format: "%.10f", m[i][$0]) } }.joined(separator: " ")
-            out += "\(s.count)\nLattice=\"\(lattice)\" Properties=species:S:1:pos:R:3 pbc=\"T T T\"\n"
-            for site in s.sites {
+            let properties = "species:S:1:pos:R:3" + frame.columns.map { ":\($0.name):R:1" }.joined()
+            let info = frame.info.map { key, value -> String in
+                switch value {
+                case .number(let x): return " \(key)=\(x)"
+                case .text(let t): return " \(key)=\"\(t.replacingOccurrences(of: "\"", with: "'").replacingOccurrences(of: "\n", with: " "))\""
+                }
+            }.joined()
+            out += "\(s.count)\nLattice=\"\(lattice)\" Properties=\(properties) pbc=\"T T T\"\(info)\n"
+            for (k, site) in s.sites.enumerated() {
                 let r = s.lattice.cartesian(site.frac)
-                out += "\(site.element.symbol) " + (0..<3).map { String(format: "%.10f", r[$0]) }.joined(separator: " ") + "\n"
+                out += "\(site.element.symbol) " + (0..<3).map { String(format: "%.10f", r[$0]) }.joined(separator: " ")
+                out += frame.columns.map { " " + String(format: "%.6f", $0.values[k]) }.joined() + "\n"
             }
         }
         return out

@@ -42,6 +42,12 @@ public struct SymmetryDataset: Hashable, Sendable {
     public let primitiveLattice: Lattice
     /// For each input site, the index of the site of the primitive cell it maps to.
     public let mappingToPrimitive: [Int]
+    /// spglib's standardized conventional cell (`std_lattice`, `std_positions`, `std_types`):
+    /// idealized, in the standard setting and orientation, as `standardized(.conventional)` builds it.
+    public let standardStructure: Structure
+    /// For each site of `standardStructure`, the index of the primitive-cell site it maps to
+    /// (`std_mapping_to_primitive`; compare with `mappingToPrimitive`).
+    public let standardMappingToPrimitive: [Int]
 
     /// Analyses `structure` with spglib. `angleTolerance` < 0 uses spglib's built-in angle check.
     /// Throws `SymmetryError` when spglib finds no space group or the input is unusable.
@@ -93,6 +99,12 @@ public struct SymmetryDataset: Hashable, Sendable {
         equivalentAtoms = (0..<nAtoms).map { Int(d.equivalent_atoms[$0]) }
         crystallographicOrbits = (0..<nAtoms).map { Int(d.crystallographic_orbits[$0]) }
         mappingToPrimitive = (0..<nAtoms).map { Int(d.mapping_to_primitive[$0]) }
+        let nStd = Int(d.n_std_atoms)
+        let l = d.std_lattice
+        let stdPositions: [(Double, Double, Double)] = (0..<nStd).map { d.std_positions[$0] }
+        let stdTypes: [Int32] = (0..<nStd).map { Int32(d.std_types[$0]) }
+        standardStructure = cell.structure(lattice: [l.0, l.1, l.2], positions: stdPositions[...], types: stdTypes[...])
+        standardMappingToPrimitive = (0..<nStd).map { Int(d.std_mapping_to_primitive[$0]) }
     }
 
     /// Number of space-group operations (centring translations included).
