@@ -1,6 +1,7 @@
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 
 /// Replaces a campaign's structure-file folders (`cif/`, `poscar/`, `extxyz/`) so that a run killed
 /// at any moment leaves each folder holding either the previous complete set or the new one.
@@ -122,7 +123,8 @@ extension CampaignRunner {
             campaign: spec.name, id: r.id, rank: r.rank, potential: calculator.name, energyPerAtom: r.finalEnergyPerAtom,
             formationEnergyPerAtom: r.formationEnergyPerAtom, energyAboveHull: r.energyAboveHull, hullReference: hullReference,
             stable: r.isStable, stabilityThreshold: spec.stabilityThreshold, unique: r.isUnique, novelty: r.noveltyLevel?.rawValue,
-            noveltyMatch: r.noveltyMatch, decomposition: r.decomposition, magneticMoments: nil, generator: r.generator,
-            parent: r.parent, substitution: r.substitution)
+            noveltyMatch: r.noveltyMatch, decomposition: r.decomposition, magneticMoments: r.magneticMoments, generator: r.generator,
+            parent: r.parent, substitution: r.substitution,
+            kilnVersion: KilnVersion.number + (KilnVersion.commit.map { " (commit \($0))" } ?? ""))
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import Crystal
 import CrystalIO
 import Evaluation
@@ -39,7 +40,9 @@ public struct CampaignReport: Sendable {
         var details: [String: CandidateDetail] = [:]
         for r in records where r.status == .relaxed || r.status == .failed {
             if let s = try? r.structure(relaxed: r.relaxedStructure != nil) {
-                details[r.id] = CandidateDetail(s, magneticMoments: r.magneticMoments)
+                var d = CandidateDetail(s, magneticMoments: r.magneticMoments)
+                if r.rank != nil, let ox = try? BondValenceAnalyzer().oxidationStates(of: s) { d.oxidationStates = ox.map(Double.init) }
+                details[r.id] = d
             }
         }
         self.details = details
