@@ -45,7 +45,8 @@ public struct CampaignReport: Sendable {
         let count = { (stage: String) in funnel.first { $0.stage.hasPrefix(stage) }?.count ?? 0 }
         h += "<h2 id=\"summary\">Summary</h2><div class=\"cards\">"
         for (label, value) in [("generated", "\(count("generated"))"), ("relaxed", "\(count("relaxed"))"),
-                               ("stable (≤ \(spec.stabilityThreshold) eV/atom)", "\(count("stable ("))"),
+                               ("stable (≤ \(spec.stabilityThreshold) eV/atom − margin)", "\(count("stable ("))"),
+                               ("possibly stable (within the margin)", "\(count("possibly stable"))"),
                                ("stable, unique, new structure", "\(count("stable, unique, structure"))"),
                                ("SUN: … and new composition", "\(count("stable, unique and new composition"))"),
                                ("wall time", String(format: "%.0f s", wallSeconds))] {
@@ -67,15 +68,15 @@ public struct CampaignReport: Sendable {
             h += "<p class=\"muted\">Reference phases of the built-in MP hull with the campaign's candidates highlighted.</p>"
         }
 
-        h += "<h2 id=\"candidates\">Candidates</h2><table><tr><th>rank</th><th>structure</th><th>formula</th><th>E<sub>hull</sub> (eV/atom)</th><th>E<sub>f</sub> (eV/atom)</th><th>decomposition</th><th>space group</th><th>stable</th><th>unique</th><th>novelty</th><th>HHI</th><th>generator / parent</th><th>status</th></tr>"
+        h += "<h2 id=\"candidates\">Candidates</h2><table><tr><th>rank</th><th>structure</th><th>formula</th><th>E<sub>hull</sub> (eV/atom)</th><th>E<sub>f</sub> (eV/atom)</th><th>decomposition</th><th>space group</th><th>structure type</th><th>stability</th><th>unique</th><th>novelty</th><th>HHI</th><th>generator / parent</th><th>status</th></tr>"
         for r in records where r.status == .relaxed || r.status == .failed {
             let drawing = (try? StructureCoding.decode(r.relaxedStructure ?? r.initialStructure)).map { StructureDrawing.svg($0) } ?? ""
             let isSUN = r.isStable == true && r.isUnique == true && r.noveltyLevel == .newComposition
             h += "<tr><td class=\"num\">\(r.rank.map(String.init) ?? "")</td><td>\(drawing)</td>"
             h += "<td class=\"\(isSUN ? "sun" : "")\">\(esc(r.formula))</td>"
             h += "<td class=\"num\">\(fmt(r.energyAboveHull))</td><td class=\"num\">\(fmt(r.formationEnergyPerAtom))</td>"
-            h += "<td>\(esc(r.decomposition ?? ""))</td><td>\(esc(r.spaceGroupAfter ?? ""))</td>"
-            h += "<td>\(yesNo(r.isStable))</td><td>\(yesNo(r.isUnique))</td><td>\(esc(r.noveltyLevel?.label ?? ""))\(r.noveltyMatch.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
+            h += "<td>\(esc(r.decomposition ?? ""))</td><td>\(esc(r.spaceGroupAfter ?? ""))</td><td>\(esc(r.structureType ?? ""))</td>"
+            h += "<td>\(esc(r.stability?.label ?? ""))</td><td>\(yesNo(r.isUnique))</td><td>\(esc(r.noveltyLevel?.label ?? ""))\(r.noveltyMatch.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
             h += "<td class=\"num\">\(r.hhi.map { String(format: "%.0f", $0) } ?? "")</td>"
             h += "<td>\(esc(r.generator))<br><span class=\"muted\">\(esc(r.parent ?? ""))\(r.substitution.map { " " + esc($0) } ?? "")</span></td>"
             h += "<td>\(esc(r.relaxOutcome ?? r.status.rawValue))\(r.error.map { "<br><span class=\"muted\">\(esc($0))</span>" } ?? "")</td></tr>"

@@ -8,7 +8,7 @@ struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Scientific benchmarks of the design pipeline.",
-        subcommands: [RediscoveryCommand.self])
+        subcommands: [RediscoveryCommand.self, MarginCommand.self])
 }
 
 /// `kiln benchmark rediscovery`: can Kiln find known stable phases it was not shown?

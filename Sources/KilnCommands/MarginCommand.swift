@@ -1,0 +1,105 @@
+import ArgumentParser
+import Crystal
+import Evaluation
+import Foundation
+import Potentials
+import Thermo
+
+/// `kiln benchmark margin`: the potential's offset from the MP hull on known hull compounds.
+struct MarginCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "margin",
+        abstract: "Relax the MP hull compounds of chemical systems with CHGNet and report their offsets from the MP hull.",
+        discussion: """
+            For every system, each compound on the hull of the bundled MP energy table (made of the system's elements, \
+            elemental phases left out) that has a bundled MP structure of at most --max-atoms sites is relaxed as a \
+            campaign relaxes (FIRE, Fréchet cell filter, no corrections added to CHGNet's energies) and placed on that \
+            hull. Its offset is its signed E_hull: positive when CHGNet puts the known phase above MP's hull. A \
+            campaign's stability margin (`[stability] margin = "measured"`) is max(0, median offset) of its system.
+            """)
+
+    @Option(name: .customLong("chemsys"), help: "Chemical system, e.g. Li-Mn-O (repeat for several).")
+    var systems: [String]
+
+    @Option(help: "Most sites per relaxed cell.")
+    var maxAtoms = 60
+
+    @Option(help: "Force threshold (eV/Å), as a campaign's [relax] fmax.")
+    var fmax = 0.05
+
+    @Option(help: "Most relaxation steps, as a campaign's [relax] steps.")
+    var steps = 500
+
+    @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
+    var workers = 2
+
+    @OptionGroup var chgnet: CHGNetOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard !systems.isEmpty else { throw ValidationError("name at least one --chemsys") }
+        guard (1...500).contains(maxAtoms) else { throw ValidationError("--max-atoms must be between 1 and 500") }
+        guard fmax.isFinite, (1e-4...10).contains(fmax) else { throw ValidationError("--fmax must be between 0.0001 and 10") }
+        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be between 1 and 100000") }
+        try RelaxationOptions.validate(workers: workers)
+        _ = try elements()
+    }
+
+    private func elements() throws -> [[Element]] {
+        try systems.map { text in
+            let els: [Element]
+            do { els = try text.split(separator: "-").map { try Element(String($0)) } } catch {
+                throw ValidationError("--chemsys \(text): \(describe(error))")
+            }
+            guard els.count >= 2, Set(els).count == els.count else {
+                throw ValidationError("--chemsys \(text): name two or more different elements, e.g. Li-Mn-O")
+            }
+            return els.sorted { $0.symbol < $1.symbol }
+        }
+    }
+
+    func run() throws {
+        var relaxer = Relaxer(calculator: try chgnet.model())
+        relaxer.fmax = fmax
+        relaxer.maxSteps = steps
+        var measurer = MarginMeasurer(relaxer: relaxer)
+        measurer.maxAtoms = maxAtoms
+        measurer.workers = workers
+        var results: [StabilityMargin] = []
+        for els in try elements() {
+            let hull = try HullService(elements: Set(els))
+            let name = StabilityMargin.name(els)
+            let bar = ProgressBar()
+            let started = Date()
+            results.append(try measurer.measure(system: els, hull: hull) { done, total in
+                bar.update(done: done, total: total, elapsed: Date().timeIntervalSince(started), detail: "\(name) relaxed")
+                if done == total { bar.finish() }
+            })
+        }
+        if json {
+            print(try jsonText(encoding: results))
+        } else {
+            table(results)
+        }
+    }
+
+    private func table(_ results: [StabilityMargin]) {
+        func f(_ x: Double?) -> String { x.map { String(format: "%+.3f", $0) } ?? "–" }
+        print("| system | phase | MP id | sites | relaxation | offset (eV/atom) |")
+        print("|---|---|---|---|---|---|")
+        for r in results {
+            for p in r.phases {
+                print("| \(r.system) | \(p.formula) | \(p.id) | \(p.sites) | \(p.outcome) | \(f(p.offset)) |")
+            }
+            for s in r.skipped { print("| \(r.system) | skipped: \(s) | | | | |") }
+        }
+        print("")
+        print("| system | phases measured | median | min | max | margin |")
+        print("|---|---|---|---|---|---|")
+        for r in results {
+            print("| \(r.system) | \(r.count) | \(f(r.median)) | \(f(r.min)) | \(f(r.max)) | \(String(format: "%.3f", r.margin)) |")
+        }
+    }
+}
