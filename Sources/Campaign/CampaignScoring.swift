@@ -103,6 +103,11 @@ extension CampaignRunner {
             all[i].noveltyMatch = verdicts[k].noveltyMatch
             all[i].knownFormula = verdicts[k].noveltyLevel != .newComposition
         }
+        // Structure types (AFLOW prototypes, species ignored) of the unique candidates.
+        let unique = relaxed.indices.filter { verdicts[$0].unique }
+        let types = try StructureTypeFinder().structureTypes(unique.map { structures[$0] })
+        for i in relaxed { all[i].structureType = nil }
+        for (n, k) in unique.enumerated() { all[relaxed[k]].structureType = types[n]?.name }
 
         // Objectives and hard constraints.
         for (k, i) in relaxed.enumerated() {
