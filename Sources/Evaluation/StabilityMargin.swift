@@ -55,12 +55,16 @@ public struct StabilityMargin: Sendable, Codable, Equatable {
 /// diagram, made only of the system's elements, at least two of them) that have a bundled MP
 /// structure of at most `maxAtoms` sites are relaxed with `relaxer` (a campaign's calculator and
 /// settings) and placed on `hull` with its correction policy. A hull entry that is itself a bundled
-/// structure is relaxed from it; otherwise the lowest-energy bundled structure of its formula is.
+/// structure is relaxed from it; otherwise the lowest-energy bundled structure of its formula is,
+/// when its MP formation energy is within `sameEnergyTolerance` of the hull entry's (so it is that
+/// phase, not a higher polymorph whose offset would include MP's own polymorph energy).
 /// Elemental phases are left out: candidates are compounds, and an element's offset measures the
 /// potential against its own MP anchor (e.g. the O2 molecule), not a compound's formation energy.
 public struct MarginMeasurer: Sendable {
     public var relaxer: Relaxer
     public var maxAtoms = 60
+    /// eV/atom between a hull entry and a bundled structure of its formula for the two to count as one phase.
+    public var sameEnergyTolerance = 0.01
     /// Structures relaxed at once.
     public var workers = 2
 
@@ -88,6 +92,11 @@ public struct MarginMeasurer: Sendable {
             let energy = { (j: Int) in mp[j].formationEnergyPerAtom ?? .infinity }
             guard let j = byID[e.id] ?? byFormula[f]?.min(by: { energy($0) < energy($1) }) else {
                 skipped.append("\(f): no bundled MP structure")
+                continue
+            }
+            let gap = energy(j) - e.energyPerAtom
+            guard byID[e.id] != nil || gap <= sameEnergyTolerance else {
+                skipped.append("\(f): the lowest bundled structure, \(mp.id(at: j)), is \(String(format: "%.3f", gap)) eV/atom above the MP hull phase")
                 continue
             }
             guard mp.siteCount(at: j) <= maxAtoms else {
