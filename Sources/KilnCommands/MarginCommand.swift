@@ -39,7 +39,6 @@ struct MarginCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard !systems.isEmpty else { throw ValidationError("name at least one --chemsys") }
         guard (1...500).contains(maxAtoms) else { throw ValidationError("--max-atoms must be between 1 and 500") }
         guard fmax.isFinite, (1e-4...10).contains(fmax) else { throw ValidationError("--fmax must be between 0.0001 and 10") }
         guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be between 1 and 100000") }
@@ -47,18 +46,7 @@ struct MarginCommand: ParsableCommand {
         _ = try elements()
     }
 
-    private func elements() throws -> [[Element]] {
-        try systems.map { text in
-            let els: [Element]
-            do { els = try text.split(separator: "-").map { try Element(String($0)) } } catch {
-                throw ValidationError("--chemsys \(text): \(describe(error))")
-            }
-            guard els.count >= 2, Set(els).count == els.count else {
-                throw ValidationError("--chemsys \(text): name two or more different elements, e.g. Li-Mn-O")
-            }
-            return els.sorted { $0.symbol < $1.symbol }
-        }
-    }
+    private func elements() throws -> [[Element]] { try BenchmarkCommand.chemicalSystems(systems) }
 
     func run() throws {
         var relaxer = Relaxer(calculator: try chgnet.model())
