@@ -39,7 +39,7 @@ public struct CampaignReport: Sendable {
             </style></head><body>
             <h1>Kiln campaign: \(esc(spec.name))</h1>
             <div class="muted">Target: \(esc(spec.chemicalSystems.map { $0.map(\.symbol).joined(separator: "-") }.joined(separator: ", "))) ·
-            max \(spec.maxAtoms) atoms/cell · stable if E<sub>hull</sub> ≤ \(spec.stabilityThreshold) eV/atom ·
+            max \(spec.maxAtoms) atoms/cell · stable if E<sub>hull</sub> ≤ \(spec.stabilityThreshold) eV/atom − margin ·
             generated \(esc(ISO8601DateFormatter().string(from: Date())))</div>
             """
         let count = { (stage: String) in funnel.first { $0.stage.hasPrefix(stage) }?.count ?? 0 }

@@ -12,9 +12,9 @@ struct MarginCommand: ParsableCommand {
         abstract: "Relax the MP hull compounds of chemical systems with CHGNet and report their offsets from the MP hull.",
         discussion: """
             For every system, each compound on the hull of the bundled MP energy table (made of the system's elements, \
-            elemental phases left out) that has a bundled MP structure of at most --max-atoms sites is relaxed as a \
-            campaign relaxes (FIRE, Fréchet cell filter, no corrections added to CHGNet's energies) and placed on that \
-            hull. Its offset is its signed E_hull: positive when CHGNet puts the known phase above MP's hull. A \
+            elemental phases left out) that has a bundled MP structure of at most --max-atoms sites is relaxed (by default \
+            as a campaign relaxes: FIRE, Fréchet cell filter, fmax 0.05 eV/Å, 500 steps) and placed on that hull with \
+            no corrections added to CHGNet's energies. Only converged relaxations count. Its offset is its signed E_hull: positive when CHGNet puts the known phase above MP's hull. A \
             campaign's stability margin (`[stability] margin = "measured"`) is max(0, median offset) of its system.
             """)
 
@@ -24,24 +24,17 @@ struct MarginCommand: ParsableCommand {
     @Option(help: "Most sites per relaxed cell.")
     var maxAtoms = 60
 
-    @Option(help: "Force threshold (eV/Å), as a campaign's [relax] fmax.")
-    var fmax = 0.05
-
-    @Option(help: "Most relaxation steps, as a campaign's [relax] steps.")
-    var steps = 500
-
     @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers = 2
 
-    @OptionGroup var chgnet: CHGNetOptions
+    /// The defaults are a campaign's (FIRE, full cell, `[relax]` fmax 0.05 and 500 steps).
+    @OptionGroup var relaxation: RelaxationOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
         guard (1...500).contains(maxAtoms) else { throw ValidationError("--max-atoms must be between 1 and 500") }
-        guard fmax.isFinite, (1e-4...10).contains(fmax) else { throw ValidationError("--fmax must be between 0.0001 and 10") }
-        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be between 1 and 100000") }
         try RelaxationOptions.validate(workers: workers)
         _ = try elements()
     }
@@ -49,10 +42,7 @@ struct MarginCommand: ParsableCommand {
     private func elements() throws -> [[Element]] { try BenchmarkCommand.chemicalSystems(systems) }
 
     func run() throws {
-        var relaxer = Relaxer(calculator: try chgnet.model())
-        relaxer.fmax = fmax
-        relaxer.maxSteps = steps
-        var measurer = MarginMeasurer(relaxer: relaxer)
+        var measurer = MarginMeasurer(relaxer: try relaxation.relaxer())
         measurer.maxAtoms = maxAtoms
         measurer.workers = workers
         var results: [StabilityMargin] = []
