@@ -10,8 +10,9 @@ import Thermo
 
 /// Runs a campaign: generate → validity → de-duplicate → relax (CHGNet) → stability margins → E_hull
 /// against the MP reference plus the campaign's own candidates → uniqueness and novelty →
-/// constraints → ranking → outputs. Every state change is written to the knowledge store as it happens, so re-running the
-/// same command after a crash or kill resumes without losing or repeating work.
+/// constraints → ranking → outputs. Every state change is written to the knowledge store as it
+/// happens, so re-running the same command after a crash or kill resumes without losing or
+/// repeating work.
 public struct CampaignRunner: Sendable {
     public var spec: CampaignSpec
     public var outputDirectory: URL

@@ -125,7 +125,8 @@ extension CampaignRunner {
         }
 
         // Rank the unique candidates only (duplicates stay in the CSV with their verdicts): stable,
-        // then possibly stable, then the rest; within each the newest novelty level, then E_hull (to 1 meV/atom), then the weighted objectives.
+        // then possibly stable, then the rest; within each the newest novelty level, then E_hull
+        // (to 1 meV/atom), then the weighted objectives.
         let o = spec.objectives
         func objective(_ r: CandidateRecord) -> Double {
             o.supplyRisk * (r.hhi ?? 0) / 10_000 + o.abundance * -log10(max(r.abundance ?? 1, 1e-12)) + o.elements * Double(r.nElements)
