@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "ReferenceData", dependencies: ["KilnSupport", "Crystal"], resources: [
             .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
             .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
+            .copy("Resources/mp_known_formulas.csv.gz"), .copy("Resources/mp_known_formulas_meta.json"),
         ]),
         // Layer 5: thermodynamics (the one hull service), structure matching, tensors with autodiff.
         .target(name: "Thermo", dependencies: ["KilnSupport", "Crystal", "ReferenceData"], resources: [

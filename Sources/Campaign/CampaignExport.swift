@@ -104,12 +104,12 @@ extension CampaignRunner {
 
     /// Writes the structure files of the ranked candidates in the spec's formats, replacing the
     /// previous set as a whole (`CampaignExport`); `all` is every candidate of the store.
-    func writeStructureFiles(ranked: [CandidateRecord], all: [CandidateRecord], hullReference: String) throws {
+    func writeStructureFiles(ranked: [CandidateRecord], all: [CandidateRecord], hullReference: String, margins: CampaignMargins) throws {
         var files = [ExportFormat: [(name: String, text: String)]](uniqueKeysWithValues: spec.exportFormats.map { ($0, []) })
         for r in ranked {
             guard let rank = r.rank, let text = r.relaxedStructure else { continue }
             let structure = try StructureCoding.decode(text)
-            let candidate = CandidateFiles(annotations: annotations(r, hullReference: hullReference), structure: structure)
+            let candidate = CandidateFiles(annotations: annotations(r, hullReference: hullReference, margins: margins), structure: structure)
             for format in spec.exportFormats {
                 let name = Self.fileName(rank: rank, formula: r.formula, id: r.id, format: format)
                 files[format, default: []].append((name, try candidate.text(format, stem: "\(r.formula)_\(r.id)")))
@@ -118,11 +118,12 @@ extension CampaignRunner {
         try CampaignExport(directory: outputDirectory, ids: Set(all.map(\.id))).replace(files)
     }
 
-    func annotations(_ r: CandidateRecord, hullReference: String) -> CandidateAnnotations {
+    func annotations(_ r: CandidateRecord, hullReference: String, margins: CampaignMargins) -> CandidateAnnotations {
         CandidateAnnotations(
             campaign: spec.name, id: r.id, rank: r.rank, potential: calculator.name, energyPerAtom: r.finalEnergyPerAtom,
             formationEnergyPerAtom: r.formationEnergyPerAtom, energyAboveHull: r.energyAboveHull, hullReference: hullReference,
-            stable: r.isStable, stabilityThreshold: spec.stabilityThreshold, unique: r.isUnique, novelty: r.noveltyLevel?.rawValue,
+            stability: r.stability, stabilityThreshold: spec.stabilityThreshold,
+            stabilityMargin: (try? r.structure(relaxed: true)).map { margins.margin(for: Set($0.composition.elements)) }, unique: r.isUnique, novelty: r.noveltyLevel?.rawValue,
             noveltyMatch: r.noveltyMatch, decomposition: r.decomposition, magneticMoments: r.magneticMoments, generator: r.generator,
             parent: r.parent, substitution: r.substitution,
             kilnVersion: KilnVersion.number + (KilnVersion.commit.map { " (commit \($0))" } ?? ""))

@@ -8,10 +8,11 @@ import Potentials
 import Symmetry
 import Thermo
 
-/// Runs a campaign: generate → validity → de-duplicate → relax (CHGNet) → E_hull against the MP
-/// reference plus the campaign's own candidates → uniqueness and novelty → constraints → ranking →
-/// outputs. Every state change is written to the knowledge store as it happens, so re-running the
-/// same command after a crash or kill resumes without losing or repeating work.
+/// Runs a campaign: generate → validity → de-duplicate → relax (CHGNet) → stability margins → E_hull
+/// against the MP reference plus the campaign's own candidates → uniqueness and novelty →
+/// constraints → ranking → outputs. Every state change is written to the knowledge store as it
+/// happens, so re-running the same command after a crash or kill resumes without losing or
+/// repeating work.
 public struct CampaignRunner: Sendable {
     public var spec: CampaignSpec
     public var outputDirectory: URL
@@ -72,7 +73,9 @@ public struct CampaignRunner: Sendable {
         try screen(store)
         try saveElapsed()
         try relax(store, saveElapsed: saveElapsed)
-        let summary = try score(store, hull: hull, seconds: elapsed())
+        let margins = try stabilityMargins(store, hull: hull)
+        try saveElapsed()
+        let summary = try score(store, hull: hull, margins: margins, seconds: elapsed())
         try store.setMeta("seconds", String(summary.wallSeconds))
         return summary
     }

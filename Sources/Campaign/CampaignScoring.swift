@@ -31,8 +31,10 @@ public struct CampaignSummary: Codable, Sendable {
     public var csv: String
     public var store: String
     public var funnel: [Stage]
-    /// Stable (E_hull ≤ threshold) and unique.
+    /// Robustly stable (E_hull ≤ threshold − margin) and unique.
     public var stableUnique: Int
+    /// Possibly stable (within the margin below the threshold), any uniqueness.
+    public var possiblyStable: Int
     /// Stable, unique and no built-in MP structure matches (MatterGen's SUN; the formula may be known).
     public var sunNewStructure: Int
     /// Stable, unique and a new composition (no MP table lists the formula): the headline SUN.
@@ -42,12 +44,16 @@ public struct CampaignSummary: Codable, Sendable {
     public var relaxedPerMinute: Double
     public var sunPerCPUHour: Double
     public var reference: String
+    /// The stability margins used (measured per system, with every known phase's offset; empty when fixed).
+    public var stabilityMargins: [StabilityMargin]
+    /// The reference's size, age and sources, and the margin, one line each (as in the report).
+    public var provenance: [String]
 }
 
 extension CampaignRunner {
     /// E_hull, uniqueness, novelty, objectives, constraints and rank of every relaxed candidate,
     /// then the CSV, CIFs and HTML report. Cheap, so it is recomputed on every run.
-    func score(_ store: KnowledgeStore, hull: HullService, seconds: Double) throws -> CampaignSummary {
+    func score(_ store: KnowledgeStore, hull: HullService, margins: CampaignMargins, seconds: Double) throws -> CampaignSummary {
         var all = try store.all()
         let relaxed = all.indices.filter { all[$0].status == .relaxed }
         let structures = try relaxed.map { try all[$0].structure(relaxed: true) }
@@ -82,16 +88,23 @@ extension CampaignRunner {
                                                           knownFormulas: hull.referenceFormulas)
         let verdicts = Verdicts.assess(relaxed.enumerated().map { k, i in
             VerdictInput(structure: structures[k], energyPerAtom: all[i].finalEnergyPerAtom, energyAboveHull: all[i].energyAboveHull,
-                         converged: all[i].relaxOutcome == "converged")
+                         converged: all[i].relaxOutcome == "converged",
+                         stabilityMargin: margins.margin(for: Set(structures[k].composition.elements)))
         }, rules: spec.verdicts, novelty: novelty)
         for (k, i) in relaxed.enumerated() {
             all[i].isStable = verdicts[k].stable
+            all[i].stability = verdicts[k].stability
             all[i].isUnique = verdicts[k].unique
             all[i].duplicateOf = verdicts[k].unique ? nil : all[relaxed[verdicts[k].representative]].id
             all[i].isNovel = verdicts[k].novel
             all[i].noveltyMatch = verdicts[k].noveltyMatch
             all[i].knownFormula = verdicts[k].noveltyLevel != .newComposition
         }
+        // Structure types (AFLOW prototypes, species ignored) of the unique candidates.
+        let unique = relaxed.indices.filter { verdicts[$0].unique }
+        let types = try StructureTypeFinder().structureTypes(unique.map { structures[$0] })
+        for i in relaxed { all[i].structureType = nil }
+        for (n, k) in unique.enumerated() { all[relaxed[k]].structureType = types[n]?.name }
 
         // Objectives and hard constraints.
         for (k, i) in relaxed.enumerated() {
@@ -108,8 +121,9 @@ extension CampaignRunner {
             all[i].violations = v.isEmpty ? nil : v.joined(separator: ", ")
         }
 
-        // Rank the unique candidates only (duplicates stay in the CSV with their verdicts): stable
-        // first, then the newest novelty level, then E_hull (to 1 meV/atom), then the weighted objectives.
+        // Rank the unique candidates only (duplicates stay in the CSV with their verdicts): stable,
+        // then possibly stable, then the rest; within each the newest novelty level, then E_hull
+        // (to 1 meV/atom), then the weighted objectives.
         let o = spec.objectives
         func objective(_ r: CandidateRecord) -> Double {
             o.supplyRisk * (r.hhi ?? 0) / 10_000 + o.abundance * -log10(max(r.abundance ?? 1, 1e-12)) + o.elements * Double(r.nElements)
@@ -117,7 +131,7 @@ extension CampaignRunner {
         for i in all.indices { all[i].rank = nil }
         func key(_ i: Int) -> (Int, Int, Double, Double, Int) {
             let r = all[i]
-            return (r.isStable == true ? 0 : 1, r.noveltyLevel?.order ?? NoveltyLevel.allCases.count,
+            return (r.stability?.order ?? StabilityLevel.allCases.count, r.noveltyLevel?.order ?? NoveltyLevel.allCases.count,
                     (r.energyAboveHull! * 1000).rounded(), objective(r), r.ordinal)
         }
         let eligible = relaxed.filter { all[$0].violations == nil && all[$0].isUnique == true }.sorted { key($0) < key($1) }
@@ -125,18 +139,17 @@ extension CampaignRunner {
         try store.update(relaxed.map { all[$0] })
         let hulls = joined.map { hullPlots($0.diagram, $0.results, records: all) } ?? []
 
-        let novelReference = "StructureMatcher (ltol 0.2, stol 0.3, angle_tol 5; element comparator) against "
-            + "\(novelty.referenceCount.ordered + novelty.referenceCount.disordered) built-in MP structures of the target elements "
-            + "(of 36,737, legacy MP about 2018)"
-        return try writeOutputs(all, hulls: hulls, seconds: seconds, reference: hull.provenance, novelty: novelReference)
+        let sources = try ReferenceProvenance(hull: hull, novelty: novelty, margins: margins)
+        return try writeOutputs(all, hulls: hulls, seconds: seconds, reference: hull.provenance, sources: sources)
     }
 
     private func writeOutputs(_ all: [CandidateRecord], hulls: [(system: String, svg: String)], seconds: Double,
-                              reference: String, novelty: String) throws -> CampaignSummary {
+                              reference: String, sources: ReferenceProvenance) throws -> CampaignSummary {
         let ranked = all.filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
         let rest = all.filter { $0.rank == nil && ($0.status == .relaxed || $0.status == .failed) }
         let relaxed = all.filter { $0.status == .relaxed }
         let stable = relaxed.filter { $0.isStable == true }
+        let possiblyStable = relaxed.filter { $0.stability == .possiblyStable }
         let stableUnique = stable.filter { $0.isUnique == true }
         let sunNewStructure = stableUnique.filter { $0.isNovel == true }
         let sun = stableUnique.filter { $0.noveltyLevel == .newComposition }
@@ -145,7 +158,8 @@ extension CampaignRunner {
             ("valid", all.filter { $0.status != .invalid }.count),
             ("unique before relaxation", all.filter { $0.status != .invalid && $0.status != .duplicate }.count),
             ("relaxed", relaxed.count),
-            ("stable (\(spec.verdicts.requireConverged ? "converged, " : "")E_hull ≤ \(spec.stabilityThreshold) eV/atom)", stable.count),
+            ("stable (\(spec.verdicts.requireConverged ? "converged, " : "")E_hull ≤ \(spec.stabilityThreshold) eV/atom − margin)", stable.count),
+            ("possibly stable (beside: within the margin below \(spec.stabilityThreshold) eV/atom)", possiblyStable.count),
             ("stable and unique", stableUnique.count),
             ("stable, unique, structure not in the built-in MP structures", sunNewStructure.count),
             ("stable, unique and new composition (SUN)", sun.count),
@@ -153,9 +167,9 @@ extension CampaignRunner {
 
         // Structure files first (each folder swapped whole, CampaignExport), then the CSV and the
         // report, each written to a temporary file and renamed.
-        try writeStructureFiles(ranked: ranked, all: all, hullReference: reference)
+        try writeStructureFiles(ranked: ranked, all: all, hullReference: reference, margins: sources.margins)
         let header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
-                      "corrected_energy_per_atom", "decomposition", "space_group", "stable", "unique", "novel", "novelty_level", "novelty_match",
+                      "corrected_energy_per_atom", "decomposition", "space_group", "structure_type", "stable", "stability", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "parent", "substitution", "relax_outcome",
                       "relax_steps", "status", "violations"]
         var rows: [[String]] = []
@@ -164,7 +178,7 @@ extension CampaignRunner {
         for r in ranked + rest {
             rows.append([r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
                          n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
-                         b(r.isStable), b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
+                         r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
                          n(r.abundance), String(r.nSites), r.generator, r.parent ?? "", r.substitution ?? "",
                          r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? ""])
         }
@@ -172,10 +186,9 @@ extension CampaignRunner {
         // Spreadsheet-safe: a text cell starting with =, +, - or @ is not read as a formula.
         try CSVWriter(spreadsheetSafe: true).document(header: header, rows: rows).write(to: csvURL, atomically: true, encoding: .utf8)
 
-        let provenance = [
-            reference,
-            "Novelty: " + novelty,
-            "Verdicts: stable = E_hull ≤ \(spec.stabilityThreshold) eV/atom\(spec.verdicts.requireConverged ? " after a converged relaxation" : ""); "
+        let provenance = sources.lines + [
+            "Verdicts: stable = E_hull ≤ \(spec.stabilityThreshold) eV/atom − the stability margin\(spec.verdicts.requireConverged ? " after a converged relaxation" : ""), "
+                + "possibly stable = within the margin below the threshold; "
                 + "unique = the \(spec.verdicts.representative.label); novelty: known structure (a built-in MP structure matches), "
                 + "known composition (the formula is in the MP tables, the structure is not), new composition (in neither); "
                 + "SUN counts new compositions only (docs/metrics.md)",
@@ -192,7 +205,7 @@ extension CampaignRunner {
         return CampaignSummary(
             name: spec.name, outputDirectory: outputDirectory.path, report: reportURL.path, csv: csvURL.path, store: storePath,
             funnel: funnel.map { CampaignSummary.Stage(stage: $0.stage, count: $0.count) },
-            stableUnique: stableUnique.count, sunNewStructure: sunNewStructure.count, sun: sun.count,
+            stableUnique: stableUnique.count, possiblyStable: possiblyStable.count, sunNewStructure: sunNewStructure.count, sun: sun.count,
             top: ranked.prefix(10).map {
                 CampaignSummary.Top(rank: $0.rank!, id: $0.id, formula: $0.formula, energyAboveHull: $0.energyAboveHull!,
                                     isUnique: $0.isUnique ?? false, novelty: $0.noveltyLevel?.rawValue, spaceGroup: $0.spaceGroupAfter)
@@ -200,7 +213,7 @@ extension CampaignRunner {
             wallSeconds: seconds,
             relaxedPerMinute: seconds > 0 ? Double(relaxed.count) / (seconds / 60) : 0,
             sunPerCPUHour: relaxSeconds > 0 ? Double(sun.count) / (relaxSeconds / 3600) : 0,
-            reference: reference)
+            reference: reference, stabilityMargins: sources.margins.measured, provenance: provenance)
     }
 }
 

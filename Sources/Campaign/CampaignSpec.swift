@@ -26,6 +26,14 @@ public struct CampaignSpec: Sendable, Equatable {
         }
     }
 
+    /// Where the stability margin comes from (`[stability] margin`; docs/metrics.md, "Stability margin").
+    public enum MarginSetting: Sendable, Equatable {
+        /// Measured per target system on its MP hull compounds (`MarginMeasurer`).
+        case measured
+        /// This many eV/atom (≥ 0) for every system.
+        case fixed(Double)
+    }
+
     /// Hard limits a candidate must satisfy to be reported.
     public struct Constraints: Sendable, Equatable {
         public var maxEHull: Double?
@@ -64,6 +72,8 @@ public struct CampaignSpec: Sendable, Equatable {
     /// What stable, unique and new mean (docs/metrics.md): the threshold, the convergence rule and
     /// which member of a group of matching candidates is unique.
     public var verdicts = VerdictRules.campaign
+    /// The stability margin: measured per target system before scoring, or fixed (0 turns it off).
+    public var stabilityMargin = MarginSetting.measured
     public var objectives = Objectives()
     public var constraints = Constraints()
     public var fmax: Double = 0.05
@@ -76,7 +86,8 @@ public struct CampaignSpec: Sendable, Equatable {
     /// that span several keys.
     public init(name: String, chemicalSystems: [[Element]], generators: [GeneratorSpec], output: String? = nil,
                 forbiddenElements: Set<Element> = [], maxAtoms: Int = 20, requireChargeBalance: Bool = true,
-                verdicts: VerdictRules = .campaign, objectives: Objectives = Objectives(), constraints: Constraints = Constraints(),
+                verdicts: VerdictRules = .campaign, stabilityMargin: MarginSetting = .measured,
+                objectives: Objectives = Objectives(), constraints: Constraints = Constraints(),
                 fmax: Double = 0.05, relaxSteps: Int = 500, exportFormats: [ExportFormat] = [.cif]) throws {
         self.name = name
         self.chemicalSystems = chemicalSystems.map { $0.sorted { $0.symbol < $1.symbol } }
@@ -86,6 +97,7 @@ public struct CampaignSpec: Sendable, Equatable {
         self.maxAtoms = maxAtoms
         self.requireChargeBalance = requireChargeBalance
         self.verdicts = verdicts
+        self.stabilityMargin = stabilityMargin
         self.objectives = objectives
         self.constraints = constraints
         self.fmax = fmax
@@ -187,6 +199,14 @@ extension CampaignSpec {
             }
             verdicts.representative = rep
         }
+        var margin = MarginSetting.measured
+        switch try st.stringOrNumber("margin", in: 0...5) {
+        case .string(let text)? where text == "measured": margin = .measured
+        case .string(let text)?:
+            throw CampaignSpecError(key: "stability.margin", reason: "must be \"measured\" or a number of eV/atom ≥ 0, not '\(text)'")
+        case .number(let m)?: margin = .fixed(m)
+        case nil: break
+        }
         try st.finish()
 
         var rx = try r.table("relax")
@@ -230,7 +250,7 @@ extension CampaignSpec {
         }
         try r.finish()
         try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
-                      maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, objectives: objectives,
+                      maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, stabilityMargin: margin, objectives: objectives,
                       constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif])
     }
 }
@@ -279,6 +299,16 @@ private struct TableReader {
         }
         guard range.contains(d) else { throw CampaignSpecError(key: key(k), reason: "must be between \(range.lowerBound) and \(range.upperBound), not \(d)") }
         return d
+    }
+
+    enum StringOrNumber { case string(String), number(Double) }
+
+    /// A string, or a finite number in `range`.
+    mutating func stringOrNumber(_ k: String, in range: ClosedRange<Double>) throws -> StringOrNumber? {
+        guard let v = value(k) else { return nil }
+        if let s = v.string { return .string(s) }
+        guard v.double != nil || v.int != nil else { throw CampaignSpecError(key: key(k), reason: "must be a string or a number") }
+        return try double(k, in: range).map { .number($0) }
     }
 
     mutating func strings(_ k: String) throws -> [String]? {

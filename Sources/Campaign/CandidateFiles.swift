@@ -1,6 +1,7 @@
 import Analysis
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 import Symmetry
 
@@ -19,8 +20,11 @@ public struct CandidateAnnotations: Sendable {
     public var energyAboveHull: Double?
     /// The hull reference E_hull is measured against.
     public var hullReference: String
-    public var stable: Bool?
+    /// Stability level after the margin (docs/metrics.md).
+    public var stability: StabilityLevel?
     public var stabilityThreshold: Double
+    /// The margin the level was judged with (eV/atom).
+    public var stabilityMargin: Double?
     public var unique: Bool?
     /// `NoveltyLevel` raw value.
     public var novelty: String?
@@ -35,8 +39,8 @@ public struct CandidateAnnotations: Sendable {
     public var kilnVersion: String?
 
     public init(campaign: String, id: String, rank: Int?, potential: String, energyPerAtom: Double?,
-                formationEnergyPerAtom: Double?, energyAboveHull: Double?, hullReference: String, stable: Bool?,
-                stabilityThreshold: Double, unique: Bool?, novelty: String?, noveltyMatch: String?, decomposition: String?,
+                formationEnergyPerAtom: Double?, energyAboveHull: Double?, hullReference: String, stability: StabilityLevel?,
+                stabilityThreshold: Double, stabilityMargin: Double?, unique: Bool?, novelty: String?, noveltyMatch: String?, decomposition: String?,
                 magneticMoments: [Double]?, generator: String, parent: String?, substitution: String?, kilnVersion: String? = nil) {
         self.campaign = campaign
         self.id = id
@@ -46,8 +50,9 @@ public struct CandidateAnnotations: Sendable {
         self.formationEnergyPerAtom = formationEnergyPerAtom
         self.energyAboveHull = energyAboveHull
         self.hullReference = hullReference
-        self.stable = stable
+        self.stability = stability
         self.stabilityThreshold = stabilityThreshold
+        self.stabilityMargin = stabilityMargin
         self.unique = unique
         self.novelty = novelty
         self.noveltyMatch = noveltyMatch
@@ -108,7 +113,8 @@ struct CandidateFiles {
             ("_kiln_e_above_hull", number(a.energyAboveHull)),
             ("_kiln_e_above_hull_reference", a.hullReference),
             ("_kiln_stability_threshold", number(a.stabilityThreshold, 4)),
-            ("_kiln_stable", flag(a.stable)), ("_kiln_unique", flag(a.unique)),
+            ("_kiln_stability_margin", number(a.stabilityMargin, 4)),
+            ("_kiln_stability", a.stability?.rawValue ?? "?"), ("_kiln_unique", flag(a.unique)),
             ("_kiln_novelty_level", a.novelty ?? "?"), ("_kiln_novelty_match", a.noveltyMatch ?? "?"),
             ("_kiln_decomposition", a.decomposition ?? "?"),
         ]
@@ -152,7 +158,7 @@ struct CandidateFiles {
         }
         if let e = a.formationEnergyPerAtom { info.append(("formation_energy_per_atom", .number(e))) }
         if let e = a.energyAboveHull { info.append(("e_above_hull", .number(e))) }
-        if let s = a.stable { info.append(("stable", .text(s ? "yes" : "no"))) }
+        if let s = a.stability { info.append(("stability", .text(s.rawValue))) }
         if let n = a.novelty { info.append(("novelty_level", .text(n))) }
         info.append(("potential", .text(a.potential)))
         info.append(("generator", .text(a.generator)))

@@ -1,5 +1,6 @@
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 import GRDB
 
@@ -57,12 +58,17 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     /// The verdicts of the campaign's `VerdictRules` (docs/metrics.md): stable, unique (the
     /// representative of its group of matching relaxed candidates) and new (no reference matches).
     public var isStable: Bool?
+    /// Stable, possibly stable (within the stability margin below the threshold) or unstable;
+    /// `isStable` is true for `.stable` only.
+    public var stability: StabilityLevel?
     public var isUnique: Bool?
     public var isNovel: Bool?
     /// Reference id it matched, when not novel.
     public var noveltyMatch: String?
     /// Formula already known in the MP composition table.
     public var knownFormula: Bool?
+    /// The AFLOW prototype its relaxed structure matches, species ignored (`StructureTypeFinder`).
+    public var structureType: String?
     public var hhi: Double?
     public var abundance: Double?
     /// Hard constraints it violates, empty when none.
@@ -168,6 +174,12 @@ public final class KnowledgeStore: Sendable {
         migrator.registerMigration("v3-magnetic-moments") { db in
             try db.alter(table: CandidateRecord.databaseTableName) { t in
                 t.add(column: "magneticMoments", .text)
+            }
+        }
+        migrator.registerMigration("v4-stability-and-structure-type") { db in
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                t.add(column: "stability", .text)
+                t.add(column: "structureType", .text)
             }
         }
         try migrator.migrate(db)

@@ -55,7 +55,7 @@ public struct CampaignReport: Sendable {
             <style>\(ReportAssets.css)</style></head><body>
             <h1>Kiln campaign: \(esc(spec.name))</h1>
             <div class="muted">Target: \(esc(spec.chemicalSystems.map { $0.map(\.symbol).joined(separator: "-") }.joined(separator: ", "))) ·
-            max \(spec.maxAtoms) atoms/cell · stable if E<sub>hull</sub> ≤ \(spec.stabilityThreshold) eV/atom ·
+            max \(spec.maxAtoms) atoms/cell · stable if E<sub>hull</sub> ≤ \(spec.stabilityThreshold) eV/atom − margin ·
             generated \(esc(ISO8601DateFormatter().string(from: Date()))) · Kiln \(esc(KilnVersion.number))</div>
             """
         h += summary() + funnelTable()
@@ -95,7 +95,8 @@ public struct CampaignReport: Sendable {
         let count = { (stage: String) in funnel.first { $0.stage.hasPrefix(stage) }?.count ?? 0 }
         var h = "<h2 id=\"summary\">Summary</h2><div class=\"cards\">"
         for (label, value) in [("generated", "\(count("generated"))"), ("relaxed", "\(count("relaxed"))"),
-                               ("stable (≤ \(spec.stabilityThreshold) eV/atom)", "\(count("stable ("))"),
+                               ("stable (≤ \(spec.stabilityThreshold) eV/atom − margin)", "\(count("stable ("))"),
+                               ("possibly stable (within the margin)", "\(count("possibly stable"))"),
                                ("stable, unique, new structure", "\(count("stable, unique, structure"))"),
                                ("SUN: … and new composition", "\(count("stable, unique and new composition"))"),
                                ("wall time", String(format: "%.0f s", wallSeconds))] {
@@ -128,7 +129,7 @@ public struct CampaignReport: Sendable {
 
     private func tableHeader() -> String {
         "<thead><tr><th>rank</th><th>structure</th><th>formula</th><th>E<sub>hull</sub> (eV/atom)</th><th>E<sub>f</sub> (eV/atom)</th>"
-            + "<th>space group</th><th>stable</th><th>novelty</th><th>HHI</th><th>generator / parent</th><th>status</th><th>duplicates</th></tr></thead>"
+            + "<th>space group</th><th>structure type</th><th>stability</th><th>novelty</th><th>HHI</th><th>generator / parent</th><th>status</th><th>duplicates</th></tr></thead>"
     }
 
     /// One candidate: its table row, then a row holding its expandable detail.
@@ -141,13 +142,13 @@ public struct CampaignReport: Sendable {
         h += "<tr><td class=\"num\">\(r.rank.map(String.init) ?? "")</td><td>\(detail.map { StructureDrawing.svg($0.scene) } ?? "")</td>"
         h += "<td class=\"\(isSUN ? "sun" : "")\">\(esc(r.formula))</td>"
         h += "<td class=\"num\">\(fmt(r.energyAboveHull))</td><td class=\"num\">\(fmt(r.formationEnergyPerAtom))</td>"
-        h += "<td>\(esc(r.spaceGroupAfter ?? ""))</td><td>\(yesNo(r.isStable))</td>"
+        h += "<td>\(esc(r.spaceGroupAfter ?? ""))</td><td>\(esc(r.structureType ?? ""))</td><td>\(esc(r.stability?.label ?? ""))</td>"
         h += "<td>\(esc(r.noveltyLevel?.label ?? ""))\(r.noveltyMatch.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
         h += "<td class=\"num\">\(r.hhi.map { String(format: "%.0f", $0) } ?? "")</td>"
         h += "<td>\(esc(r.generator))<br><span class=\"muted\">\(esc(r.parent ?? ""))\(r.substitution.map { " " + esc($0) } ?? "")</span></td>"
         h += "<td>\(esc(r.relaxOutcome ?? r.status.rawValue))\(r.error.map { "<br><span class=\"muted\">\(esc($0))</span>" } ?? "")</td>"
         h += "<td>\(duplicates(g.duplicates))</td></tr>"
-        h += "<tr class=\"detail\"><td colspan=\"12\"><details><summary>details of \(esc(r.formula)) (\(esc(r.id)))</summary>"
+        h += "<tr class=\"detail\"><td colspan=\"13\"><details><summary>details of \(esc(r.formula)) (\(esc(r.id)))</summary>"
         h += "<div class=\"detail-body\">"
         if let detail {
             h += "<div class=\"viewer\"><canvas class=\"cell3d\" width=\"300\" height=\"300\" data-cell=\"cell-\(esc(r.id))\"></canvas>"
@@ -240,7 +241,6 @@ public struct CampaignReport: Sendable {
     }
 
     private func fmt(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "" }
-    private func yesNo(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "" }
     private func esc(_ s: String) -> String { HTML.escape(s) }
     /// JSON inside a `<script>` element: no "</script>" or "<!--" can end or comment it.
     private func scriptSafe(_ json: String) -> String { json.replacingOccurrences(of: "<", with: "\\u003c") }

@@ -35,8 +35,10 @@ public struct NoveltyChecker: Sendable {
         formulas = f
     }
 
-    /// The built-in Materials Project structures (those made of `elements` only, when given, and
-    /// without `hiddenFormulas`), with `knownFormulas` (e.g. the MP hull reference's) added.
+    /// The built-in Materials Project structures of any size (those made of `elements` only, when
+    /// given, and without `hiddenFormulas`). Known formulas: `knownFormulas` (e.g. the MP hull
+    /// reference's), the MP composition tables' (`mpTableFormulas`) and the structures' own, all
+    /// without `hiddenFormulas`.
     public static func materialsProject(elements: Set<Element>? = nil, hiddenFormulas: Set<String> = [],
                                         knownFormulas: Set<String> = []) throws -> NoveltyChecker {
         let mp = try ReferenceStructures.mp()
@@ -44,7 +46,16 @@ public struct NoveltyChecker: Sendable {
             (elements.map { Set(mp.elements(at: j)).isSubset(of: $0) } ?? true)
                 && (hiddenFormulas.isEmpty || !hiddenFormulas.contains(mp.composition(at: j).reducedFormula))
         }
-        return NoveltyChecker(references: keep.map(mp.structure(at:)), ids: keep.map(mp.id(at:)), knownFormulas: knownFormulas)
+        let known = knownFormulas.union(try mpTableFormulas()).subtracting(hiddenFormulas)
+        return NoveltyChecker(references: keep.map(mp.structure(at:)), ids: keep.map(mp.id(at:)), knownFormulas: known)
+    }
+
+    /// Reduced formulas of `ReferenceData.MPKnownFormulas`: compositions MP lists that the bundled
+    /// energy table lacks (decoded once per process).
+    public static func mpTableFormulas() throws -> Set<String> { try cachedTableFormulas.get() }
+
+    private static let cachedTableFormulas = Result<Set<String>, Error> {
+        Set(try MPKnownFormulas.rows().map { try Composition($0.formula).reducedFormula })
     }
 
     /// Number of references of each kind.

@@ -5,8 +5,10 @@ import Matching
 /// The rules behind Kiln's verdicts on relaxed structures — *stable*, *unique*, *new* and *SUN* —
 /// written down once in docs/metrics.md and used by both campaigns and `kiln evaluate`.
 ///
-/// - **stable**: E_hull ≤ `stabilityThreshold` (eV/atom, 1e-9 slack for rounding) and, when
-///   `requireConverged`, the relaxation converged.
+/// - **stable**: E_hull ≤ `stabilityThreshold` − margin (eV/atom, 1e-9 slack for rounding) and, when
+///   `requireConverged`, the relaxation converged; the margin is the potential's known offset on
+///   MP hull phases (`StabilityMargin`, 0 when not measured). Within the margin below the threshold
+///   it is *possibly stable* (`StabilityLevel`).
 /// - **unique**: the representative of its group of matching structures (pymatgen's default
 ///   `StructureMatcher`); `representative` says which member that is.
 /// - **new**: no structure of the novelty reference matches (`NoveltyChecker`: element comparator,
@@ -43,11 +45,37 @@ public struct VerdictRules: Sendable, Hashable, Codable {
     /// A campaign's default: the lowest-energy member is unique and only converged relaxations count.
     public static let campaign = VerdictRules(stabilityThreshold: 0.1, requireConverged: true, representative: .lowestEnergy)
 
-    /// The stability verdict for one relaxed structure (nil E_hull: not placed on the hull, not stable).
+    /// The stability verdict for one relaxed structure without a margin (nil E_hull: not placed on
+    /// the hull, not stable).
     public func isStable(energyAboveHull: Double?, converged: Bool) -> Bool {
-        guard let e = energyAboveHull, converged || !requireConverged else { return false }
-        return e <= stabilityThreshold + 1e-9
+        stabilityLevel(energyAboveHull: energyAboveHull, converged: converged, margin: 0) == .stable
     }
+
+    /// The stability level for one relaxed structure: stable at E_hull ≤ threshold − `margin`
+    /// (eV/atom, ≥ 0), possibly stable up to the threshold, unstable above it, without an E_hull
+    /// or (when `requireConverged`) without a converged relaxation.
+    public func stabilityLevel(energyAboveHull: Double?, converged: Bool, margin: Double) -> StabilityLevel {
+        guard let e = energyAboveHull, converged || !requireConverged else { return .unstable }
+        if e <= stabilityThreshold - max(0, margin) + 1e-9 { return .stable }
+        return e <= stabilityThreshold + 1e-9 ? .possiblyStable : .unstable
+    }
+}
+
+/// How firmly a structure is on the hull, once the potential's known offset on MP hull phases
+/// (the margin) is allowed for (docs/metrics.md, "Verdicts").
+public enum StabilityLevel: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Under the threshold even if the potential errs by the margin.
+    case stable
+    /// Under the threshold, but within the margin of it.
+    case possiblyStable = "possibly_stable"
+    /// Above the threshold, not placed on the hull, or not converged when that is required.
+    case unstable
+
+    /// How a table or report names it.
+    public var label: String { self == .possiblyStable ? "possibly stable" : rawValue }
+
+    /// 0 for the firmest; orders a ranking.
+    public var order: Int { Self.allCases.firstIndex(of: self)! }
 }
 
 /// What one structure's verdicts are drawn from.
@@ -58,12 +86,16 @@ public struct VerdictInput: Sendable {
     /// eV/atom above the hull; nil when it was not relaxed or could not be placed.
     public var energyAboveHull: Double?
     public var converged: Bool
+    /// The potential's known offset (eV/atom) for this structure's chemistry; 0 for none.
+    public var stabilityMargin: Double
 
-    public init(structure: Structure, energyPerAtom: Double?, energyAboveHull: Double?, converged: Bool) {
+    public init(structure: Structure, energyPerAtom: Double?, energyAboveHull: Double?, converged: Bool,
+                stabilityMargin: Double = 0) {
         self.structure = structure
         self.energyPerAtom = energyPerAtom
         self.energyAboveHull = energyAboveHull
         self.converged = converged
+        self.stabilityMargin = stabilityMargin
     }
 }
 
@@ -97,7 +129,9 @@ public enum NoveltyLevel: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// The verdicts on one structure.
 public struct Verdict: Sendable, Hashable, Codable {
-    public var stable: Bool
+    public var stability: StabilityLevel
+    /// Robustly stable (`StabilityLevel.stable`).
+    public var stable: Bool { stability == .stable }
     public var unique: Bool
     /// Index (into the assessed list) of the group's representative; itself when unique.
     public var representative: Int
@@ -125,7 +159,8 @@ public enum Verdicts {
         }
         let matches = novelty?.firstMatches(structures)
         return inputs.indices.map { i in
-            Verdict(stable: rules.isStable(energyAboveHull: inputs[i].energyAboveHull, converged: inputs[i].converged),
+            Verdict(stability: rules.stabilityLevel(energyAboveHull: inputs[i].energyAboveHull, converged: inputs[i].converged,
+                                                    margin: inputs[i].stabilityMargin),
                     unique: representative[i] == i, representative: representative[i],
                     novel: matches.map { $0[i] == nil }, noveltyMatch: matches?[i] ?? nil,
                     noveltyLevel: matches.map { m in

@@ -8,7 +8,21 @@ struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Scientific benchmarks of the design pipeline.",
-        subcommands: [RediscoveryCommand.self])
+        subcommands: [RediscoveryCommand.self, MarginCommand.self])
+
+    /// The elements of each `--chemsys` text ("Li-Mn-O"), sorted by symbol; two or more different ones each.
+    static func chemicalSystems(_ texts: [String]) throws -> [[Element]] {
+        try texts.map { text in
+            let els: [Element]
+            do { els = try text.split(separator: "-").map { try Element(String($0)) } } catch {
+                throw ValidationError("--chemsys \(text): \(describe(error))")
+            }
+            guard els.count >= 2, Set(els).count == els.count else {
+                throw ValidationError("--chemsys \(text): name two or more different elements, e.g. Li-Mn-O")
+            }
+            return els.sorted { $0.symbol < $1.symbol }
+        }
+    }
 }
 
 /// `kiln benchmark rediscovery`: can Kiln find known stable phases it was not shown?
@@ -54,14 +68,7 @@ struct RediscoveryCommand: ParsableCommand {
         _ = try elements()
     }
 
-    /// The elements of each --chemsys, sorted by symbol.
-    private func elements() throws -> [[Element]] {
-        try systems.map { text in
-            do { return try text.split(separator: "-").map { try Element(String($0)) }.sorted { $0.symbol < $1.symbol } } catch {
-                throw ValidationError("--chemsys \(text): \(describe(error))")
-            }
-        }
-    }
+    private func elements() throws -> [[Element]] { try BenchmarkCommand.chemicalSystems(systems) }
 
     func run() throws {
         var results: [Rediscovery.Result] = []

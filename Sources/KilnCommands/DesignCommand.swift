@@ -65,6 +65,9 @@ struct DesignCommand: ParsableCommand {
         }
         Swift.print("campaign \(s.name): \(String(format: "%.0f", s.wallSeconds)) s")
         for st in s.funnel { Swift.print(String(format: "  %-44@ %5d", st.stage, st.count)) }
+        for m in s.stabilityMargins {
+            Swift.print(String(format: "  stability margin %@: %.3f eV/atom (median offset of %d MP hull compounds)", m.system, m.margin, m.count))
+        }
         if !s.top.isEmpty {
             Swift.print("  top candidates:")
             for t in s.top {

@@ -84,3 +84,30 @@ final class CampaignSpecTests: XCTestCase {
         }
     }
 }
+
+/// `[stability] margin`: "measured" (the default) or a number of eV/atom ≥ 0.
+final class StabilityMarginSpecTests: XCTestCase {
+    private func spec(_ margin: String?) throws -> CampaignSpec {
+        let line = margin.map { "margin = \($0)\n" } ?? ""
+        return try CampaignSpec(toml: "[target]\nchemical_systems=[\"Na-Cl\"]\n[stability]\n\(line)[[generators]]\nkind=\"substitution\"\n")
+    }
+
+    func testGoodValues() throws {
+        XCTAssertEqual(try spec(nil).stabilityMargin, .measured)
+        XCTAssertEqual(try spec("\"measured\"").stabilityMargin, .measured)
+        XCTAssertEqual(try spec("0").stabilityMargin, .fixed(0))
+        XCTAssertEqual(try spec("0.035").stabilityMargin, .fixed(0.035))
+        XCTAssertEqual(try spec("1").stabilityMargin, .fixed(1))
+    }
+
+    func testBadValuesNameTheKey() {
+        for bad in ["\"auto\"", "-0.01", "6", "true", "[0.1]", "nan", "inf"] {
+            XCTAssertThrowsError(try spec(bad), bad) { error in
+                XCTAssertEqual((error as? CampaignSpecError)?.key, "stability.margin", "\(bad): \(error)")
+            }
+        }
+        XCTAssertThrowsError(try CampaignSpec(toml: "[target]\nchemical_systems=[\"Na-Cl\"]\n[stability]\nmargins = 0\n[[generators]]\nkind=\"substitution\"\n")) { error in
+            XCTAssertEqual((error as? CampaignSpecError)?.key, "stability.margins")
+        }
+    }
+}

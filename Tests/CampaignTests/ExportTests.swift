@@ -1,6 +1,7 @@
 @testable import Campaign
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 import KilnTestSupport
 import XCTest
@@ -81,8 +82,8 @@ final class ExportTests: XCTestCase {
         let moments = s.sites.map { $0.element.symbol == "V" ? 1.05 : 0.02 }
         let annotations = CandidateAnnotations(
             campaign: "demo", id: "substitution-0-0003", rank: 2, potential: "CHGNet 0.3.0", energyPerAtom: -7.25,
-            formationEnergyPerAtom: -2.5, energyAboveHull: 0.012, hullReference: "MP reference (test)", stable: true,
-            stabilityThreshold: 0.1, unique: true, novelty: "known_composition", noveltyMatch: nil, decomposition: "VO2 1.000",
+            formationEnergyPerAtom: -2.5, energyAboveHull: 0.012, hullReference: "MP reference (test)", stability: .possiblyStable,
+            stabilityThreshold: 0.1, stabilityMargin: 0.05, unique: true, novelty: "known_composition", noveltyMatch: nil, decomposition: "VO2 1.000",
             magneticMoments: moments, generator: "substitution-0", parent: "mp-19", substitution: "Ti→V")
         let files = CandidateFiles(annotations: annotations, structure: s)
 
@@ -92,7 +93,8 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(block.first("_kiln_energy_per_atom")?.text, "-7.250000")
         XCTAssertEqual(block.first("_kiln_energy_total")?.text, String(format: "%.6f", -7.25 * 6))
         XCTAssertEqual(block.first("_kiln_e_above_hull")?.text, "0.012000")
-        XCTAssertEqual(block.first("_kiln_stable")?.text, "yes")
+        XCTAssertEqual(block.first("_kiln_stability")?.text, "possibly_stable")
+        XCTAssertEqual(block.first("_kiln_stability_margin")?.text, "0.0500")
         XCTAssertEqual(block.first("_kiln_novelty_level")?.text, "known_composition")
         XCTAssertEqual(block.first("_kiln_novelty_match")?.text, "?")
         XCTAssertEqual(block.first("_kiln_substitution")?.text, "Ti->V")

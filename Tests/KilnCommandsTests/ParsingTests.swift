@@ -175,5 +175,15 @@ final class ParsingTests: CommandTestCase {
         assertUsageError(["benchmark", "rediscovery", "--chemsys", "Li-Qq-O"], "--chemsys Li-Qq-O")
         assertUsageError(["benchmark", "rediscovery", "--chemsys", "Li-O", "--holdout", "0"], "--holdout must be at least 1")
         assertUsageError(["benchmark", "rediscovery", "--chemsys", "Li-O", "--workers", "100"], "--workers must be between 1 and 64")
+
+        let margin = try parse(MarginCommand.self, ["benchmark", "margin", "--chemsys", "Mg-Al-O", "--max-atoms", "20", "--json"])
+        XCTAssertEqual(margin.systems, ["Mg-Al-O"])
+        XCTAssertEqual(margin.maxAtoms, 20)
+        XCTAssertEqual(margin.relaxation.steps, 500)
+        XCTAssertTrue(margin.json)
+        assertUsageError(["benchmark", "margin"], "Missing expected argument")
+        assertUsageError(["benchmark", "margin", "--chemsys", "Li-Li"], "--chemsys Li-Li: name two or more different elements")
+        assertUsageError(["benchmark", "margin", "--chemsys", "Mg-O", "--fmax", "nan"], "--fmax must be a positive number")
+        assertUsageError(["benchmark", "margin", "--chemsys", "Mg-O", "--max-atoms", "0"], "--max-atoms must be between 1 and 500")
     }
 }
