@@ -192,7 +192,7 @@ public struct CampaignRunner: Sendable {
                 }
             } catch {
                 r.status = .failed
-                r.error = "\(error)"
+                r.error = ErrorText.describe(error)
             }
             r.relaxSeconds = Date().timeIntervalSince(t0)
             try store.update(r)

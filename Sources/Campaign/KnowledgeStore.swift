@@ -2,6 +2,7 @@ import Crystal
 import CrystalIO
 import Foundation
 import GRDB
+import KilnSupport
 
 /// Where a candidate is in the pipeline.
 public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
@@ -96,7 +97,7 @@ extension CandidateRecord {
             throw KnowledgeStoreError(description: "candidate \(id): no relaxed structure stored")
         }
         do { return try StructureCoding.decode(text) } catch {
-            throw KnowledgeStoreError(description: "candidate \(id): stored \(relaxed ? "relaxed" : "initial") structure is unreadable: \(error)")
+            throw KnowledgeStoreError(description: "candidate \(id): stored \(relaxed ? "relaxed" : "initial") structure is unreadable: \(ErrorText.describe(error))")
         }
     }
 }

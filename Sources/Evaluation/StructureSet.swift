@@ -37,7 +37,7 @@ public enum StructureSet {
     public static func readCSV(_ url: URL) throws -> [NamedStructure] {
         let data: Data
         do { data = try Gzip.readFile(url) } catch {
-            throw EvaluationError(file: url.path, "cannot read: \(error)")
+            throw EvaluationError(file: url.path, "cannot read: \(ErrorText.describe(error))")
         }
         let table: CSVTable
         do { table = try CSVTable(text: String(decoding: data, as: UTF8.self)) } catch let e as CSVError {
@@ -53,7 +53,7 @@ public enum StructureSet {
         for (row, line) in zip(table.rows, table.rowLines) {
             let blocks: [CIFStructure]
             do { blocks = try CIFReader().read(row[cif], file: "\(url.path) (row at line \(line))") } catch {
-                throw EvaluationError(file: url.path, line: line, "unreadable CIF: \(error)")
+                throw EvaluationError(file: url.path, line: line, "unreadable CIF: \(ErrorText.describe(error))")
             }
             guard blocks.count == 1 else {
                 throw EvaluationError(file: url.path, line: line, "expected one structure in the CIF, found \(blocks.count)")

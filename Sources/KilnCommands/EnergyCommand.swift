@@ -30,7 +30,7 @@ struct EnergyCommand: ParsableCommand {
         for source in sources {
             let entries: [StructureInput]
             do { entries = try source.read() } catch {
-                Self.warn("\(error)")
+                Self.warn(describe(error))
                 failed = true
                 continue
             }

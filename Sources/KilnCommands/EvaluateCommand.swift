@@ -117,7 +117,7 @@ struct EvaluateCommand: ParsableCommand {
                 input.relaxLimit = relaxLimit
                 input.labels["relaxation"] = relaxation.summary + (mp2020 ? ", MP2020 corrections added" : "")
             } catch {
-                input.stabilitySkipReason = "cannot load CHGNet or the MP hull: \(error)"
+                input.stabilitySkipReason = "cannot load CHGNet or the MP hull: \(describe(error))"
                 log("warning: \(input.stabilitySkipReason)")
             }
         }

@@ -37,6 +37,19 @@ final class RunTests: CommandTestCase {
         assertRunError(["convert", two, path("x.cif"), "--index", "3"], two, "--index 3 is out of range")
     }
 
+    /// Two atoms on one spot: a CIF would merge them into one over-full site that Kiln refuses to
+    /// read, so convert refuses to write it; formats that hold it round-trip (issue 12, hostile input 11).
+    func testConvertRefusesWhatCannotBeReadBack() throws {
+        let na = try Element("Na")
+        let stacked = Structure(lattice: Lattice([[4, 0, 0], [0, 4, 0], [0, 0, 4]]), species: [na, na],
+                                fracCoords: [Vec3(0, 0, 0), Vec3(0, 0, 0)])
+        let source = try write([stacked], "stacked.json")
+        assertRunError(["convert", source, path("stacked.cif")], "refusing to write \(path("stacked.cif"))", "occupancy")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("stacked.cif")))
+        try run(["convert", source, path("stacked.vasp")])
+        XCTAssertEqual(try StructureFile.read(URL(fileURLWithPath: path("stacked.vasp"))).map(\.count), [2])
+    }
+
     func testSymmetry() throws {
         let file = try write([try rockSalt(primitive: false)], "NaCl.cif")
         let text = try run(["symmetry", file])
@@ -137,6 +150,23 @@ final class RunTests: CommandTestCase {
         XCTAssertEqual(summary.split(separator: "\n").count, 2, summary)  // header + NaCl, not its relaxed CIF
         _ = try write(text: "not a structure", "junk.cif")
         assertRunError(["relax", path("junk.cif"), "--out", path("junk-out"), "--no-hull"], "no input could be relaxed")
+    }
+
+    /// A rerun relaxes a structure again when its file changed in between (issue 12, hostile
+    /// input 5: the journal kept the old result for the same id).
+    func testRelaxRedoesAChangedInput() throws {
+        let input = try write([try rockSalt(primitive: true)], "in/NaCl.vasp")
+        let out = path("relaxed")
+        let arguments = ["relax", path("in"), "--out", out, "--steps", "2", "--no-hull", "--json"]
+        let first = try XCTUnwrap(try json(try run(arguments)) as? [[String: Any]])
+        _ = try write([try rockSalt(primitive: true, a: 5.9)], "in/NaCl.vasp")
+        let second = try XCTUnwrap(try json(try run(arguments)) as? [[String: Any]])
+        XCTAssertEqual(second.count, 1)
+        XCTAssertNotEqual(first[0]["input_hash"] as? String, second[0]["input_hash"] as? String)
+        XCTAssertNotEqual(first[0]["initial_energy_per_atom"] as? Double, second[0]["initial_energy_per_atom"] as? Double,
+                          "\(input) was relaxed again from its new contents")
+        let journal = try String(contentsOfFile: out + "/journal.jsonl", encoding: .utf8)
+        XCTAssertEqual(journal.split(separator: "\n").count, 2)
     }
 
     /// An --out that cannot be written is refused before the structures are even read (issue 12,
