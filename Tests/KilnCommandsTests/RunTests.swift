@@ -131,10 +131,37 @@ final class RunTests: CommandTestCase {
         assertRunError(["design", try write(text: "name = 3\n", "bad.toml")], path("bad.toml"))
     }
 
-    func testEnergyReportsUnreadableFilesAndGoesOn() throws {
-        let garbage = try write(text: "data_x\n_cell_length_a oops\n", "garbage.cif")
-        XCTAssertThrowsError(try run(["energy", garbage])) { error in
-            XCTAssertEqual(error as? ExitCode, .failure)
+    /// One unreadable file among many stops no multi-file command (issue 12, hostile input 9: it
+    /// aborted the whole `kiln evaluate` scorecard): the rest is processed, the file is reported
+    /// with its reason, and only a set with nothing readable fails. Commands that only print exit
+    /// with status 1; `evaluate` lists the file as skipped in its scorecard.
+    func testOneUnreadableFileDoesNotStopTheOthers() throws {
+        try write([try rockSalt(primitive: true)], "set/a.vasp")
+        try write([try rockSalt(primitive: false)], "set/b.cif")
+        let garbage = try write(text: "data_x\n_cell_length_a oops\n", "set/garbage.cif")
+        let set = path("set")
+        for (arguments, expected) in [(["info", set, "--json"], 2), (["group", set, "--json"], 2), (["energy", set, "--json"], 2)] {
+            var command = try KilnCommand.parseAsRoot(arguments)
+            let output = try captureStandardOutput {
+                XCTAssertThrowsError(try command.run(), "\(arguments)") { XCTAssertEqual($0 as? ExitCode, .failure, "\(arguments): \($0)") }
+            }
+            let object = try json(output)
+            let count = (object as? [Any])?.count ?? (object as? [String: Any])?["n_structures"] as? Int
+            XCTAssertEqual(count, expected, "\(arguments): \(output)")
+        }
+        let card = try XCTUnwrap(try json(try run(["evaluate", set, "--reference", "none", "--json"])) as? [String: Any])
+        XCTAssertEqual(card["structureCount"] as? Int, 2)
+        let skipped = try XCTUnwrap(card["skipped"] as? [[String: String]])
+        XCTAssertEqual(skipped.map { $0["path"] }, [garbage])
+        XCTAssertTrue(skipped[0]["reason"]?.isEmpty == false)
+        let markdown = try run(["evaluate", set, "--reference", "none"])
+        XCTAssertTrue(markdown.contains("Skipped input files") && markdown.contains(garbage), markdown)
+        // Nothing readable: a clear error naming the file.
+        let only = path("bad")
+        try FileManager.default.createDirectory(atPath: only, withIntermediateDirectories: true)
+        try write(text: "not a structure", "bad/x.cif")
+        for command in ["info", "group", "energy", "evaluate"] {
+            assertRunError([command, only], path("bad/x.cif"))
         }
     }
 
