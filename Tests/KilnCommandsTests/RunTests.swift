@@ -94,6 +94,20 @@ final class RunTests: CommandTestCase {
         XCTAssertEqual(groups["groups"] as? [[String]], [[a, b], [c]])
     }
 
+    /// `--attempt-supercell` refuses reduced cells above its stated limit instead of running for
+    /// minutes without output (issue 12, hostile input 12); the limit can be raised.
+    func testSupercellMatchHasAStatedLimit() throws {
+        let cell = try rockSalt(primitive: false)
+        // Rattled so the primitive reduction keeps every site.
+        let small = try write([try cell.supercell(2, 1, 1).perturbed(distance: 0.3, seed: 1)], "small.vasp")
+        let large = try write([try cell.supercell(2, 2, 1).perturbed(distance: 0.3, seed: 2)], "large.vasp")
+        let arguments = ["match", small, large, "--attempt-supercell", "--json"]
+        assertRunError(arguments + ["--max-supercell-sites", "20"], large, "reduced cell has 32 sites", "--max-supercell-sites")
+        let result = try XCTUnwrap(try json(try run(arguments)) as? [String: Any])
+        XCTAssertNotNil(result["fit"] as? Bool, "\(result)")
+        assertUsageError(arguments + ["--max-supercell-sites", "0"], "--max-supercell-sites must be at least 1")
+    }
+
     func testEnergyOfTwoAtomCell() throws {
         let file = try write([try rockSalt(primitive: true)], "NaCl.vasp")
         let records = try XCTUnwrap(try json(try run(["energy", folder.path, "--json"])) as? [[String: Any]])
