@@ -48,7 +48,9 @@ public struct CampaignRunner: Sendable {
     /// Runs (or resumes) the campaign and writes its outputs.
     public func run() throws -> CampaignSummary {
         let started = self.started ?? Date()
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true) } catch {
+            throw CampaignSpecError(key: "", reason: "cannot create the output folder \(outputDirectory.path): \(ErrorText.describe(error))")
+        }
         // One run per folder: a second `kiln design` on it stops at once instead of repeating the work.
         let lock = try DirectoryLock(folder: outputDirectory)
         defer { lock.release() }

@@ -7,11 +7,15 @@ import Foundation
 public enum ErrorText {
     public static func describe(_ error: Error) -> String {
         if let decoding = error as? DecodingError { return describe(decoding) }
+        if let p = error as? POSIXError { return posix(Int(p.code.rawValue)) }
         let ns = error as NSError
         if ns.domain == NSPOSIXErrorDomain { return posix(ns.code) }
         if ns.domain == NSCocoaErrorDomain {
-            if let cause = ns.userInfo[NSUnderlyingErrorKey] as? NSError, cause.domain == NSPOSIXErrorDomain {
-                return posix(cause.code)
+            // The POSIX cause: a POSIXError value on Linux, an NSError on Darwin.
+            switch ns.userInfo[NSUnderlyingErrorKey] {
+            case let p as POSIXError: return posix(Int(p.code.rawValue))
+            case let cause as NSError where cause.domain == NSPOSIXErrorDomain: return posix(cause.code)
+            default: break
             }
             switch CocoaError.Code(rawValue: ns.code) {
             case .fileNoSuchFile, .fileReadNoSuchFile: return posix(Int(ENOENT))
