@@ -86,6 +86,10 @@ struct EvaluateCommand: ParsableCommand {
         if let out { try Self.requireWritable(URL(fileURLWithPath: out)) }
         var skipped: [SkippedFile] = []
         var input = EvaluationInputs(generated: try load(generated, "generated", skipped: &skipped))
+        // --ground-truth pairs by position: a skipped generated file would shift every pair after it.
+        if groundTruth != nil && !skipped.isEmpty {
+            throw CommandError("\(generated): unreadable files were skipped, so the structures cannot be paired by position with --ground-truth; fix or remove them")
+        }
         input.rules.representative = uniqueBy
         input.rules.requireConverged = requireConverged
         guard !input.generated.isEmpty else { throw CommandError("\(generated): no structures found") }
@@ -111,10 +115,6 @@ struct EvaluateCommand: ParsableCommand {
             input.coverageCutoffs = try coverageCutoffs()
         }
         if let groundTruth {
-            // Paired by position: a skipped generated file would shift every pair after it.
-            if input.generated.count > 0, skipped.contains(where: { $0.path.hasPrefix(generated) }) {
-                throw CommandError("\(generated): unreadable files were skipped, so the structures cannot be paired by position with --ground-truth; fix or remove them")
-            }
             var none: [SkippedFile] = []
             input.groundTruth = try load(groundTruth, "ground truth", skipped: &none, skipping: false)
             input.labels["ground truth"] = groundTruth

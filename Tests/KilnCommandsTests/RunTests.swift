@@ -170,6 +170,7 @@ final class RunTests: CommandTestCase {
         XCTAssertTrue(skipped[0]["reason"]?.isEmpty == false)
         let markdown = try run(["evaluate", set, "--reference", "none"])
         XCTAssertTrue(markdown.contains("Skipped input files") && markdown.contains(garbage), markdown)
+        assertRunError(["evaluate", set, "--reference", "none", "--ground-truth", set], "cannot be paired by position")
         // Nothing readable: a clear error naming the file.
         let only = path("bad")
         try FileManager.default.createDirectory(atPath: only, withIntermediateDirectories: true)
