@@ -5,6 +5,7 @@ import Generation
 import KilnSupport
 import Matching
 import Potentials
+import ReferenceData
 import Symmetry
 import Thermo
 
@@ -22,6 +23,8 @@ public struct CampaignRunner: Sendable {
     /// Reduced formulas hidden from prototypes, the hull reference and the novelty reference
     /// (used by the rediscovery benchmark).
     public var hiddenFormulas: Set<String> = []
+    /// Prototypes (record indices per reference set) the substitution generator must not use.
+    public var hiddenPrototypes: [ReferenceSet: Set<Int>] = [:]
     /// Apply the MP2020 corrections to the calculator's energies before placing them on the hull.
     /// Off for CHGNet 0.3.0, whose training targets (MPtrj) already carry them: uncorrected CHGNet
     /// formation energies of MP ground states (MgO, NaCl, TiO2, Li2MnO3) land within 25–60 meV/atom
@@ -33,6 +36,9 @@ public struct CampaignRunner: Sendable {
     public var log: @Sendable (String) -> Void = { _ in }
     /// Relaxation progress: done, total, elapsed seconds.
     public var progress: (@Sendable (Int, Int, Double) -> Void)? = nil
+    /// When this run began, when a caller did set-up work for it first (the rediscovery
+    /// benchmark's choice of hidden phases); nil: when `run()` is called. Counted in the wall time.
+    public var started: Date? = nil
 
     public init(spec: CampaignSpec, outputDirectory: URL, calculator: any Calculator) {
         self.spec = spec
@@ -44,8 +50,10 @@ public struct CampaignRunner: Sendable {
 
     /// Runs (or resumes) the campaign and writes its outputs.
     public func run() throws -> CampaignSummary {
-        let started = Date()
-        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        let started = self.started ?? Date()
+        do { try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true) } catch {
+            throw CampaignSpecError(key: "", reason: "cannot create the output folder \(outputDirectory.path): \(ErrorText.describe(error))")
+        }
         // One run per folder: a second `kiln design` on it stops at once instead of repeating the work.
         let lock = try DirectoryLock(folder: outputDirectory)
         defer { lock.release() }
@@ -76,7 +84,7 @@ public struct CampaignRunner: Sendable {
         let margins = try stabilityMargins(store, hull: hull)
         try saveElapsed()
         let summary = try score(store, hull: hull, margins: margins, seconds: elapsed())
-        try store.setMeta("seconds", String(summary.wallSeconds))
+        try saveElapsed()  // scoring and outputs included
         return summary
     }
 
@@ -86,6 +94,10 @@ public struct CampaignRunner: Sendable {
                      "\(spec.maxAtoms)", "\(spec.requireChargeBalance)", "\(spec.fmax)", "\(spec.relaxSteps)",
                      calculator.name, "\(hiddenFormulas.sorted())"]
         parts += spec.generators.map { "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)" }
+        if !hiddenPrototypes.isEmpty {
+            parts.append("hidden prototypes " + hiddenPrototypes.keys.sorted { $0.rawValue < $1.rawValue }
+                .map { "\($0.rawValue):\(hiddenPrototypes[$0]!.sorted())" }.joined(separator: " "))
+        }
         return parts.joined(separator: "|")
     }
 
@@ -105,6 +117,7 @@ public struct CampaignRunner: Sendable {
                 case .substitution:
                     var gen = SubstitutionGenerator()
                     gen.excludedFormulas = hiddenFormulas
+                    gen.excludedPrototypes = hiddenPrototypes
                     candidates = try gen.generate(target: target, budget: g.budget, seed: g.seed)
                 case .randomSymmetric:
                     let gen = RandomSymmetricGenerator(maxAttempts: g.maxAttempts, timeLimit: g.timeLimit)
@@ -198,7 +211,7 @@ public struct CampaignRunner: Sendable {
                 }
             } catch {
                 r.status = .failed
-                r.error = "\(error)"
+                r.error = ErrorText.describe(error)
             }
             r.relaxSeconds = Date().timeIntervalSince(t0)
             try store.update(r)

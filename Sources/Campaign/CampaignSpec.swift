@@ -2,6 +2,7 @@ import Crystal
 import Evaluation
 import Foundation
 import TOMLKit
+import KilnSupport
 
 /// A design campaign as written in its TOML file (every key is documented in docs/campaign.md).
 public struct CampaignSpec: Sendable, Equatable {
@@ -155,7 +156,7 @@ extension CampaignSpec {
     public init(contentsOf url: URL) throws {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw CampaignSpecError(key: "", reason: "cannot read \(url.path): \(error.localizedDescription)")
+            throw CampaignSpecError(key: "", reason: "cannot read \(url.path): \(ErrorText.describe(error))")
         }
         try self.init(toml: text, defaultOutput: url.deletingPathExtension().lastPathComponent)
     }

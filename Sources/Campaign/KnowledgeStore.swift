@@ -3,6 +3,7 @@ import CrystalIO
 import Evaluation
 import Foundation
 import GRDB
+import KilnSupport
 
 /// Where a candidate is in the pipeline.
 public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
@@ -106,7 +107,7 @@ extension CandidateRecord {
             throw KnowledgeStoreError(description: "candidate \(id): no relaxed structure stored")
         }
         do { return try StructureCoding.decode(text) } catch {
-            throw KnowledgeStoreError(description: "candidate \(id): stored \(relaxed ? "relaxed" : "initial") structure is unreadable: \(error)")
+            throw KnowledgeStoreError(description: "candidate \(id): stored \(relaxed ? "relaxed" : "initial") structure is unreadable: \(ErrorText.describe(error))")
         }
     }
 }

@@ -20,6 +20,9 @@ public struct Rediscovery: Sendable {
         public var candidate: String?
         /// E_hull (eV/atom) of that candidate on the hull without the hidden phases.
         public var energyAboveHull: Double?
+        /// Prototypes of its structure type hidden with it ("set/id"; other formulas only), or
+        /// nil when analogues were not hidden.
+        public var hiddenAnalogues: [String]?
     }
 
     public struct Result: Codable, Sendable {
@@ -27,7 +30,10 @@ public struct Rediscovery: Sendable {
         public var hidden: [Phase]
         public var found: Int { hidden.filter(\.found).count }
         public var candidatesRelaxed: Int
+        /// Wall time of this run (s).
         public var wallSeconds: Double
+        /// Wall time over every run in this output folder, interrupted and resumed ones included (s).
+        public var cumulativeWallSeconds: Double
         public var report: String
     }
 
@@ -50,29 +56,81 @@ public struct Rediscovery: Sendable {
         return limit.map { Array(sorted.prefix($0)) } ?? sorted
     }
 
-    /// Runs the benchmark for one system with the given campaign settings.
+    /// Every prototype of the substitution generator's pool (ordered records of `sources` with at
+    /// most `maxAtoms` sites and as many elements) of the same structure type as `structure`: an
+    /// anonymous match (`StructureMatcher.fitAnonymous`, pymatgen's default tolerances), species
+    /// ignored. Record indices per set.
+    public static func analogues(of structure: Structure, maxAtoms: Int,
+                                 sources: [ReferenceSet] = ReferenceSet.allCases) throws -> [ReferenceSet: [Int]] {
+        let matcher = StructureMatcher()
+        let target = matcher.prepare(structure)
+        let pattern = anonymousPattern(structure.composition)
+        var out: [ReferenceSet: [Int]] = [:]
+        for source in sources {
+            let set = try ReferenceStructures.shared(source)
+            for i in set.indices where set.siteCount(at: i) <= maxAtoms && set.isOrdered(at: i)
+                && anonymousPattern(set.composition(at: i)) == pattern
+                && matcher.fitAnonymous(matcher.prepare(set.structure(at: i)), target) {
+                out[source, default: []].append(i)
+            }
+        }
+        return out
+    }
+
+    /// A composition's site fractions, sorted, to 1e-6: equal for compositions that differ only by
+    /// the names of their elements (SrTiO3, KNbO3).
+    static func anonymousPattern(_ c: Composition) -> [Int] {
+        let total = c.numAtoms
+        return c.items.map { Int(($0.1 / total * 1e6).rounded()) }.sorted()
+    }
+
+    /// Runs the benchmark for one system with the given campaign settings. With `hideAnalogues`,
+    /// every prototype of a hidden phase's structure type (`analogues(of:maxAtoms:)`) is also kept
+    /// from the substitution generator, so a phase cannot come back from a one-ion swap on an
+    /// isostructural compound (SrTiO3 from SrRuO3).
     public static func run(system: [Element], spec base: CampaignSpec, limit: Int?, outputDirectory: URL,
-                           calculator: any Calculator, workers: Int = 2,
+                           calculator: any Calculator, workers: Int = 2, hideAnalogues: Bool = false,
                            log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Result {
+        let started = Date()
         let name = system.map(\.symbol).joined(separator: "-")
         let hidden = try hiddenPhases(system: system, maxAtoms: base.maxAtoms, limit: limit)
         guard !hidden.isEmpty else {
             throw CampaignSpecError(key: "", reason: "\(name) has no stable MP phase with all its elements and at most \(base.maxAtoms) sites to hide")
         }
         log("\(name): hiding \(hidden.map(\.formula).joined(separator: ", "))")
+        let hiddenFormulas = Set(hidden.map(\.formula))
+        var analogues: [[String]]? = nil
+        var hiddenPrototypes: [ReferenceSet: Set<Int>] = [:]
+        if hideAnalogues {
+            analogues = try hidden.map { h in
+                var ids: [String] = []
+                for (source, indices) in try Self.analogues(of: h.structure, maxAtoms: base.maxAtoms) {
+                    let set = try ReferenceStructures.shared(source)
+                    let others = indices.filter { !hiddenFormulas.contains(set.composition(at: $0).reducedFormula) }
+                    hiddenPrototypes[source, default: []].formUnion(others)
+                    ids += others.map { "\(source.rawValue)/\(set.id(at: $0))" }
+                }
+                log("\(name): hiding \(ids.count) prototypes of the structure type of \(h.formula) (\(h.id))")
+                return ids.sorted()
+            }
+        }
         var spec = base
         spec.name = "rediscovery-\(name)"
         spec.chemicalSystems = [system]
         var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, calculator: calculator)
-        runner.hiddenFormulas = Set(hidden.map(\.formula))
+        runner.hiddenFormulas = hiddenFormulas
+        runner.hiddenPrototypes = hiddenPrototypes
         runner.workers = workers
         runner.log = log
+        runner.started = started
+        let previous = try FileManager.default.fileExists(atPath: runner.storePath)
+            ? Double(KnowledgeStore(path: runner.storePath, readOnly: true).meta("seconds") ?? "0") ?? 0 : 0
         let summary = try runner.run()
         let records = try KnowledgeStore(path: runner.storePath).candidates(status: .relaxed)
         let matcher = StructureMatcher()
         var phases: [Phase] = []
-        for h in hidden {
-            var phase = Phase(formula: h.formula, materialID: h.id, found: false)
+        for (k, h) in hidden.enumerated() {
+            var phase = Phase(formula: h.formula, materialID: h.id, found: false, hiddenAnalogues: analogues?[k])
             let target = matcher.prepare(h.structure)
             for r in records where r.formula == h.formula {
                 guard let text = r.relaxedStructure, let s = try? StructureCoding.decode(text),
@@ -85,7 +143,10 @@ public struct Rediscovery: Sendable {
             }
             phases.append(phase)
         }
+        let finished = Date()
         return Result(system: name, hidden: phases, candidatesRelaxed: records.count,
-                      wallSeconds: summary.wallSeconds, report: summary.report)
+                      wallSeconds: finished.timeIntervalSince(started),
+                      cumulativeWallSeconds: previous + finished.timeIntervalSince(started),
+                      report: summary.report)
     }
 }

@@ -5,8 +5,10 @@ import Foundation
 ///
 /// Reading accepts VASP 5 (element line) and VASP 4 (counts only) layouts, one scale factor
 /// (negative = target volume in Å³) or three (per Cartesian axis), Direct or Cartesian
-/// positions, selective dynamics, and ignores whatever follows the positions (velocities,
-/// predictor-corrector data). Coordinates are kept as written (not wrapped), as pymatgen does.
+/// positions, selective dynamics. After the declared positions it accepts what VASP writes there
+/// (a blank line then velocities and predictor-corrector data, or a "Lattice velocities" block;
+/// all ignored) and refuses more position lines, which mean the counts are wrong (pymatgen
+/// ignores them silently). Coordinates are kept as written (not wrapped), as pymatgen does.
 public struct POSCAR: Sendable {
     public var comment: String
     public var structure: Structure
@@ -150,6 +152,14 @@ public struct POSCAR: Sendable {
             } else {
                 labels.append(rest.first.map(String.init))
             }
+        }
+
+        // VASP reads exactly the declared positions; what follows must be a blank line (then
+        // velocities and predictor-corrector data) or the "Lattice velocities" block.
+        let after = line + n
+        if after < lines.count, let head = try tokens(after).first, !head.lowercased().hasPrefix("l") {
+            throw fail(after, "a position line beyond the \(n) atoms the counts declare (\(counts.map(String.init).joined(separator: " "))); "
+                       + "fix the counts, or put a blank line before velocities")
         }
 
         let (elements, source) = try Self.assignSpecies(caller: species, symbols: symbols, counts: counts,

@@ -23,6 +23,10 @@ public enum StructureFormat: String, CaseIterable, Sendable {
 /// Reads and writes structure files, choosing the format from the file name (see
 /// `StructureFormat`); `.gz` files are decompressed/compressed transparently.
 public enum StructureFile {
+    /// Most bytes a compressed structure file may expand to (256 MiB, about two million sites in
+    /// any supported format): a hostile or corrupt `.gz` stops there instead of filling memory.
+    public static let maxDecompressedBytes = 256 << 20
+
     /// Paths relative to `folder`, sorted, of every file below it (recursively) whose name has a
     /// structure-file extension.
     public static func files(in folder: URL) throws -> [String] {
@@ -45,8 +49,13 @@ public enum StructureFile {
             throw CrystalIOError(file: url.path, "cannot tell the format from the name '\(name)' (use .cif, .vasp/POSCAR/CONTCAR, .xyz/.extxyz or .json)")
         }
         let data: Data
-        do { data = try Gzip.readFile(url) } catch {
-            throw CrystalIOError(file: url.path, "cannot read: \(error.localizedDescription)")
+        do { data = try Gzip.readFile(url, limit: maxDecompressedBytes) } catch let e as Gzip.Failure {
+            if let limit = e.exceededLimit {
+                throw CrystalIOError(file: url.path, "decompresses to more than \(Gzip.sizeText(limit)), the limit for a structure file")
+            }
+            throw CrystalIOError(file: url.path, "cannot decompress: \(e)")
+        } catch {
+            throw CrystalIOError(file: url.path, "cannot read: \(ErrorText.describe(error))")
         }
         return try read(data: data, format: format, file: url.path)
     }
@@ -92,7 +101,7 @@ public enum StructureFile {
         var data = try self.data(structures, format: format, file: url.path)
         if name.lowercased().hasSuffix(".gz") { data = try Gzip.compress(data) }
         do { try data.write(to: url, options: .atomic) } catch {
-            throw CrystalIOError(file: url.path, "cannot write: \(error.localizedDescription)")
+            throw CrystalIOError(file: url.path, "cannot write: \(ErrorText.describe(error))")
         }
     }
 

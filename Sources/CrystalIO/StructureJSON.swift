@@ -49,10 +49,17 @@ public enum StructureJSON {
                 guard let sym = sp["element"] as? String, let el = try? Element(sym) else {
                     throw fail("site \(i): unknown element \(sp["element"] ?? "nil")")
                 }
-                let occu = (sp["occu"] as? Double) ?? 1
+                let occu: Double
+                switch sp["occu"] {
+                case nil, is NSNull: occu = 1
+                case let d as Double: occu = d
+                default: throw fail("site \(i): occupancy \(sp["occu"]!) is not a number")
+                }
                 guard occu.isFinite, occu > 0, occu <= 1 + 1e-6 else { throw fail("site \(i): occupancy \(occu) outside (0, 1]") }
                 return Site.SpeciesOccupancy(Species(el, oxidationState: sp["oxidation_state"] as? Double), occu)
             }
+            let total = occupancy.reduce(0) { $0 + $1.occupancy }
+            guard total <= 1 + 1e-6 else { throw fail("site \(i): occupancies add up to \(total), more than 1") }
             let frac: Vec3
             if let abc = s["abc"] as? [Double], abc.count == 3, abc.allSatisfy(\.isFinite) {
                 frac = Vec3(abc[0], abc[1], abc[2])

@@ -58,6 +58,8 @@ public struct EvaluationInputs {
     public var rules = VerdictRules.mattergen
     /// Descriptions of the inputs for the scorecard header.
     public var labels: [String: String] = [:]
+    /// Input files that could not be read (listed in the scorecard).
+    public var skipped: [SkippedFile] = []
 
     public init(generated: [NamedStructure]) { self.generated = generated }
 }
@@ -147,8 +149,11 @@ public enum Evaluator {
                             novel: novel?[i], novelFormula: novelFormula?[i], noveltyLevel: verdicts[i].noveltyLevel,
                             relaxation: i < relaxed.count ? relaxed[i] : nil)
         }
+        if !input.skipped.isEmpty {
+            notes.append("\(input.skipped.count) unreadable input file(s) were skipped; they are listed below and not counted.")
+        }
         let card = Scorecard(inputs: input.labels, structureCount: n, metrics: metrics, notes: notes,
-                             seconds: Date().timeIntervalSince(start))
+                             skipped: input.skipped, seconds: Date().timeIntervalSince(start))
         return (card, records)
     }
 

@@ -37,13 +37,17 @@ public struct Scorecard: Sendable, Codable {
     public var structureCount: Int
     public var metrics: [Metric]
     public var notes: [String]
+    /// Input files that could not be read and were left out.
+    public var skipped: [SkippedFile]
     public var seconds: Double
 
-    public init(inputs: [String: String], structureCount: Int, metrics: [Metric], notes: [String], seconds: Double) {
+    public init(inputs: [String: String], structureCount: Int, metrics: [Metric], notes: [String],
+                skipped: [SkippedFile] = [], seconds: Double) {
         self.inputs = inputs
         self.structureCount = structureCount
         self.metrics = metrics
         self.notes = notes
+        self.skipped = skipped
         self.seconds = seconds
     }
 
@@ -73,6 +77,9 @@ public struct Scorecard: Sendable, Codable {
         }
         if !notes.isEmpty {
             s += "\nNotes:\n\n" + notes.map { "- \($0)\n" }.joined()
+        }
+        if !skipped.isEmpty {
+            s += "\nSkipped input files (unreadable, not scored):\n\n" + skipped.map { "- `\($0.path)`: \($0.reason)\n" }.joined()
         }
         s += "\nDefinitions: docs/metrics.md.\n"
         return s

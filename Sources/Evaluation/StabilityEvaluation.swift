@@ -47,7 +47,7 @@ public struct StabilityEvaluation: Sendable {
     public func relax(_ c: NamedStructure) -> RelaxedCandidate {
         let r: RelaxationResult
         do { r = try relaxer.relax(c.structure) } catch {
-            return RelaxedCandidate(id: c.id, outcome: "error: \(error)", steps: 0)
+            return RelaxedCandidate(id: c.id, outcome: "error: \(ErrorText.describe(error))", steps: 0)
         }
         guard case .failed = r.outcome else {
             let final = r.final.structure

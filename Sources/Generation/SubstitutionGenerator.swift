@@ -41,6 +41,9 @@ public struct SubstitutionGenerator: StructureGenerator {
     public var sources: [ReferenceSet]
     /// Reduced formulas whose prototypes are never used (e.g. phases hidden for a rediscovery test).
     public var excludedFormulas: Set<String> = []
+    /// Record indices, per set, of prototypes never used (e.g. every prototype of a hidden
+    /// phase's structure type, for a rediscovery test that measures search rather than lookup).
+    public var excludedPrototypes: [ReferenceSet: Set<Int>] = [:]
 
     public init(threshold: Double = 1e-3, selection: Selection = .mostProbable,
                 sources: [ReferenceSet] = ReferenceSet.allCases) {
@@ -79,8 +82,10 @@ public struct SubstitutionGenerator: StructureGenerator {
         var best: [String: Proposal] = [:]
         for source in sources {
             let set = try ReferenceStructures.shared(source)
+            let excluded = excludedPrototypes[source] ?? []
             for i in set.indices where set.siteCount(at: i) <= target.maxAtoms && sizes.contains(set.elements(at: i).count)
-                && set.isOrdered(at: i) && (excludedFormulas.isEmpty || !excludedFormulas.contains(set.composition(at: i).reducedFormula)) {
+                && set.isOrdered(at: i) && !excluded.contains(i)
+                && (excludedFormulas.isEmpty || !excludedFormulas.contains(set.composition(at: i).reducedFormula)) {
                 for p in proposals(set, i, source, systems, target, model) {
                     let key = "\(source.rawValue) \(i) " + p.replacements.map { "\($0.to.element)" }.joined(separator: " ")
                     if let old = best[key], old.probability >= p.probability { continue }

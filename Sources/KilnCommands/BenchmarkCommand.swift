@@ -33,7 +33,11 @@ struct RediscoveryCommand: ParsableCommand {
         discussion: """
             For every system, the stable MP phases that contain all its elements (and have at most --max-atoms sites) are \
             removed from the substitution prototypes, the hull reference and the novelty reference. A hidden phase counts \
-            as rediscovered when a relaxed candidate matches its MP structure (StructureMatcher, pymatgen defaults).
+            as rediscovered when a relaxed candidate matches its MP structure (StructureMatcher, pymatgen defaults). \
+            With --hide-analogues, every prototype of a hidden phase's structure type (anonymous StructureMatcher match, \
+            species ignored: hiding SrTiO3 also hides SrRuO3) is removed from the substitution prototypes too, so a phase \
+            has to be found by search, not by a one-ion swap; the number hidden is reported per phase. Wall time is \
+            reported per system for this run and over every run in its folder (a resumed run), and in total.
             """)
 
     @Option(name: .customLong("chemsys"), help: "Chemical system, e.g. Li-Co-O (repeat for several).")
@@ -48,8 +52,11 @@ struct RediscoveryCommand: ParsableCommand {
     @Option(help: "Random symmetric candidates per system.")
     var randomBudget = 10
 
-    @Option(help: "Most sites per cell.")
-    var maxAtoms = 12
+    @Option(help: "Most sites per cell: of the hidden phases (in the built-in MP structures), the prototypes and the candidates (20 takes spinels and Pnma perovskites).")
+    var maxAtoms = 20
+
+    @Flag(name: .customLong("hide-analogues"), help: "Also hide every prototype of the same structure type as a hidden phase.")
+    var hideAnalogues = false
 
     @Option(help: "Output folder (one subfolder per system).")
     var out = "kiln-out/rediscovery"
@@ -83,7 +90,8 @@ struct RediscoveryCommand: ParsableCommand {
             let runner = try DesignCommand.runner(spec, dir, workers: workers)
             do {
                 results.append(try Rediscovery.run(system: els, spec: spec, limit: holdout, outputDirectory: dir,
-                                                   calculator: runner.calculator, workers: workers, log: runner.log))
+                                                   calculator: runner.calculator, workers: workers, hideAnalogues: hideAnalogues,
+                                                   log: runner.log))
             } catch {
                 printError("error: \(text): \(describe(error))")
                 failures += 1
@@ -98,12 +106,17 @@ struct RediscoveryCommand: ParsableCommand {
     }
 
     private func table(_ results: [Rediscovery.Result]) {
-        print("| system | hidden | found | rediscovered phases (E_hull eV/atom) | missed | relaxed | wall s |")
-        print("|---|---|---|---|---|---|---|")
+        let analogues = hideAnalogues ? " analogues hidden |" : ""
+        print("| system | hidden | found | rediscovered phases (E_hull eV/atom) | missed |\(analogues) relaxed | wall s (this run) | wall s (all runs) |")
+        print("|---|---|---|---|---|" + (hideAnalogues ? "---|" : "") + "---|---|---|")
         for r in results {
             let found = r.hidden.filter(\.found).map { "\($0.formula) (\(String(format: "%.3f", $0.energyAboveHull ?? .nan)))" }
             let missed = r.hidden.filter { !$0.found }.map(\.formula)
-            print("| \(r.system) | \(r.hidden.count) | \(r.found) | \(found.joined(separator: ", ")) | \(missed.joined(separator: ", ")) | \(r.candidatesRelaxed) | \(String(format: "%.0f", r.wallSeconds)) |")
+            let hidden = hideAnalogues ? " " + r.hidden.map { "\($0.formula) \($0.hiddenAnalogues?.count ?? 0)" }.joined(separator: ", ") + " |" : ""
+            print("| \(r.system) | \(r.hidden.count) | \(r.found) | \(found.joined(separator: ", ")) | \(missed.joined(separator: ", ")) |\(hidden) "
+                  + "\(r.candidatesRelaxed) | \(String(format: "%.0f", r.wallSeconds)) | \(String(format: "%.0f", r.cumulativeWallSeconds)) |")
         }
+        let total = results.map(\.wallSeconds).reduce(0, +), cumulative = results.map(\.cumulativeWallSeconds).reduce(0, +)
+        print(String(format: "\ntotal wall time: %.0f s this run, %.0f s over all runs", total, cumulative))
     }
 }

@@ -1,5 +1,6 @@
 import CrystalIO
 import Foundation
+import KilnSupport
 
 /// A run-time failure of a command (unreadable input, a failed computation), as opposed to a bad
 /// argument (`ValidationError`): ArgumentParser prints "Error: <message>" without the usage text.
@@ -31,10 +32,8 @@ public struct CommandError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// An error's message: the localized description of system errors, the description of Kiln's.
-public func describe(_ error: Error) -> String {
-    (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-}
+/// An error's message in plain words (see `ErrorText`).
+public func describe(_ error: Error) -> String { ErrorText.describe(error) }
 
 /// Writes a message to standard error.
 func printError(_ message: String) {

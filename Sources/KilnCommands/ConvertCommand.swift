@@ -7,7 +7,8 @@ import Foundation
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a structure file; formats follow the names (.cif, POSCAR/CONTCAR/.vasp, .xyz/.extxyz, .json, each optionally .gz).")
+        abstract: "Convert a structure file; formats follow the names (.cif, POSCAR/CONTCAR/.vasp, .xyz/.extxyz, .json, each optionally .gz).",
+        discussion: "A structure the output format cannot hold (e.g. two atoms on one spot, which a CIF reader merges) is refused, so every file written reads back.")
 
     @Argument(help: "Input structure file.")
     var input: String
@@ -33,8 +34,25 @@ struct ConvertCommand: ParsableCommand {
             }
             structures = [structures[index - 1]]
         }
+        try requireReadableBack(structures)
         try CommandError.naming(output) { try StructureFile.write(structures, to: URL(fileURLWithPath: output)) }
         let summary = structures.map { "\($0.composition.reducedFormula) (\($0.count) sites)" }.joined(separator: ", ")
         print("wrote \(structures.count) structure(s) to \(output): \(summary)")
+    }
+
+    /// Refuses structures that the output format cannot hold, so convert never writes a file Kiln
+    /// cannot read back (two atoms on one spot: a CIF reader merges them into one over-full site).
+    private func requireReadableBack(_ structures: [Structure]) throws {
+        let format = StructureFormat(fileName: URL(fileURLWithPath: output).lastPathComponent)!
+        let data = try CommandError.naming(output) { try StructureFile.data(structures, format: format, file: output) }
+        do {
+            let back = try StructureFile.read(data: data, format: format, file: output)
+            guard back.map(\.count) == structures.map(\.count) else {
+                throw CommandError("it would read back with \(back.map(\.count)) sites instead of \(structures.map(\.count))")
+            }
+        } catch {
+            let problem = structures.lazy.flatMap { $0.problems() }.first.map { "; \(input): \($0)" } ?? ""
+            throw CommandError("refusing to write \(output): Kiln could not read it back (\(describe(error)))\(problem)")
+        }
     }
 }

@@ -23,26 +23,18 @@ struct EnergyCommand: ParsableCommand {
     @OptionGroup var chgnet: CHGNetOptions
 
     func run() throws {
-        let sources = try inputs.sources()
+        let (entries, skipped) = try inputs.loadReadable(command: "energy")
         let model = try chgnet.model()
         var records: [[String: Any]] = []
-        var failed = false
-        for source in sources {
-            let entries: [StructureInput]
-            do { entries = try source.read() } catch {
-                Self.warn("\(error)")
+        var failed = skipped > 0
+        for input in entries {
+            let s = input.structure
+            do {
+                let r = try model.calculate(s, properties: .all)
+                if json { records.append(Self.record(input.name, s, r)) } else { print(Self.text(input.name, s, r)) }
+            } catch {
+                Self.warn("\(input.name): \(describe(error))")
                 failed = true
-                continue
-            }
-            for input in entries {
-                let s = input.structure
-                do {
-                    let r = try model.calculate(s, properties: .all)
-                    if json { records.append(Self.record(input.name, s, r)) } else { print(Self.text(input.name, s, r)) }
-                } catch {
-                    Self.warn("\(input.name): \(describe(error))")
-                    failed = true
-                }
             }
         }
         if json { print(try jsonText(records)) }

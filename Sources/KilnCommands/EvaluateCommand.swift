@@ -15,7 +15,9 @@ struct EvaluateCommand: ParsableCommand {
             files, a multi-structure file (.cif, .extxyz, .json, …, optionally .gz) or a CDVAE-style \
             CSV (optionally .gz) with a 'cif' column. --reference defaults to the built-in Materials \
             Project structures ('mp'); 'none' skips novelty. Metrics whose inputs are missing are \
-            reported as skipped with the reason. With --out, writes scorecard.json, scorecard.md and \
+            reported as skipped with the reason. Unreadable files in a folder are reported on stderr \
+            and listed as skipped in the scorecard, and the rest is scored; only a set with no \
+            readable file fails (--ground-truth pairs by position, so there nothing is skipped). With --out, writes scorecard.json, scorecard.md and \
             structures.csv there; otherwise prints the markdown scorecard. Definitions: docs/metrics.md.
             """)
 
@@ -82,7 +84,12 @@ struct EvaluateCommand: ParsableCommand {
         let log: (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
         // A folder that cannot take the outputs is found before any work, not after the relaxations.
         if let out { try Self.requireWritable(URL(fileURLWithPath: out)) }
-        var input = EvaluationInputs(generated: try load(generated, "generated"))
+        var skipped: [SkippedFile] = []
+        var input = EvaluationInputs(generated: try load(generated, "generated", skipped: &skipped))
+        // --ground-truth pairs by position: a skipped generated file would shift every pair after it.
+        if groundTruth != nil && !skipped.isEmpty {
+            throw CommandError("\(generated): unreadable files were skipped, so the structures cannot be paired by position with --ground-truth; fix or remove them")
+        }
         input.rules.representative = uniqueBy
         input.rules.requireConverged = requireConverged
         guard !input.generated.isEmpty else { throw CommandError("\(generated): no structures found") }
@@ -99,16 +106,17 @@ struct EvaluateCommand: ParsableCommand {
                 input.novelty = try NoveltyChecker.materialsProject(knownFormulas: formulas)
             } catch { throw CommandError("cannot load the built-in MP references: \(describe(error))") }
         default:
-            let refs = try load(reference, "reference")
+            let refs = try load(reference, "reference", skipped: &skipped)
             input.novelty = NoveltyChecker(references: refs.map(\.structure), ids: refs.map(\.id))
         }
         if let train {
-            input.train = try load(train, "train")
+            input.train = try load(train, "train", skipped: &skipped)
             input.labels["train"] = train
             input.coverageCutoffs = try coverageCutoffs()
         }
         if let groundTruth {
-            input.groundTruth = try load(groundTruth, "ground truth")
+            var none: [SkippedFile] = []
+            input.groundTruth = try load(groundTruth, "ground truth", skipped: &none, skipping: false)
             input.labels["ground truth"] = groundTruth
         }
         if relax {
@@ -117,11 +125,12 @@ struct EvaluateCommand: ParsableCommand {
                 input.relaxLimit = relaxLimit
                 input.labels["relaxation"] = relaxation.summary + (mp2020 ? ", MP2020 corrections added" : "")
             } catch {
-                input.stabilitySkipReason = "cannot load CHGNet or the MP hull: \(error)"
+                input.stabilitySkipReason = "cannot load CHGNet or the MP hull: \(describe(error))"
                 log("warning: \(input.stabilitySkipReason)")
             }
         }
 
+        input.skipped = skipped
         let (card, records) = Evaluator.evaluate(input, log: log)
         let markdown = card.markdown(title: title)
         let printed = json ? String(decoding: try card.json(), as: UTF8.self) + "\n" : markdown
@@ -150,9 +159,16 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    private func load(_ path: String, _ what: String) throws -> [NamedStructure] {
+    /// The structures of a set; a folder's unreadable files are reported on stderr and added
+    /// to `skipped` (unless `skipping` is false), and only a set with nothing readable fails.
+    private func load(_ path: String, _ what: String, skipped: inout [SkippedFile], skipping: Bool = true) throws -> [NamedStructure] {
         try CommandError.requireExisting(path)
-        do { return try StructureSet.read(path) } catch {
+        do {
+            let set = try StructureSet.read(path, skippingUnreadable: skipping)
+            for file in set.skipped { printError("kiln evaluate: skipped \(file.path): \(file.reason)") }
+            skipped += set.skipped
+            return set.structures
+        } catch {
             throw CommandError("cannot read the \(what) set: \(describe(error))")
         }
     }

@@ -7,7 +7,8 @@ import Symmetry
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Summarize structures: formula, space group, lattice, density, sites.")
+        abstract: "Summarize structures: formula, space group, lattice, density, sites.",
+        discussion: "Unreadable files among several are reported on stderr and skipped; the exit status is then 1.")
 
     @OptionGroup var inputs: StructureFiles
 
@@ -17,7 +18,7 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let entries = try inputs.load()
+        let (entries, skipped) = try inputs.loadReadable(command: "info")
         var reports: [[String: Any]] = []
         for input in entries {
             let s = input.structure
@@ -52,5 +53,6 @@ struct InfoCommand: ParsableCommand {
             }
         }
         if json { print(try jsonText(entries.count == 1 ? reports[0] : reports)) }
+        if skipped > 0 { throw ExitCode.failure }
     }
 }

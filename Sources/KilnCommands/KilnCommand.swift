@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KilnSupport
 
 /// `kiln`: the root command; the executable's entry point runs it.
@@ -14,4 +15,24 @@ public struct KilnCommand: ParsableCommand {
         ])
 
     public init() {}
+
+    /// Parses the process arguments and runs the command, like ArgumentParser's `main()`, except
+    /// that an error a command lets through that is not Kiln's or ArgumentParser's own (a system
+    /// or decoding error) is shown in plain words (`describe`), never as a raw NSError dump.
+    public static func runMain() {
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do { try command.run() } catch { exit(withError: presentable(error)) }
+    }
+
+    /// The error itself when ArgumentParser or Kiln made it, else a CommandError with its plain text.
+    static func presentable(_ error: Error) -> Error {
+        switch error {
+        case is ExitCode, is CleanExit, is ValidationError, is CommandError: return error
+        default:
+            let domain = (error as NSError).domain
+            let system = error is DecodingError || error is EncodingError || domain == NSCocoaErrorDomain || domain == NSPOSIXErrorDomain
+            return system ? CommandError(describe(error)) : error
+        }
+    }
 }

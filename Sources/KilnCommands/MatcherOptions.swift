@@ -9,7 +9,7 @@ struct MatcherOptions: ParsableArguments {
     @Option(name: .customLong("angle-tol"), help: "Angle tolerance in degrees.") var angleTol: Double = 5
     @Flag(name: .customLong("no-primitive"), help: "Do not reduce to primitive cells first.") var noPrimitive = false
     @Flag(name: .customLong("no-scale"), help: "Do not scale the cells to equal volume.") var noScale = false
-    @Flag(name: .customLong("attempt-supercell"), help: "Try supercells when site counts differ by an integer factor.")
+    @Flag(name: .customLong("attempt-supercell"), help: "Try supercells when site counts differ by an integer factor (slow for large cells).")
     var attemptSupercell = false
     @Flag(help: "Require a match in both directions (fit(a,b) == fit(b,a)).") var symmetric = false
     @Option(help: "Site comparator: species, element (oxidation states ignored) or disorder.")

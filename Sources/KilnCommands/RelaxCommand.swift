@@ -2,6 +2,7 @@ import ArgumentParser
 import Crystal
 import CrystalIO
 import Foundation
+import KilnSupport
 import Potentials
 import Symmetry
 import Thermo
@@ -18,7 +19,9 @@ struct RelaxCommand: ParsableCommand {
             structure of a file holding several). The output directory receives <id>.cif per relaxed \
             structure, journal.jsonl (one line per finished structure, fsynced), summary.csv, \
             summary.json and settings.json. Rerunning the same command after Ctrl-C or kill -9 \
-            skips finished structures (resuming with other settings is refused). Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
+            skips finished structures (resuming with other settings is refused); a structure whose \
+            input file changed since it was journalled is relaxed again (the journal keeps a \
+            fingerprint of each file). Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
             energy, collapsing atoms or cell; the last good structure is kept), error (unreadable \
             input or refused by CHGNet).
             """)
@@ -64,6 +67,9 @@ struct RelaxCommand: ParsableCommand {
                                  structureFile: ("cif", { String(decoding: try StructureFile.data([$0], format: .cif), as: UTF8.self) }))
         batch.workers = workers
         batch.trajectories = trajectory
+        batch.changedInputs = { ids in
+            printError("input changed since the last run, relaxing again: \(ids.joined(separator: ", "))")
+        }
         let tolerance = symmetry.symprec
         batch.spaceGroup = { s in
             (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
@@ -116,13 +122,16 @@ struct RelaxCommand: ParsableCommand {
         let sources = try inputs.sources().filter { !URL(fileURLWithPath: $0.path).standardizedFileURL.path.hasPrefix(output + "/") }
         guard !sources.isEmpty else { throw CommandError("no structure files outside the output folder \(out)") }
         return sources.flatMap { source -> [BatchItem] in
+            let hash = (try? Data(contentsOf: URL(fileURLWithPath: source.path))).map(ContentHash.fnv1a64)
             let structures: [StructureInput]
             do { structures = try source.read() } catch {
-                return [BatchItem(id: source.id, source: source.path) { throw error }]
+                return [BatchItem(id: source.id, source: source.path, inputHash: hash) { throw error }]
             }
-            if structures.count == 1 { return [BatchItem(id: source.id, source: source.path) { structures[0].structure }] }
+            if structures.count == 1 {
+                return [BatchItem(id: source.id, source: source.path, inputHash: hash) { structures[0].structure }]
+            }
             return structures.enumerated().map { k, s in
-                BatchItem(id: "\(source.id)#\(k + 1)", source: "\(source.path) #\(k + 1)") { s.structure }
+                BatchItem(id: "\(source.id)#\(k + 1)", source: "\(source.path) #\(k + 1)", inputHash: hash) { s.structure }
             }
         }
     }

@@ -21,8 +21,26 @@ struct StructureFiles: ParsableArguments {
     @Argument(help: "Structure files (CIF, POSCAR/CONTCAR/.vasp, extended XYZ, pymatgen JSON; .gz allowed) or folders (searched recursively).")
     var files: [String]
 
-    /// Every structure (see `StructureInput.load`).
-    func load() throws -> [StructureInput] { try StructureInput.load(files) }
+    /// Every structure of every readable file: one unreadable file among many does not stop the
+    /// others. Each unreadable file is reported on stderr ("kiln COMMAND: skipped PATH: reason")
+    /// and counted in `skipped` (commands then exit with status 1 after their output); fails,
+    /// naming the file, when no file could be read.
+    func loadReadable(command: String) throws -> (inputs: [StructureInput], skipped: Int) {
+        let sources = try sources()
+        var inputs: [StructureInput] = []
+        var failures: [String] = []
+        for source in sources {
+            do { inputs += try source.read() } catch {
+                let message = describe(error)
+                if sources.count > 1 { printError("kiln \(command): skipped \(message)") }
+                failures.append(message)
+            }
+        }
+        if inputs.isEmpty, let first = failures.first {
+            throw CommandError(failures.count == 1 ? first : "none of the \(failures.count) structure files could be read; the first: \(first)")
+        }
+        return (inputs, failures.count)
+    }
 
     /// Every structure file (see `StructureSource.find`).
     func sources() throws -> [StructureSource] { try StructureSource.find(files) }

@@ -7,7 +7,8 @@ import Symmetry
 struct SymmetryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "symmetry",
-        abstract: "Find the space group, Wyckoff positions and standardized cells of structures (spglib).")
+        abstract: "Find the space group, Wyckoff positions and standardized cells of structures (spglib).",
+        discussion: "Unreadable files among several, and structures spglib cannot analyse, are reported on stderr; the exit status is then 1.")
 
     @OptionGroup var inputs: StructureFiles
 
@@ -26,7 +27,7 @@ struct SymmetryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let entries = try inputs.load()
+        let (entries, skipped) = try inputs.loadReadable(command: "symmetry")
         var reports: [Any] = []
         var failed = false
         for entry in entries {
@@ -45,7 +46,7 @@ struct SymmetryCommand: ParsableCommand {
         if json {
             print(try jsonText(entries.count == 1 && !reports.isEmpty ? reports[0] : reports))
         }
-        if failed { throw ExitCode.failure }
+        if failed || skipped > 0 { throw ExitCode.failure }
     }
 
     private func textReport(_ name: String, _ analyzer: SpacegroupAnalyzer) -> String {

@@ -3,8 +3,11 @@ import Foundation
 
 /// gzip (and zlib) decompression and gzip compression through the system zlib.
 public enum Gzip {
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: Error, CustomStringConvertible, LocalizedError {
         public let description: String
+        /// The bound on decompressed bytes, when exceeding it is the failure.
+        public var exceededLimit: Int? = nil
+        public var errorDescription: String? { description }
     }
 
     /// True when the data starts with the gzip magic bytes.
@@ -36,7 +39,7 @@ public enum Gzip {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 guard out.count + chunk - Int(stream.avail_out) <= limit else {
-                    throw Failure(description: "decompressed data exceeds the limit of \(limit) bytes")
+                    throw Failure(description: "decompressed data exceeds the limit of \(sizeText(limit))", exceededLimit: limit)
                 }
                 out.append(buffer, count: chunk - Int(stream.avail_out))
                 if status == Z_STREAM_END {
@@ -53,6 +56,13 @@ public enum Gzip {
             }
         }
         return out
+    }
+
+    /// A byte count for messages: "256 MiB", "2 GiB", "1536 bytes".
+    public static func sizeText(_ bytes: Int) -> String {
+        if bytes >= 1 << 30, bytes % (1 << 30) == 0 { return "\(bytes >> 30) GiB" }
+        if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+        return "\(bytes) bytes"
     }
 
     /// Compresses data in gzip format.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnSupport
 
 /// The hyperparameters of a CHGNet checkpoint that the Swift pass needs, read from its
 /// `config.json` (the rest of the architecture is fixed by the tensor shapes).
@@ -30,7 +31,7 @@ public struct CHGNetConfig: Sendable, Decodable {
         do {
             self = try JSONDecoder().decode(CHGNetConfig.self, from: Data(contentsOf: url))
         } catch {
-            throw CalculatorError.modelFile("\(url.path): \(error)")
+            throw CalculatorError.modelFile("\(url.path): \(ErrorText.describe(error))")
         }
         guard atomGraphCutoff > 0, bondGraphCutoff > 0, bondGraphCutoff <= atomGraphCutoff,
               cutoffCoefficient > 0 else {

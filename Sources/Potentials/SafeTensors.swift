@@ -1,4 +1,5 @@
 import Foundation
+import KilnSupport
 
 /// A reader for the safetensors format: an 8-byte little-endian header length, a JSON header
 /// mapping tensor names to `{dtype, shape, data_offsets}`, then the raw little-endian buffers.
@@ -23,7 +24,7 @@ public struct SafeTensors: Sendable {
     public init(contentsOf url: URL) throws {
         let bytes: Data
         do { bytes = try Data(contentsOf: url) } catch {
-            throw CalculatorError.modelFile("\(url.path): cannot read (\(error.localizedDescription))")
+            throw CalculatorError.modelFile("\(url.path): cannot read (\(ErrorText.describe(error)))")
         }
         try self.init(data: bytes, name: url.lastPathComponent)
     }

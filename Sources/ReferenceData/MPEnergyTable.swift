@@ -19,7 +19,7 @@ public enum MPEnergyTable {
             throw ReferenceDataError.corrupt("mp_reference_meta.json is missing from the ReferenceData bundle")
         }
         do { return try JSONDecoder().decode(Metadata.self, from: Data(contentsOf: url)) } catch {
-            throw ReferenceDataError.corrupt("mp_reference_meta.json: \(error)")
+            throw ReferenceDataError.corrupt("mp_reference_meta.json: \(ErrorText.describe(error))")
         }
     }
 

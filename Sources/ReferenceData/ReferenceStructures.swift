@@ -149,7 +149,7 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
         }
         let data: Data
         do { data = try Gzip.readFile(url) } catch {
-            throw ReferenceDataError.corrupt("\(file): \(error)")
+            throw ReferenceDataError.corrupt("\(file): \(ErrorText.describe(error))")
         }
         func fail(_ why: String) -> ReferenceDataError { .corrupt("\(file): \(why)") }
         name = resource

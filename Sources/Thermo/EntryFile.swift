@@ -44,7 +44,7 @@ public enum EntryFile {
     public static func read(_ url: URL) throws -> [EntryRecord] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ThermoError.invalidInput("\(url.path): cannot read file")
+            throw ThermoError.invalidInput("\(url.path): cannot read the file: \(ErrorText.describe(error))")
         }
         let name = url.lastPathComponent
         return url.pathExtension.lowercased() == "json" ? try parseJSON(data, name: name)

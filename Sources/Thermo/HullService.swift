@@ -149,10 +149,30 @@ public final class HullService: @unchecked Sendable {
         return (diagram, extra.indices.map { diagram.analyze(index: offset + $0, phaseSeparation: phaseSeparation) })
     }
 
+    /// Largest |energy per atom| (eV/atom) a record may give: real energies and formation
+    /// energies stay within tens of eV/atom, so more is a unit or parsing error.
+    public static let maxEnergyPerAtom = 1e3
+
     /// A user's records as entries: on MP's formation scale with the MP reference or when every
     /// record gives a formation energy, else as raw total energies (the records' own pure elements
-    /// are then the references).
+    /// are then the references). Refuses two records with one id and energies beyond
+    /// `maxEnergyPerAtom`, naming where the record came from.
     public func entries(_ records: [EntryRecord]) throws -> (entries: [ThermoEntry], scale: EnergyScale) {
+        var firstSeen: [String: String] = [:]
+        for r in records {
+            if let earlier = firstSeen[r.id] {
+                throw ThermoError.invalidInput("\(r.location): id '\(r.id)' is already used at \(earlier); give each entry its own id")
+            }
+            firstSeen[r.id] = r.location
+            let perAtom: Double
+            switch r.energy {
+            case .total(let e): perAtom = e / r.composition.numAtoms
+            case .perAtom(let e), .formationPerAtom(let e): perAtom = e
+            }
+            guard perAtom.isFinite, abs(perAtom) <= Self.maxEnergyPerAtom else {
+                throw ThermoError.invalidInput("\(r.location): energy of \(perAtom) eV/atom is outside ±\(Int(Self.maxEnergyPerAtom)) eV/atom; check the units and the column")
+            }
+        }
         let allFormation = records.allSatisfy { if case .formationPerAtom = $0.energy { return true } else { return false } }
         let scale: EnergyScale = reference == .materialsProject || allFormation ? .formation : .raw
         return (try records.map { try $0.entry(on: scale, corrections: compatibility, references: elemental) }, scale)

@@ -7,6 +7,6 @@ enum Kiln {
     static func main() {
         BLASRuntime.ensureFastKernel()
         ProcessSettings.applyForInference()
-        KilnCommand.main()
+        KilnCommand.runMain()
     }
 }

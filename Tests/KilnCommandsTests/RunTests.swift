@@ -37,6 +37,19 @@ final class RunTests: CommandTestCase {
         assertRunError(["convert", two, path("x.cif"), "--index", "3"], two, "--index 3 is out of range")
     }
 
+    /// Two atoms on one spot: a CIF would merge them into one over-full site that Kiln refuses to
+    /// read, so convert refuses to write it; formats that hold it round-trip (issue 12, hostile input 11).
+    func testConvertRefusesWhatCannotBeReadBack() throws {
+        let na = try Element("Na")
+        let stacked = Structure(lattice: Lattice([[4, 0, 0], [0, 4, 0], [0, 0, 4]]), species: [na, na],
+                                fracCoords: [Vec3(0, 0, 0), Vec3(0, 0, 0)])
+        let source = try write([stacked], "stacked.json")
+        assertRunError(["convert", source, path("stacked.cif")], "refusing to write \(path("stacked.cif"))", "occupancy")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("stacked.cif")))
+        try run(["convert", source, path("stacked.vasp")])
+        XCTAssertEqual(try StructureFile.read(URL(fileURLWithPath: path("stacked.vasp"))).map(\.count), [2])
+    }
+
     func testSymmetry() throws {
         let file = try write([try rockSalt(primitive: false)], "NaCl.cif")
         let text = try run(["symmetry", file])
@@ -81,6 +94,20 @@ final class RunTests: CommandTestCase {
         XCTAssertEqual(groups["groups"] as? [[String]], [[a, b], [c]])
     }
 
+    /// `--attempt-supercell` refuses reduced cells above its stated limit instead of running for
+    /// minutes without output (issue 12, hostile input 12); the limit can be raised.
+    func testSupercellMatchHasAStatedLimit() throws {
+        let cell = try rockSalt(primitive: false)
+        // Rattled so the primitive reduction keeps every site.
+        let small = try write([try cell.supercell(2, 1, 1).perturbed(distance: 0.3, seed: 1)], "small.vasp")
+        let large = try write([try cell.supercell(2, 2, 1).perturbed(distance: 0.3, seed: 2)], "large.vasp")
+        let arguments = ["match", small, large, "--attempt-supercell", "--json"]
+        assertRunError(arguments + ["--max-supercell-sites", "20"], large, "reduced cell has 32 sites", "--max-supercell-sites")
+        let result = try XCTUnwrap(try json(try run(arguments)) as? [String: Any])
+        XCTAssertNotNil(result["fit"] as? Bool, "\(result)")
+        assertUsageError(arguments + ["--max-supercell-sites", "0"], "--max-supercell-sites must be at least 1")
+    }
+
     func testEnergyOfTwoAtomCell() throws {
         let file = try write([try rockSalt(primitive: true)], "NaCl.vasp")
         let records = try XCTUnwrap(try json(try run(["energy", folder.path, "--json"])) as? [[String: Any]])
@@ -118,10 +145,38 @@ final class RunTests: CommandTestCase {
         assertRunError(["design", try write(text: "name = 3\n", "bad.toml")], path("bad.toml"))
     }
 
-    func testEnergyReportsUnreadableFilesAndGoesOn() throws {
-        let garbage = try write(text: "data_x\n_cell_length_a oops\n", "garbage.cif")
-        XCTAssertThrowsError(try run(["energy", garbage])) { error in
-            XCTAssertEqual(error as? ExitCode, .failure)
+    /// One unreadable file among many stops no multi-file command (issue 12, hostile input 9: it
+    /// aborted the whole `kiln evaluate` scorecard): the rest is processed, the file is reported
+    /// with its reason, and only a set with nothing readable fails. Commands that only print exit
+    /// with status 1; `evaluate` lists the file as skipped in its scorecard.
+    func testOneUnreadableFileDoesNotStopTheOthers() throws {
+        try write([try rockSalt(primitive: true)], "set/a.vasp")
+        try write([try rockSalt(primitive: false)], "set/b.cif")
+        let garbage = try write(text: "data_x\n_cell_length_a oops\n", "set/garbage.cif")
+        let set = path("set")
+        for (arguments, expected) in [(["info", set, "--json"], 2), (["group", set, "--json"], 2), (["energy", set, "--json"], 2)] {
+            var command = try KilnCommand.parseAsRoot(arguments)
+            let output = try captureStandardOutput {
+                XCTAssertThrowsError(try command.run(), "\(arguments)") { XCTAssertEqual($0 as? ExitCode, .failure, "\(arguments): \($0)") }
+            }
+            let object = try json(output)
+            let count = (object as? [Any])?.count ?? (object as? [String: Any])?["n_structures"] as? Int
+            XCTAssertEqual(count, expected, "\(arguments): \(output)")
+        }
+        let card = try XCTUnwrap(try json(try run(["evaluate", set, "--reference", "none", "--json"])) as? [String: Any])
+        XCTAssertEqual(card["structureCount"] as? Int, 2)
+        let skipped = try XCTUnwrap(card["skipped"] as? [[String: String]])
+        XCTAssertEqual(skipped.map { $0["path"] }, [garbage])
+        XCTAssertTrue(skipped[0]["reason"]?.isEmpty == false)
+        let markdown = try run(["evaluate", set, "--reference", "none"])
+        XCTAssertTrue(markdown.contains("Skipped input files") && markdown.contains(garbage), markdown)
+        assertRunError(["evaluate", set, "--reference", "none", "--ground-truth", set], "cannot be paired by position")
+        // Nothing readable: a clear error naming the file.
+        let only = path("bad")
+        try FileManager.default.createDirectory(atPath: only, withIntermediateDirectories: true)
+        try write(text: "not a structure", "bad/x.cif")
+        for command in ["info", "group", "energy", "evaluate"] {
+            assertRunError([command, only], path("bad/x.cif"))
         }
     }
 
@@ -137,6 +192,23 @@ final class RunTests: CommandTestCase {
         XCTAssertEqual(summary.split(separator: "\n").count, 2, summary)  // header + NaCl, not its relaxed CIF
         _ = try write(text: "not a structure", "junk.cif")
         assertRunError(["relax", path("junk.cif"), "--out", path("junk-out"), "--no-hull"], "no input could be relaxed")
+    }
+
+    /// A rerun relaxes a structure again when its file changed in between (issue 12, hostile
+    /// input 5: the journal kept the old result for the same id).
+    func testRelaxRedoesAChangedInput() throws {
+        let input = try write([try rockSalt(primitive: true)], "in/NaCl.vasp")
+        let out = path("relaxed")
+        let arguments = ["relax", path("in"), "--out", out, "--steps", "2", "--no-hull", "--json"]
+        let first = try XCTUnwrap(try json(try run(arguments)) as? [[String: Any]])
+        _ = try write([try rockSalt(primitive: true, a: 5.9)], "in/NaCl.vasp")
+        let second = try XCTUnwrap(try json(try run(arguments)) as? [[String: Any]])
+        XCTAssertEqual(second.count, 1)
+        XCTAssertNotEqual(first[0]["input_hash"] as? String, second[0]["input_hash"] as? String)
+        XCTAssertNotEqual(first[0]["initial_energy_per_atom"] as? Double, second[0]["initial_energy_per_atom"] as? Double,
+                          "\(input) was relaxed again from its new contents")
+        let journal = try String(contentsOfFile: out + "/journal.jsonl", encoding: .utf8)
+        XCTAssertEqual(journal.split(separator: "\n").count, 2)
     }
 
     /// An --out that cannot be written is refused before the structures are even read (issue 12,

@@ -73,6 +73,32 @@ final class BatchRelaxerTests: XCTestCase {
         XCTAssertFalse(csv.contains(",=") || csv.contains("\n="), csv)
     }
 
+    /// A resumed batch relaxes an input again when its fingerprint changed, reports it, and
+    /// keeps only the new result (issue 12, hostile input 5: a changed input file was ignored).
+    func testChangedInputIsRelaxedAgain() throws {
+        let dir = tempDir()
+        func item(_ a: Double, hash: String) -> BatchItem {
+            BatchItem(id: "cell", source: "cell.cif", inputHash: hash) { Structure.fcc(a).perturbed(distance: 0.05, seed: 1) }
+        }
+        let first = try Self.batch(dir, calculator: LennardJones()).run([item(3.1, hash: "aaaa")])
+        final class Seen: @unchecked Sendable { var ids: [[String]] = [] }
+        let seen = Seen()
+        var batch = Self.batch(dir, calculator: LennardJones())
+        batch.changedInputs = { seen.ids.append($0) }
+        let same = try batch.run([item(3.1, hash: "aaaa")])
+        XCTAssertEqual(same, first, "an unchanged input is not relaxed again")
+        XCTAssertTrue(seen.ids.isEmpty)
+        let changed = try batch.run([item(3.6, hash: "bbbb")])
+        XCTAssertEqual(seen.ids, [["cell"]])
+        XCTAssertEqual(changed.map(\.inputHash), ["bbbb"])
+        XCTAssertNotEqual(changed[0].initialEnergyPerAtom, first[0].initialEnergyPerAtom, "relaxed from the new input")
+        // The journal keeps both lines; reopening it takes the newer one.
+        let reopened = try Self.batch(dir, calculator: LennardJones()).run([item(3.6, hash: "bbbb")])
+        XCTAssertEqual(reopened, changed)
+        let summary = try JSONDecoder().decode([BatchRecord].self, from: Data(contentsOf: dir.appendingPathComponent("summary.json")))
+        XCTAssertEqual(summary.map(\.inputHash), ["bbbb"])
+    }
+
     func testBatchRecordsEveryOutcomeAndResumesWithoutRedoing() throws {
         let dir = tempDir()
         let records = try Self.batch(dir, calculator: LennardJones()).run(Self.items())

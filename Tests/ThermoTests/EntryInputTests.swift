@@ -23,6 +23,20 @@ final class EntryInputTests: XCTestCase {
         XCTAssertEqual(message("name,energy\n"), "x.csv:1: header needs a 'formula' column")
     }
 
+    /// Duplicate ids and absurd energies are refused with the line (issue 12, hostile input 11:
+    /// −1e300 and repeated ids were accepted).
+    func testDuplicateIDsAndAbsurdEnergiesAreRefused() throws {
+        let service = try HullService(reference: .none)
+        func message(_ text: String) -> String {
+            do { _ = try service.entries(try EntryFile.parseCSV(text, name: "x.csv")); return "" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message("formula,energy,id\nLi,-1.9,a\nO,-4.9,b\nLi2O,-14,a\n"),
+                       "x.csv:4: id 'a' is already used at x.csv:2; give each entry its own id")
+        XCTAssertTrue(message("formula,energy\nLi,-1.9\nLi2O,-1e300\n").hasPrefix("x.csv:3: energy of -3.33"), message("formula,energy\nLi,-1.9\nLi2O,-1e300\n"))
+        XCTAssertTrue(message("formula,formation_energy_per_atom\nLi2O,5000\n").hasPrefix("x.csv:2: energy of 5000.0 eV/atom is outside ±1000"))
+        XCTAssertEqual(message("formula,energy,id\nLi,-1.9,a\nO,-4.9,b\nLi2O,-14,c\n"), "")
+    }
+
     func testJSONParses() throws {
         let json = #"[{"formula": "Li2O", "formation_energy_per_atom": -2.0, "id": "a"}, {"formula": "Li", "energy_per_atom": -1.9}]"#
         let recs = try EntryFile.parseJSON(Data(json.utf8), name: "e.json")

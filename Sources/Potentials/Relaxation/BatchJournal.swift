@@ -7,7 +7,8 @@ final class BatchJournal: @unchecked Sendable {
     let url: URL
     private let fd: Int32
     private let lock = NSLock()
-    /// Records already in the journal when it was opened, first occurrence of each id.
+    /// Records already in the journal when it was opened, the last line of each id (an input
+    /// that changed between runs is journalled again).
     private(set) var records: [String: BatchRecord] = [:]
 
     init(url: URL) throws {
@@ -23,7 +24,7 @@ final class BatchJournal: @unchecked Sendable {
             guard let r = try? decoder.decode(BatchRecord.self, from: Data(line)) else {
                 throw BatchError.journal("\(url.path): unreadable line \(String(decoding: line.prefix(80), as: UTF8.self))")
             }
-            if records[r.id] == nil { records[r.id] = r }
+            records[r.id] = r
         }
         fd = open(url.path, O_WRONLY | O_CREAT, 0o644)
         guard fd >= 0 else { throw BatchError.journal("cannot open \(url.path): \(String(cString: strerror(errno)))") }

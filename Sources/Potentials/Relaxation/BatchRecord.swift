@@ -25,6 +25,8 @@ public struct BatchRecord: Codable, Sendable, Equatable {
     /// File name of the relaxed structure inside the output directory.
     public var output: String?
     public var seconds: Double
+    /// Fingerprint of the input's bytes when the record was made (see `BatchItem.inputHash`).
+    public var inputHash: String?
 
     public init(id: String, source: String, outcome: String, seconds: Double) {
         self.id = id
@@ -44,6 +46,7 @@ public struct BatchRecord: Codable, Sendable, Equatable {
         case initialSpaceGroup = "initial_space_group"
         case finalSpaceGroup = "final_space_group"
         case energyAboveHull = "e_above_hull"
+        case inputHash = "input_hash"
     }
 
     /// CSV header and the fields of a row, in a fixed column order.

@@ -3,15 +3,20 @@ import Foundation
 import KilnSupport
 
 /// One structure of a batch: a unique id (used for output file names), where it came from,
-/// and how to load it (loading errors are recorded, not fatal).
+/// a fingerprint of its input (see `ContentHash`), and how to load it (loading errors are
+/// recorded, not fatal).
 public struct BatchItem: Sendable {
     public var id: String
     public var source: String
+    /// Fingerprint of the input's bytes; a resumed batch relaxes the item again when it differs
+    /// from the journal's. Nil: the input is taken as unchanged.
+    public var inputHash: String?
     public var load: @Sendable () throws -> Structure
 
-    public init(id: String, source: String, load: @escaping @Sendable () throws -> Structure) {
+    public init(id: String, source: String, inputHash: String? = nil, load: @escaping @Sendable () throws -> Structure) {
         self.id = id
         self.source = source
+        self.inputHash = inputHash
         self.load = load
     }
 }
@@ -33,7 +38,8 @@ public struct BatchProgress: Sendable {
 /// before it counts: its relaxed structure file is written to a temporary file and renamed,
 /// then its record is appended to `journal.jsonl` and fsynced. A rerun with the same output
 /// directory skips every id in the journal, so a run killed at any moment (Ctrl-C, kill -9)
-/// resumes without redoing, losing or duplicating a result. `summary.csv` and `summary.json`
+/// resumes without redoing, losing or duplicating a result; an id whose input fingerprint
+/// (`BatchItem.inputHash`) differs from the journal's is relaxed again and its new record wins. `summary.csv` and `summary.json`
 /// (one row per input, in input order) are rewritten atomically from the journal. The settings
 /// are kept in `settings.json`; resuming with different ones is refused, and a lock file keeps
 /// two runs out of one directory.
@@ -50,6 +56,8 @@ public struct BatchRelaxer: Sendable {
     public var energyAboveHull: (@Sendable (Structure, Double) -> Double?)? = nil
     /// Write an extended XYZ trajectory per structure.
     public var trajectories = false
+    /// Called before relaxing with the ids whose input changed since their journal record.
+    public var changedInputs: (@Sendable ([String]) -> Void)? = nil
 
     public init(relaxer: Relaxer, outputDirectory: URL,
                 structureFile: (fileExtension: String, text: @Sendable (Structure) throws -> String)) {
@@ -67,7 +75,7 @@ public struct BatchRelaxer: Sendable {
         do {
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         } catch {
-            throw BatchError.output("cannot create \(outputDirectory.path): \(error.localizedDescription)")
+            throw BatchError.output("cannot create \(outputDirectory.path): \(ErrorText.describe(error))")
         }
         let lock: DirectoryLock
         do { lock = try DirectoryLock(folder: outputDirectory) } catch {
@@ -80,7 +88,13 @@ public struct BatchRelaxer: Sendable {
         removeStaleTemporaries()
         try checkSettings()
         let journal = try BatchJournal(url: journalURL)
-        let todo = items.filter { journal.records[$0.id] == nil }
+        let changed = items.filter { item in
+            guard let old = journal.records[item.id]?.inputHash, let new = item.inputHash else { return false }
+            return old != new
+        }
+        if !changed.isEmpty { changedInputs?(changed.map(\.id)) }
+        let changedIDs = Set(changed.map(\.id))
+        let todo = items.filter { journal.records[$0.id] == nil || changedIDs.contains($0.id) }
         let resumed = items.count - todo.count
         let start = Date()
         _ = try WorkQueue.map(todo.count, workers: workers, progress: { finished, record in
@@ -103,6 +117,7 @@ public struct BatchRelaxer: Sendable {
     private func relaxOne(_ item: BatchItem) -> BatchRecord {
         let t0 = Date()
         var record = BatchRecord(id: item.id, source: item.source, outcome: "error", seconds: 0)
+        record.inputHash = item.inputHash
         do {
             let structure = try item.load()
             record.formula = structure.composition.formula
@@ -127,7 +142,7 @@ public struct BatchRelaxer: Sendable {
             record.output = name
         } catch {
             record.outcome = "error"
-            record.reason = "\(error)"
+            record.reason = ErrorText.describe(error)
         }
         record.seconds = Date().timeIntervalSince(t0)
         return record
