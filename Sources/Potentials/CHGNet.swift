@@ -82,6 +82,19 @@ public struct CHGNet: Calculator {
         return result
     }
 
+    /// Wall time (s) of each stage of one fused energy + forces + stress evaluation of
+    /// `structure`, graph construction first, in the order the stages run (profiling).
+    public func stageTimes(_ structure: Structure) throws -> [(stage: String, seconds: Double)] {
+        let clock = StageClock()
+        let g = try graph(for: structure)
+        clock.mark("graph")
+        var pass = CHGNetPass(weights: weights, config: config, graph: g)
+        pass.clock = clock
+        _ = pass.run(atomicNumbers: structure.atomicNumbers, frac: structure.fracCoords,
+                     lattice: structure.lattice.matrix, gradients: true)
+        return clock.stages
+    }
+
     private func check(_ s: Structure) throws {
         guard s.count > 0 else { throw CalculatorError.invalidStructure("structure has no sites") }
         if let i = s.disorderedSiteIndices.first {

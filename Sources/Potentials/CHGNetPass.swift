@@ -9,6 +9,8 @@ struct CHGNetPass {
     let weights: CHGNetWeights
     let config: CHGNetConfig
     let graph: CHGNetGraph
+    /// Records the wall time of each stage when set (profiling only).
+    var clock: StageClock? = nil
 
     /// What one pass produces.
     struct Output {
@@ -60,12 +62,14 @@ struct CHGNetPass {
         let w = Self.w, g = graph, wt = weights
         let n = g.atoms, e = g.directedEdgeCount, u = g.undirectedEdgeCount, t = g.angleCount
         let geo = geometry(frac: frac, lattice: lattice)
+        clock?.mark("geometry")
         let (rbfA, drbfA) = CHGNetBasis.radial(geo.bondLengths, frequencies: wt.radialFrequenciesAtom,
                                                cutoff: config.atomGraphCutoff, p: config.cutoffCoefficient)
         let (rbfB, drbfB) = CHGNetBasis.radial(geo.bondLengths, frequencies: wt.radialFrequenciesBond,
                                                cutoff: config.bondGraphCutoff, p: config.cutoffCoefficient)
         let (psi, dpsi) = CHGNetBasis.fourier(geo.angles, frequencies: wt.angleFrequencies)
         let r = CHGNetWeights.radial, ka = CHGNetWeights.angular
+        clock?.mark("basis")
 
         // Embeddings.
         var v = [Float].zeros(n * w)
@@ -76,6 +80,7 @@ struct CHGNetPass {
         Dense.matmulTransposed(rbfA, wt.bondWeightsAtom, &wa, m: u, n: w, k: r)
         Dense.matmulTransposed(rbfB, wt.bondWeightsBond, &wb, m: u, n: w, k: r)
         Dense.matmulTransposed(psi, wt.angleEmbedding, &a, m: t, n: w, k: ka)
+        clock?.mark("embeddings")
 
         var atomTapes: [GatedMLP.Tape] = [], bondTapes: [GatedMLP.Tape] = [], angleTapes: [GatedMLP.Tape] = []
         var magmoms = [Double](repeating: 0, count: n)
@@ -83,12 +88,15 @@ struct CHGNetPass {
         for k in 0..<blocks {
             let tape = atomConv(wt.atomConvs[k], v: &v, b: b, wa: wa, record: gradients)
             if let tape { atomTapes.append(tape) }
+            clock?.mark("block \(k + 1) atom conv")
             if k == blocks - 1 { break }
             if t > 0 {
                 let bt = bondConv(wt.bondConvs[k], v: v, b: &b, a: a, wb: wb, record: gradients)
                 if let bt { bondTapes.append(bt) }
+                clock?.mark("block \(k + 1) bond conv")
                 let at = angleUpdate(wt.angleUpdates[k], v: v, b: b, a: &a, record: gradients)
                 if let at { angleTapes.append(at) }
+                clock?.mark("block \(k + 1) angle update")
             }
             if k == blocks - 2 {
                 for i in 0..<n {
@@ -126,6 +134,7 @@ struct CHGNetPass {
             for c in 0..<w { s += last.weight[c] * act[i * w + c] }
             energy += Double(s)
         }
+        clock?.mark("readout")
         guard gradients else {
             return Output(networkEnergy: energy, magmoms: magmoms, positionGradient: [], strainGradient: nil)
         }
@@ -150,14 +159,18 @@ struct CHGNetPass {
                 }
             }
         }
+        clock?.mark("readout backward")
         var db = [Float].zeros(u * w), da = [Float].zeros(t * w)
         var dwa = [Float].zeros(u * w), dwb = [Float].zeros(u * w)
         for k in stride(from: blocks - 1, through: 0, by: -1) {
             if k < blocks - 1 && t > 0 {
                 angleUpdateBackward(wt.angleUpdates[k], tape: angleTapes[k], dv: &dv, db: &db, da: &da)
+                clock?.mark("block \(k + 1) angle update backward")
                 bondConvBackward(wt.bondConvs[k], tape: bondTapes[k], wb: wb, dv: &dv, db: &db, da: &da, dwb: &dwb)
+                clock?.mark("block \(k + 1) bond conv backward")
             }
             atomConvBackward(wt.atomConvs[k], tape: atomTapes[k], wa: wa, dv: &dv, db: &db, dwa: &dwa)
+            clock?.mark("block \(k + 1) atom conv backward")
         }
 
         // Embeddings → basis → lengths and angles.
@@ -166,6 +179,7 @@ struct CHGNetPass {
         Dense.matmul(dwa, wt.bondWeightsAtom, &dRbfA, m: u, n: r, k: w, accumulate: true)
         Dense.matmul(dwb, wt.bondWeightsBond, &dRbfB, m: u, n: r, k: w)
         Dense.matmul(da, wt.angleEmbedding, &dPsi, m: t, n: ka, k: w)
+        clock?.mark("embeddings backward")
         var gVec = [Vec3](repeating: .zero, count: e)
         for bond in 0..<u {
             var gl = 0.0
@@ -196,6 +210,7 @@ struct CHGNetPass {
             virial.1 += vd.y * gd
             virial.2 += vd.z * gd
         }
+        clock?.mark("basis and geometry backward")
         return Output(networkEnergy: energy, magmoms: magmoms, positionGradient: gPos,
                       strainGradient: Matrix3(virial.0, virial.1, virial.2))
     }

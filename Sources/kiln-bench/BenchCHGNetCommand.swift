@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crystal
 import Foundation
 import KilnCommands
 import KilnSupport
@@ -18,10 +19,22 @@ struct BenchCHGNetCommand: ParsableCommand {
 
     @OptionGroup var chgnet: CHGNetOptions
 
-    @Option(help: "Peak float32 rate of the machine in GFLOP/s (default: 2 cores × 2.6 GHz × 64 FLOP/cycle, AVX-512 FMA).")
-    var peakGflops = 332.8
+    @Option(help: "Peak float32 rate of the machine in GFLOP/s (default: cores × clock × 64 FLOP/cycle with AVX-512, 32 with AVX2).")
+    var peakGflops: Double?
+
+    @Option(help: "Time only this fixture structure (repeatable), e.g. perov5-test:12714.")
+    var only: [String] = []
+
+    @Flag(help: "Also print the median wall time of each stage of the pass per structure (needs --only).")
+    var stages = false
+
+    func validate() throws {
+        if stages && only.isEmpty { throw ValidationError("--stages needs --only: one column per structure") }
+        if let peakGflops, !(peakGflops > 0) { throw ValidationError("--peak-gflops must be positive") }
+    }
 
     func run() throws {
+        Machine.printHeader()
         struct Results: Decodable {
             struct Result: Decodable { var id: String }
             var results: [Result]
@@ -29,8 +42,12 @@ struct BenchCHGNetCommand: ParsableCommand {
         let byId = Dictionary(try BenchInputs.fixtureStructures(fixtures.path("structures.json.gz")),
                               uniquingKeysWith: { a, _ in a })
         let results = fixtures.path("chgnet.json.gz")
-        let ids = try BenchInputs.decode(Results.self, from: results).results.map(\.id)
+        var ids = try BenchInputs.decode(Results.self, from: results).results.map(\.id)
         guard !ids.isEmpty else { throw CommandError("\(results): no structures") }
+        if !only.isEmpty {
+            for id in only where !ids.contains(id) { throw CommandError("\(results): no structure \(id)") }
+            ids = only
+        }
         let model = try chgnet.model()
         var rows: [(id: String, sites: Int, ms: Double, cpu: Double, graph: CHGNetGraph)] = []
         for id in ids {
@@ -45,6 +62,7 @@ struct BenchCHGNetCommand: ParsableCommand {
             }
             rows.append((id, s.count, Timing.median(times), Timing.median(cpu), try model.graph(for: s)))
         }
+        if stages { try printStages(model, ids.map { byId[$0]! }) }
         var pythonMs: [String: Double] = [:], pythonCpu: [String: Double] = [:]
         var pythonPeakMB: Double?
         if let python {
@@ -85,9 +103,36 @@ struct BenchCHGNetCommand: ParsableCommand {
                      (pythonPeakMB.map { String(format: ", PyTorch %.1f MB", $0) } ?? "") as NSString))
         let largest = rows.max { $0.graph.angleCount + $0.graph.directedEdgeCount < $1.graph.angleCount + $1.graph.directedEdgeCount }!
         let flops = Self.matmulFlops(largest.graph)
+        let peakGflops = peakGflops ?? Machine.current.peakGflops ?? 332.8
         print(String(format: "largest graph: %@ (%d atoms, %d directed edges, %d angles): %.1f MFLOP of matrix products in %.2f ms = %.1f GFLOP/s, %.1f%% of %.0f GFLOP/s peak",
                      largest.id as NSString, largest.sites, largest.graph.directedEdgeCount, largest.graph.angleCount,
                      flops / 1e6, largest.ms, flops / largest.ms / 1e6, 100 * flops / largest.ms / 1e6 / peakGflops, peakGflops))
+    }
+
+    /// Median wall time (ms) of each stage over `fixtures.repeats` profiled calls, one column per structure.
+    func printStages(_ model: CHGNet, _ structures: [Structure]) throws {
+        var names: [String] = []
+        var columns: [[String: Double]] = []
+        for s in structures {
+            var samples: [String: [Double]] = [:]
+            for _ in 0..<fixtures.repeats {
+                for (stage, seconds) in try model.stageTimes(s) {
+                    if !names.contains(stage) { names.append(stage) }
+                    samples[stage, default: []].append(seconds * 1e3)
+                }
+            }
+            columns.append(samples.mapValues(Timing.median))
+        }
+        let widths = only.map { max(12, $0.count + 2) }
+        print(Timing.pad("stage (median ms of \(fixtures.repeats) calls)", 36)
+              + zip(only, widths).map { Timing.pad($0, $1, alignRight: true) }.joined())
+        for name in names + ["total"] {
+            let cells = columns.map { c in name == "total" ? c.values.reduce(0, +) : c[name] }
+            print(Timing.pad(name, 36) + zip(cells, widths).map { cell, width in
+                Timing.pad(cell.map { String(format: "%.3f", $0) } ?? "–", width, alignRight: true)
+            }.joined())
+        }
+        print("")
     }
 
     /// Floating-point operations of the matrix products in one forward + backward pass

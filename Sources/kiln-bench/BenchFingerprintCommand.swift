@@ -21,6 +21,7 @@ struct BenchFingerprintCommand: ParsableCommand {
     }
 
     func run() throws {
+        Machine.printHeader()
         let cells = try structures.load().filter { $0.count <= 48 }
         let sites = cells.reduce(0) { $0 + $1.count }
         var failed = 0

@@ -23,6 +23,7 @@ struct BenchHullCommand: ParsableCommand {
     private func load(_ name: String) throws -> [String: Any] { try BenchInputs.json(fixtures.path(name)) }
 
     func run() throws {
+        Machine.printHeader()
         print("case                          entries  stable   wall ms   cpu ms  (median of \(fixtures.repeats))")
         let cases = (try load("hull.json.gz")["cases"] as? [[String: Any]]) ?? []
         var total = 0.0, totalCPU = 0.0

@@ -26,6 +26,7 @@ struct BenchIOCommand: ParsableCommand {
     var cutoff: Double = 5
 
     func run() throws {
+        Machine.printHeader()
         let texts = try BenchInputs.cifTexts(cifs)
         let cells = try structures.load()
         var parsed = 0

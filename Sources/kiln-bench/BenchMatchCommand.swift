@@ -41,6 +41,7 @@ struct BenchMatchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !json { Machine.printHeader() }
         let root = try BenchInputs.decode(Fixture.self, from: fixture)
         let pairs = root.pairs, gc = root.group_case
         let pairStructures = try CommandError.naming(fixture) {
@@ -70,7 +71,7 @@ struct BenchMatchCommand: ParsableCommand {
         }
         if json {
             let out = rows.map { ["section": $0.section, "n": $0.n, "wall_s": $0.seconds, "cpu_s": $0.cpu, "note": $0.agree] as [String: Any] }
-            print(try jsonText(out))
+            print(try jsonText(["machine": Machine.current.dictionary, "rows": out] as [String: Any]))
         } else {
             print("| section | n | wall s (fastest) | CPU s (mean) | wall ms per item | note |\n|---|---|---|---|---|---|")
             for r in rows {

@@ -41,6 +41,7 @@ struct BenchNoveltyCommand: ParsableCommand {
     }
 
     func run() throws {
+        Machine.printHeader()
         var t = Timing.wallSeconds()
         func lap() -> Double {
             let now = Timing.wallSeconds()

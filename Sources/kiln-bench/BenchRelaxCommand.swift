@@ -13,7 +13,7 @@ struct BenchRelaxCommand: ParsableCommand {
         commandName: "relax",
         abstract: "Time CHGNet relaxations of the fixture cases (compare with Benchmarks/relax_python.py).",
         discussion: """
-            Prints one JSON line per relaxation (id, n_sites, steps, converged, final energy per \
+            Prints a JSON line describing the machine, then one JSON line per relaxation (id, n_sites, steps, converged, final energy per \
             atom, wall seconds, difference from the fixture's final energy) and a last line with \
             the total wall time. --workers 2 relaxes two structures at a time; --workers 1 one at \
             a time (CHGNet itself then spreads each call over the cores).
@@ -39,6 +39,8 @@ struct BenchRelaxCommand: ParsableCommand {
     }
 
     func run() throws {
+        let machine = try JSONSerialization.data(withJSONObject: ["machine": Machine.current.dictionary], options: [.sortedKeys])
+        print(String(decoding: machine, as: UTF8.self))
         let cases = try loadCases()
         let relaxer = try relaxation.relaxer()
         _ = try relaxer.relax(cases[0].start)  // warm-up: first-touch costs out of the timings

@@ -22,6 +22,7 @@ struct BenchSymmetryCommand: ParsableCommand {
     }
 
     func run() throws {
+        Machine.printHeader()
         let structures = try BenchInputs.fixtureStructures(file).map(\.structure)
         print("\(structures.count) structures from \(file), best of \(repeats) passes")
         print("| section | n | failed | wall s | ms per item |")

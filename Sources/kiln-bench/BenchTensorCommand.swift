@@ -20,6 +20,7 @@ struct BenchTensorCommand: ParsableCommand {
     }
 
     func run() throws {
+        Machine.printHeader()
         if !systemAllocator { MemoryTuning.retainLargeAllocations() }
         let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"
         print("OpenBLAS core: \(BLASRuntime.coreName) (OPENBLAS_CORETYPE=\(env), recommended "
