@@ -74,8 +74,8 @@ struct CHGNetPass {
         // Embeddings.
         var v = [Float].zeros(n * w)
         for i in 0..<n { for c in 0..<w { v[i * w + c] = wt.atomEmbedding[(z[i] - 1) * w + c] } }
-        var b = [Float].zeros(u * w), wa = [Float].zeros(u * w), wb = [Float].zeros(u * w)
-        var a = [Float].zeros(t * w)
+        var b = [Float].uninitialized(u * w), wa = [Float].uninitialized(u * w), wb = [Float].uninitialized(u * w)
+        var a = [Float].uninitialized(t * w)
         Dense.matmulTransposed(rbfA, wt.bondEmbedding, &b, m: u, n: w, k: r)
         Dense.matmulTransposed(rbfA, wt.bondWeightsAtom, &wa, m: u, n: w, k: r)
         Dense.matmulTransposed(rbfB, wt.bondWeightsBond, &wb, m: u, n: w, k: r)
@@ -121,7 +121,7 @@ struct CHGNetPass {
         var pre: [[Float]] = []
         var act = y
         for layer in wt.readout.dropLast() {
-            var h = [Float].zeros(n * w)
+            var h = [Float].uninitialized(n * w)
             Dense.matmulTransposed(act, layer.weight, &h, m: n, n: w, k: w)
             for i in 0..<n { for c in 0..<w { h[i * w + c] += layer.bias[c] } }
             pre.append(h)
@@ -140,12 +140,12 @@ struct CHGNetPass {
         }
 
         // Reverse pass of the readout.
-        var dAct = [Float].zeros(n * w)
+        var dAct = [Float].uninitialized(n * w)
         for i in 0..<n { for c in 0..<w { dAct[i * w + c] = last.weight[c] } }
         for (li, layer) in wt.readout.dropLast().enumerated().reversed() {
             let h = pre[li]
             for k in 0..<(n * w) { dAct[k] *= Dense.siluDerivative(h[k]) }
-            var dIn = [Float].zeros(n * w)
+            var dIn = [Float].uninitialized(n * w)
             Dense.matmul(dAct, layer.weight, &dIn, m: n, n: w, k: w)
             dAct = dIn
         }
@@ -174,7 +174,7 @@ struct CHGNetPass {
         }
 
         // Embeddings → basis → lengths and angles.
-        var dRbfA = [Float].zeros(u * r), dRbfB = [Float].zeros(u * r), dPsi = [Float].zeros(t * ka)
+        var dRbfA = [Float].uninitialized(u * r), dRbfB = [Float].uninitialized(u * r), dPsi = [Float].uninitialized(t * ka)
         Dense.matmul(db, wt.bondEmbedding, &dRbfA, m: u, n: r, k: w)
         Dense.matmul(dwa, wt.bondWeightsAtom, &dRbfA, m: u, n: r, k: w, accumulate: true)
         Dense.matmul(dwb, wt.bondWeightsBond, &dRbfB, m: u, n: r, k: w)

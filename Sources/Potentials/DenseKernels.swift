@@ -27,77 +27,109 @@ enum Dense {
     /// out[r, :] += src[index[r], :] for every row r (width `w`).
     static func gatherAdd(_ src: UnsafePointer<Float>, _ index: UnsafePointer<Int32>,
                           _ out: UnsafeMutablePointer<Float>, rows: Range<Int>, width w: Int) {
-        for r in rows {
-            let s = src + Int(index[r]) * w, o = out + r * w
-            for k in 0..<w { o[k] += s[k] }
-        }
+        for r in rows { addRow(src + Int(index[r]) * w, out + r * w, width: w) }
     }
 
     /// out[index[r], :] += src[r, :] for every row r (width `w`).
     static func scatterAdd(_ src: UnsafePointer<Float>, _ index: UnsafePointer<Int32>,
                            _ out: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
-        for r in 0..<rows {
-            let s = src + r * w, o = out + Int(index[r]) * w
-            for k in 0..<w { o[k] += s[k] }
-        }
+        for r in 0..<rows { addRow(src + r * w, out + Int(index[r]) * w, width: w) }
+    }
+
+    /// o[0..<w] += s[0..<w], 8 at a time.
+    @inline(__always) static func addRow(_ s: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, width w: Int) {
+        var k = 0
+        while k + 8 <= w { store8(load8(o + k) + load8(s + k), o + k); k += 8 }
+        while k < w { o[k] += s[k]; k += 1 }
     }
 
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
-    /// out[k] = σ(x[k]) for `count` values, 16 at a time with `exp16`.
-    static func sigmoid(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+    // The element-wise kernels below work on 8 floats at a time: two SSE or one AVX register,
+    // so the exponential's temporaries stay in registers on every x86-64 CPU.
+
+    @inline(__always) static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) static func sigmoid8(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + exp8(-x)) }
+
+    /// act[k] = x[k]·σ(x[k]) and s[k] = σ(x[k]) for `count` values.
+    static func silu(_ x: UnsafePointer<Float>, sigmoid s: UnsafeMutablePointer<Float>,
+                     _ act: UnsafeMutablePointer<Float>, count: Int) {
         var k = 0
-        while k + 16 <= count {
-            let v = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(out + k).storeBytes(of: 1 / (1 + exp16(-v)), as: SIMD16<Float>.self)
-            k += 16
+        while k + 8 <= count {
+            let v = load8(x + k), sv = sigmoid8(v)
+            store8(sv, s + k)
+            store8(v * sv, act + k)
+            k += 8
         }
-        while k < count { out[k] = sigmoid(x[k]); k += 1 }
+        while k < count { s[k] = sigmoid(x[k]); act[k] = x[k] * s[k]; k += 1 }
     }
 
     /// g[k] *= silu′(h[k]) = s(1 + h(1 − s)) with s = σ(h[k]) given, for `count` values.
     static func multiplySiluDerivative(_ g: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>,
                                        _ s: UnsafePointer<Float>, count: Int) {
         var k = 0
-        while k + 16 <= count {
-            let hv = UnsafeRawPointer(h + k).loadUnaligned(as: SIMD16<Float>.self)
-            let sv = UnsafeRawPointer(s + k).loadUnaligned(as: SIMD16<Float>.self)
-            let gv = UnsafeRawPointer(g + k).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(g + k).storeBytes(of: gv * sv * (1 + hv * (1 - sv)), as: SIMD16<Float>.self)
-            k += 16
+        while k + 8 <= count {
+            let hv = load8(h + k), sv = load8(s + k)
+            store8(load8(g + k) * sv * (1 + hv * (1 - sv)), g + k)
+            k += 8
         }
         while k < count { g[k] *= s[k] * (1 + h[k] * (1 - s[k])); k += 1 }
     }
 
-    /// out[k] = x[k]·y[k] for `count` values.
-    static func multiply(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
-        var k = 0
-        while k + 16 <= count {
-            let a = UnsafeRawPointer(x + k).loadUnaligned(as: SIMD16<Float>.self)
-            let b = UnsafeRawPointer(y + k).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(out + k).storeBytes(of: a * b, as: SIMD16<Float>.self)
-            k += 16
-        }
-        while k < count { out[k] = x[k] * y[k]; k += 1 }
+    /// Each of `rows` rows of `out` (width `w`) set to `row`.
+    static func broadcastRow(_ row: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, width w: Int) {
+        for r in 0..<rows { (out + r * w).update(from: row, count: w) }
     }
 
-    /// e^x for 16 floats (Cephes' single-precision polynomial, ≈1 ulp; inputs clamped to ±87).
-    @inline(__always) static func exp16(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    /// LayerNorm of a 64-float row in place (biased variance, eps 1e-5); returns 1/std.
+    @inline(__always) static func normalizeRow(_ x: UnsafeMutablePointer<Float>) -> Float {
+        var sum = SIMD8<Float>()
+        for q in stride(from: 0, to: 64, by: 8) { sum += load8(x + q) }
+        let mean = sum.sum() / 64
+        var squares = SIMD8<Float>()
+        for q in stride(from: 0, to: 64, by: 8) { let c = load8(x + q) - mean; squares += c * c }
+        let inv = 1 / (squares.sum() / 64 + 1e-5).squareRoot()
+        for q in stride(from: 0, to: 64, by: 8) { store8((load8(x + q) - mean) * inv, x + q) }
+        return inv
+    }
+
+    /// In place on a 64-float row: g ← inv·(g − mean(g) − x̂·mean(g·x̂)), the LayerNorm input
+    /// gradient from the output-side gradient g (already times γ) and the normalised input x̂.
+    @inline(__always) static func normalizeRowBackward(_ g: UnsafeMutablePointer<Float>, _ xhat: UnsafePointer<Float>, _ inv: Float) {
+        var sg = SIMD8<Float>(), sgx = SIMD8<Float>()
+        for q in stride(from: 0, to: 64, by: 8) {
+            let gq = load8(g + q)
+            sg += gq
+            sgx += gq * load8(xhat + q)
+        }
+        let mg = sg.sum() / 64, mgx = sgx.sum() / 64
+        for q in stride(from: 0, to: 64, by: 8) { store8(((load8(g + q) - mg) - load8(xhat + q) * mgx) * inv, g + q) }
+    }
+
+    /// e^x for 8 floats (Cephes' single-precision polynomial, ≈1 ulp; inputs clamped to ±87).
+    @inline(__always) static func exp8(_ v: SIMD8<Float>) -> SIMD8<Float> {
         let x = v.replacing(with: -87, where: v .< -87).replacing(with: 87, where: v .> 87)
         // t = x·log2(e) + 1.5·2²³ holds round(x·log2 e) in its low mantissa bits.
-        let magic = SIMD16<Float>(repeating: 12_582_912)
+        let magic = SIMD8<Float>(repeating: 12_582_912)
         let t = x * 1.442_695_040_888_963_4 + magic
         let n = t - magic
         let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
-        var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
+        var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
         p = p * r + 1.398_199_950_7e-3
         p = p * r + 8.333_451_907_3e-3
         p = p * r + 4.166_579_589_4e-2
         p = p * r + 1.666_666_545_9e-1
         p = p * r + 5.000_000_120_1e-1
         p = p * r * r + r + 1
-        let bits = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-        return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
+        let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 
     @inline(__always) static func silu(_ x: Float) -> Float { x * sigmoid(x) }

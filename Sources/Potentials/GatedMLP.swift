@@ -16,6 +16,8 @@ struct GatedMLP: Sendable {
     let second: (core: [Float], coreBias: [Float], gate: [Float], gateBias: [Float])?
     let norm1: (weight: Vec64, bias: Vec64)
     let norm2: (weight: Vec64, bias: Vec64)
+    /// γ₁, β₁, γ₂, β₂ of the two LayerNorms back to back (`[256]`), for the row kernels.
+    private let normParameters: [Float]
 
     /// What the backward pass needs from one forward call over `rows` rows.
     struct Tape {
@@ -60,6 +62,7 @@ struct GatedMLP: Sendable {
         }
         norm1 = (Vec64(try t.floats("\(prefix).bn1.weight", shape: [w])), Vec64(try t.floats("\(prefix).bn1.bias", shape: [w])))
         norm2 = (Vec64(try t.floats("\(prefix).bn2.weight", shape: [w])), Vec64(try t.floats("\(prefix).bn2.bias", shape: [w])))
+        normParameters = try ["bn1.weight", "bn1.bias", "bn2.weight", "bn2.bias"].flatMap { try t.floats("\(prefix).\($0)", shape: [w]) }
     }
 
     /// G applied to first-layer pre-activations `h` `[rows, 128]` (bias included).
@@ -82,32 +85,31 @@ struct GatedMLP: Sendable {
                 let zc = zp.baseAddress! + r0 * w2, syc = syp.baseAddress! + r0 * w2
                 if let s = second {
                     let hc = hp.baseAddress! + r0 * w2, shc = shp.baseAddress! + r0 * w2
-                    Dense.sigmoid(hc, shc, count: n * w2)
                     var act = [Float].uninitialized(n * w2)
-                    act.withUnsafeMutableBufferPointer { Dense.multiply(hc, shc, $0.baseAddress!, count: n * w2) }
+                    act.withUnsafeMutableBufferPointer { Dense.silu(hc, sigmoid: shc, $0.baseAddress!, count: n * w2) }
+                    // z = bias, then z += act · Wᵀ per half
+                    var bias = s.coreBias + s.gateBias
+                    bias.withUnsafeMutableBufferPointer { Dense.broadcastRow($0.baseAddress!, zc, rows: n, width: w2) }
                     act.withUnsafeBufferPointer { a in
-                        Dense.matmulTransposed(a.baseAddress!, s.core, zc, m: n, n: w, k: w, lda: w2, ldc: w2)
-                        Dense.matmulTransposed(a.baseAddress! + w, s.gate, zc + w, m: n, n: w, k: w, lda: w2, ldc: w2)
-                    }
-                    for r in 0..<n {
-                        for c in 0..<w {
-                            zc[r * w2 + c] += s.coreBias[c]
-                            zc[r * w2 + w + c] += s.gateBias[c]
-                        }
+                        Dense.matmulTransposed(a.baseAddress!, s.core, zc, m: n, n: w, k: w, lda: w2, ldc: w2, accumulate: true)
+                        Dense.matmulTransposed(a.baseAddress! + w, s.gate, zc + w, m: n, n: w, k: w, lda: w2, ldc: w2, accumulate: true)
                     }
                 }
-                let (g1, b1, g2, b2) = (norm1.weight, norm1.bias, norm2.weight, norm2.bias)
-                for r in 0..<n {
-                    let zr = zc + r * w2, sr = syc + r * w2
-                    let (x1, i1) = Vec64.load(zr).normalized, (x2, i2) = Vec64.load(zr + w).normalized
-                    x1.store(zr)
-                    x2.store(zr + w)
-                    ip[2 * (r0 + r)] = i1
-                    ip[2 * (r0 + r) + 1] = i2
-                    let y1 = x1 * g1 + b1, s1 = y1.sigmoid, s2 = (x2 * g2 + b2).sigmoid
-                    s1.store(sr)
-                    s2.store(sr + w)
-                    (y1 * s1 * s2).store(op.baseAddress! + (r0 + r) * w)
+                normParameters.withUnsafeBufferPointer { pp in
+                    let g1 = pp.baseAddress!, b1 = g1 + w, g2 = g1 + 2 * w, b2 = g1 + 3 * w
+                    for r in 0..<n {
+                        let zr = zc + r * w2, sr = syc + r * w2, o = op.baseAddress! + (r0 + r) * w
+                        ip[2 * (r0 + r)] = Dense.normalizeRow(zr)
+                        ip[2 * (r0 + r) + 1] = Dense.normalizeRow(zr + w)
+                        for q in stride(from: 0, to: w, by: 8) {
+                            let y1 = Dense.load8(zr + q) * Dense.load8(g1 + q) + Dense.load8(b1 + q)
+                            let y2 = Dense.load8(zr + w + q) * Dense.load8(g2 + q) + Dense.load8(b2 + q)
+                            let s1 = Dense.sigmoid8(y1), s2 = Dense.sigmoid8(y2)
+                            Dense.store8(s1, sr + q)
+                            Dense.store8(s2, sr + w + q)
+                            Dense.store8(y1 * s1 * s2, o + q)
+                        }
+                    }
                 }
             }
         } } } } } }
@@ -145,18 +147,22 @@ struct GatedMLP: Sendable {
         out.withUnsafeMutableBufferPointer { op in
         dh.withUnsafeMutableBufferPointer { dhp in
             WorkQueue.chunks(rows, grain: Dense.rowGrain) { range in
-                let (g1, b1, g2) = (norm1.weight, norm1.bias, norm2.weight)
-                for r in range {
-                    let x = xp.baseAddress! + r * w2, sg = sp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
-                    let x1 = Vec64.load(x), x2 = Vec64.load(x + w), s1 = Vec64.load(sg), s2 = Vec64.load(sg + w)
-                    let d = Vec64.load(dp.baseAddress! + r * w)
-                    let y1 = x1 * g1 + b1, a1 = y1 * s1
-                    (a1 * s2).store(op.baseAddress! + r * w)
-                    // through the gating and SiLU/σ to the LayerNorm outputs, then through the norms
-                    let gy1 = d * s2 * s1 * (1 + y1 * (1 - s1)) * g1
-                    let gy2 = d * a1 * s2 * (1 - s2) * g2
-                    gy1.normBackward(x1, ip[2 * r]).store(g)
-                    gy2.normBackward(x2, ip[2 * r + 1]).store(g + w)
+                normParameters.withUnsafeBufferPointer { pp in
+                    let g1 = pp.baseAddress!, b1 = g1 + w, g2 = g1 + 2 * w
+                    for r in range {
+                        let x = xp.baseAddress! + r * w2, sg = sp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
+                        let d = dp.baseAddress! + r * w, o = op.baseAddress! + r * w
+                        // through the gating and SiLU/σ to the LayerNorm outputs, then through the norms
+                        for q in stride(from: 0, to: w, by: 8) {
+                            let s1 = Dense.load8(sg + q), s2 = Dense.load8(sg + w + q), dq = Dense.load8(d + q)
+                            let y1 = Dense.load8(x + q) * Dense.load8(g1 + q) + Dense.load8(b1 + q), a1 = y1 * s1
+                            Dense.store8(a1 * s2, o + q)
+                            Dense.store8(dq * s2 * s1 * (1 + y1 * (1 - s1)) * Dense.load8(g1 + q), g + q)
+                            Dense.store8(dq * a1 * s2 * (1 - s2) * Dense.load8(g2 + q), g + w + q)
+                        }
+                        Dense.normalizeRowBackward(g, x, ip[2 * r])
+                        Dense.normalizeRowBackward(g + w, x + w, ip[2 * r + 1])
+                    }
                 }
                 if let s = second {
                     let n = range.count, r0 = range.lowerBound
