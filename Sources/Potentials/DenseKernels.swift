@@ -88,14 +88,21 @@ enum Dense {
         for r in 0..<rows { (out + r * w).update(from: row, count: w) }
     }
 
+    /// Σ of 64 floats f(0..<8), f(8..<16), … in a fixed order: the four 16-float quarters added
+    /// lane by lane, then one 16-lane sum (so results do not depend on the vector width used).
+    @inline(__always) static func sum64(_ chunk: (Int) -> SIMD8<Float>) -> Float {
+        var low = chunk(0), high = chunk(8)
+        for q in stride(from: 16, to: 64, by: 16) {
+            low += chunk(q)
+            high += chunk(q + 8)
+        }
+        return SIMD16(lowHalf: low, highHalf: high).sum()
+    }
+
     /// LayerNorm of a 64-float row in place (biased variance, eps 1e-5); returns 1/std.
     @inline(__always) static func normalizeRow(_ x: UnsafeMutablePointer<Float>) -> Float {
-        var sum = SIMD8<Float>()
-        for q in stride(from: 0, to: 64, by: 8) { sum += load8(x + q) }
-        let mean = sum.sum() / 64
-        var squares = SIMD8<Float>()
-        for q in stride(from: 0, to: 64, by: 8) { let c = load8(x + q) - mean; squares += c * c }
-        let inv = 1 / (squares.sum() / 64 + 1e-5).squareRoot()
+        let mean = sum64 { load8(x + $0) } / 64
+        let inv = 1 / (sum64 { let c = load8(x + $0) - mean; return c * c } / 64 + 1e-5).squareRoot()
         for q in stride(from: 0, to: 64, by: 8) { store8((load8(x + q) - mean) * inv, x + q) }
         return inv
     }
@@ -103,13 +110,7 @@ enum Dense {
     /// In place on a 64-float row: g ← inv·(g − mean(g) − x̂·mean(g·x̂)), the LayerNorm input
     /// gradient from the output-side gradient g (already times γ) and the normalised input x̂.
     @inline(__always) static func normalizeRowBackward(_ g: UnsafeMutablePointer<Float>, _ xhat: UnsafePointer<Float>, _ inv: Float) {
-        var sg = SIMD8<Float>(), sgx = SIMD8<Float>()
-        for q in stride(from: 0, to: 64, by: 8) {
-            let gq = load8(g + q)
-            sg += gq
-            sgx += gq * load8(xhat + q)
-        }
-        let mg = sg.sum() / 64, mgx = sgx.sum() / 64
+        let mg = sum64 { load8(g + $0) } / 64, mgx = sum64 { load8(g + $0) * load8(xhat + $0) } / 64
         for q in stride(from: 0, to: 64, by: 8) { store8(((load8(g + q) - mg) - load8(xhat + q) * mgx) * inv, g + q) }
     }
 
