@@ -109,7 +109,7 @@ extension CampaignRunner {
         for r in ranked {
             guard let rank = r.rank, let text = r.relaxedStructure else { continue }
             let structure = try StructureCoding.decode(text)
-            let candidate = CandidateFiles(annotations: annotations(r, hullReference: hullReference, margins: margins), structure: structure)
+            let candidate = CandidateFiles(annotations: annotations(r, structure: structure, hullReference: hullReference, margins: margins), structure: structure)
             for format in spec.exportFormats {
                 let name = Self.fileName(rank: rank, formula: r.formula, id: r.id, format: format)
                 files[format, default: []].append((name, try candidate.text(format, stem: "\(r.formula)_\(r.id)")))
@@ -118,12 +118,12 @@ extension CampaignRunner {
         try CampaignExport(directory: outputDirectory, ids: Set(all.map(\.id))).replace(files)
     }
 
-    func annotations(_ r: CandidateRecord, hullReference: String, margins: CampaignMargins) -> CandidateAnnotations {
+    func annotations(_ r: CandidateRecord, structure: Structure, hullReference: String, margins: CampaignMargins) -> CandidateAnnotations {
         CandidateAnnotations(
             campaign: spec.name, id: r.id, rank: r.rank, potential: calculator.name, energyPerAtom: r.finalEnergyPerAtom,
             formationEnergyPerAtom: r.formationEnergyPerAtom, energyAboveHull: r.energyAboveHull, hullReference: hullReference,
             stability: r.stability, stabilityThreshold: spec.stabilityThreshold,
-            stabilityMargin: (try? r.structure(relaxed: true)).map { margins.margin(for: Set($0.composition.elements)) }, unique: r.isUnique, novelty: r.noveltyLevel?.rawValue,
+            stabilityMargin: margins.margin(for: Set(structure.composition.elements)), unique: r.isUnique, novelty: r.noveltyLevel?.rawValue,
             noveltyMatch: r.noveltyMatch, decomposition: r.decomposition, magneticMoments: r.magneticMoments, generator: r.generator,
             parent: r.parent, substitution: r.substitution,
             kilnVersion: KilnVersion.number + (KilnVersion.commit.map { " (commit \($0))" } ?? ""))
