@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CSpglib", path: "Sources/CSpglib"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Float32 row kernels of the CHGNet pass, baseline x86-64 and AVX2, chosen at run time.
+        .target(name: "CKilnKernels"),
 
         // Layer 0: the parallel work queue, gzip, CSV.
         .target(name: "KilnSupport", dependencies: ["CZlib"]),
@@ -59,7 +61,7 @@ let package = Package(
         .target(name: "Matching", dependencies: ["KilnSupport", "Crystal"]),
         .target(name: "Tensor", dependencies: ["KilnSupport", "COpenBLAS"], exclude: ["README.md"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
-        .target(name: "Potentials", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Tensor", "COpenBLAS"],
+        .target(name: "Potentials", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Tensor", "COpenBLAS", "CKilnKernels"],
                 resources: [.copy("Resources/chgnet-0.3.0")]),
         // Layer 7: candidate generators (substitution, random symmetric).
         .target(

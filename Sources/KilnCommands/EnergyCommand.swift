@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crystal
 import Foundation
+import KilnSupport
 import Potentials
 
 /// `kiln energy FILE… [--json] [--engine fused|tensor]`: CHGNet 0.3.0 single points.
@@ -27,16 +28,25 @@ struct EnergyCommand: ParsableCommand {
         let model = try chgnet.model()
         var records: [[String: Any]] = []
         var failed = skipped > 0
-        for input in entries {
-            let s = input.structure
-            do {
-                let r = try model.calculate(s, properties: .all)
-                if json { records.append(Self.record(input.name, s, r)) } else { print(Self.text(input.name, s, r)) }
-            } catch {
-                Self.warn("\(input.name): \(describe(error))")
-                failed = true
+        // Structures run side by side (one per core; a large one's loops spread over the cores
+        // only while nothing else runs); results are reported in input order as they complete.
+        var done: [Int: Result<CalculationResult, Error>] = [:], reported = 0
+        _ = WorkQueue.map(entries.count, progress: { _, finished in
+            done[finished.index] = finished.result
+            while let result = done.removeValue(forKey: reported) {
+                let input = entries[reported]
+                switch result {
+                case .success(let r):
+                    if json { records.append(Self.record(input.name, input.structure, r)) } else {
+                        print(Self.text(input.name, input.structure, r))
+                    }
+                case .failure(let error):
+                    Self.warn("\(input.name): \(describe(error))")
+                    failed = true
+                }
+                reported += 1
             }
-        }
+        }) { i in (index: i, result: Result { try model.calculate(entries[i].structure, properties: .all) }) }
         if json { print(try jsonText(records)) }
         if failed { throw ExitCode.failure }
     }

@@ -1,3 +1,4 @@
+import CKilnKernels
 import Foundation
 
 /// CHGNet's basis expansions with their derivatives (computed in Double, values handed to
@@ -23,7 +24,8 @@ enum CHGNetBasis {
             let f = 1 - c0 * xp + c1 * xp * x - c2 * xp * x * x
             let df = (-c0 * pd * xp1 + c1 * (pd + 1) * xp - c2 * (pd + 2) * xp * x) / rc
             for j in 0..<k {
-                let s = sin(omega[j] * x), c = cos(omega[j] * x)
+                var s = 0.0, c = 0.0
+                kiln_sincos(omega[j] * x, &s, &c)
                 let g = s / l
                 let dg = (omega[j] / rc * c - g) / l
                 values[i * k + j] = Float(pre * g * f)
@@ -51,7 +53,8 @@ enum CHGNetBasis {
             let t = angles[i]
             values[i * k] = Float(scale / 2.0.squareRoot())
             for j in 0..<m {
-                let s = sin(nu[j] * t), c = cos(nu[j] * t)
+                var s = 0.0, c = 0.0
+                kiln_sincos(nu[j] * t, &s, &c)
                 values[i * k + 1 + j] = Float(scale * s)
                 values[i * k + 1 + m + j] = Float(scale * c)
                 derivatives[i * k + 1 + j] = scale * nu[j] * c

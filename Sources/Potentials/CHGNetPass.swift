@@ -1,3 +1,4 @@
+import CKilnKernels
 import Crystal
 import Foundation
 import KilnSupport
@@ -233,18 +234,23 @@ struct CHGNetPass {
         for (part, x) in direct {
             Dense.parallelMatmulTransposed(x, mlp.inputBlocks[part], &h, m: rows, n: w2, k: w, accumulate: true)
         }
-        let projections: [([Float], [Int32])] = gathered.map { part, x, count, index in
-            var p = [Float].uninitialized(count * w2)
-            Dense.matmulTransposed(x, mlp.inputBlocks[part], &p, m: count, n: w2, k: w)
-            return (p, index)
+        // the per-entity projections back to back, with their row indices (one part after another)
+        let offsets = gathered.reduce(into: [0]) { $0.append($0.last! + $1.2 * w2) }
+        var projections = [Float].uninitialized(offsets.last!)
+        projections.withUnsafeMutableBufferPointer { pp in
+            for ((part, x, count, _), offset) in zip(gathered, offsets) {
+                Dense.matmulTransposed(x, mlp.inputBlocks[part], pp.baseAddress! + offset, m: count, n: w2, k: w)
+            }
         }
+        let indices = gathered.flatMap { $0.3 }
         h.withUnsafeMutableBufferPointer { hp in
-            WorkQueue.chunks(rows, grain: Dense.rowGrain) { range in
-                for (p, index) in projections {
-                    p.withUnsafeBufferPointer { pp in
-                        index.withUnsafeBufferPointer { ip in
-                            Dense.gatherAdd(pp.baseAddress!, ip.baseAddress!, hp.baseAddress!, rows: range, width: w2)
-                        }
+            projections.withUnsafeBufferPointer { pp in
+                indices.withUnsafeBufferPointer { ip in
+                    let sources: [UnsafePointer<Float>?] = offsets.dropLast().map { pp.baseAddress! + $0 }
+                    let rowIndices: [UnsafePointer<Int32>?] = gathered.indices.map { ip.baseAddress! + $0 * rows }
+                    WorkQueue.chunks(rows, grain: Dense.rowGrain) { range in
+                        kiln_gather_add_parts(sources, rowIndices, Int32(gathered.count), hp.baseAddress!,
+                                              range.lowerBound, range.upperBound, w2)
                     }
                 }
             }
@@ -257,12 +263,7 @@ struct CHGNetPass {
                              targets: [(part: Int, count: Int, index: [Int32])], into grads: [UnsafeMutablePointer<Float>]) {
         let w2 = 2 * Self.w, w = Self.w
         for (target, grad) in zip(targets, grads) {
-            var s = [Float].zeros(target.count * w2)
-            dh.withUnsafeBufferPointer { dp in
-                target.index.withUnsafeBufferPointer { ip in
-                    Dense.scatterAdd(dp.baseAddress!, ip.baseAddress!, &s, rows: rows, width: w2)
-                }
-            }
+            let s = Dense.scatterSum(dh, target.index, rows: rows, width: w2, targets: target.count)
             Dense.matmul(s, mlp.inputBlocks[target.part], grad, m: target.count, n: w, k: w2, accumulate: true)
         }
     }
@@ -279,8 +280,7 @@ struct CHGNetPass {
                 for d in 0..<e { (Vec64.load(m + d * w) * Vec64.load(a + Int(g.undirectedOfDirected[d]) * w)).store(m + d * w) }
             }
         }
-        var s = [Float].zeros(n * w)
-        Dense.scatterAdd(m, g.centers, &s, rows: e, width: w)
+        let s = Dense.scatterSum(m, g.centers, rows: e, width: w, targets: n)
         Dense.matmulTransposed(s, layer.output, &v, m: n, n: w, k: w, accumulate: true)
         return tape
     }
@@ -336,8 +336,7 @@ struct CHGNetPass {
                 }
             }
         }
-        var s = [Float].zeros(u * w)
-        Dense.scatterAdd(m, g.angleLeftBonds, &s, rows: t, width: w)
+        let s = Dense.scatterSum(m, g.angleLeftBonds, rows: t, width: w, targets: u)
         Dense.matmulTransposed(s, layer.output, &b, m: u, n: w, k: w, accumulate: true)
         return tape
     }

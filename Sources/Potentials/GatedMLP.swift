@@ -1,3 +1,4 @@
+import CKilnKernels
 import Foundation
 import KilnSupport
 
@@ -67,14 +68,16 @@ struct GatedMLP: Sendable {
 
     /// G applied to first-layer pre-activations `h` `[rows, 128]` (bias included).
     /// Returns the output `[rows, 64]` and, when `record`, the tape for `backward`.
-    func forward(_ h: [Float], rows: Int, record: Bool) -> (output: [Float], tape: Tape?) {
+    func forward(_ h: consuming [Float], rows: Int, record: Bool) -> (output: [Float], tape: Tape?) {
         let w = Self.width, w2 = 2 * w
-        var z = second == nil ? h : [Float].uninitialized(rows * w2)
+        // without a hidden layer h itself becomes the LayerNorm input (normalised in place)
+        var z: [Float], hidden: [Float] = []
+        if second == nil { z = h } else { hidden = h; z = .uninitialized(rows * w2) }
         var sh = second == nil ? [] : [Float].uninitialized(rows * w2)
         var sy = [Float].uninitialized(rows * w2)
         var out = [Float].uninitialized(rows * w)
         var inv = [Float].uninitialized(rows * 2)
-        h.withUnsafeBufferPointer { hp in
+        hidden.withUnsafeBufferPointer { hp in
         z.withUnsafeMutableBufferPointer { zp in
         sh.withUnsafeMutableBufferPointer { shp in
         sy.withUnsafeMutableBufferPointer { syp in
@@ -96,25 +99,12 @@ struct GatedMLP: Sendable {
                     }
                 }
                 normParameters.withUnsafeBufferPointer { pp in
-                    let g1 = pp.baseAddress!, b1 = g1 + w, g2 = g1 + 2 * w, b2 = g1 + 3 * w
-                    for r in 0..<n {
-                        let zr = zc + r * w2, sr = syc + r * w2, o = op.baseAddress! + (r0 + r) * w
-                        ip[2 * (r0 + r)] = Dense.normalizeRow(zr)
-                        ip[2 * (r0 + r) + 1] = Dense.normalizeRow(zr + w)
-                        for q in stride(from: 0, to: w, by: 8) {
-                            let y1 = Dense.load8(zr + q) * Dense.load8(g1 + q) + Dense.load8(b1 + q)
-                            let y2 = Dense.load8(zr + w + q) * Dense.load8(g2 + q) + Dense.load8(b2 + q)
-                            let s1 = Dense.sigmoid8(y1), s2 = Dense.sigmoid8(y2)
-                            Dense.store8(s1, sr + q)
-                            Dense.store8(s2, sr + w + q)
-                            Dense.store8(y1 * s1 * s2, o + q)
-                        }
-                    }
+                    kiln_gated_forward(zc, pp.baseAddress!, syc, op.baseAddress! + r0 * w, ip.baseAddress! + 2 * r0, n)
                 }
             }
         } } } } } }
         guard record else { return (out, nil) }
-        return (out, Tape(rows: rows, hidden: second == nil ? [] : h, hiddenSigmoid: sh,
+        return (out, Tape(rows: rows, hidden: hidden, hiddenSigmoid: sh,
                           normalized: z, normSigmoid: sy, inverseStd: inv))
     }
 
@@ -147,25 +137,14 @@ struct GatedMLP: Sendable {
         out.withUnsafeMutableBufferPointer { op in
         dh.withUnsafeMutableBufferPointer { dhp in
             WorkQueue.chunks(rows, grain: Dense.rowGrain) { range in
+                let r0 = range.lowerBound
                 normParameters.withUnsafeBufferPointer { pp in
-                    let g1 = pp.baseAddress!, b1 = g1 + w, g2 = g1 + 2 * w
-                    for r in range {
-                        let x = xp.baseAddress! + r * w2, sg = sp.baseAddress! + r * w2, g = dzp.baseAddress! + r * w2
-                        let d = dp.baseAddress! + r * w, o = op.baseAddress! + r * w
-                        // through the gating and SiLU/σ to the LayerNorm outputs, then through the norms
-                        for q in stride(from: 0, to: w, by: 8) {
-                            let s1 = Dense.load8(sg + q), s2 = Dense.load8(sg + w + q), dq = Dense.load8(d + q)
-                            let y1 = Dense.load8(x + q) * Dense.load8(g1 + q) + Dense.load8(b1 + q), a1 = y1 * s1
-                            Dense.store8(a1 * s2, o + q)
-                            Dense.store8(dq * s2 * s1 * (1 + y1 * (1 - s1)) * Dense.load8(g1 + q), g + q)
-                            Dense.store8(dq * a1 * s2 * (1 - s2) * Dense.load8(g2 + q), g + w + q)
-                        }
-                        Dense.normalizeRowBackward(g, x, ip[2 * r])
-                        Dense.normalizeRowBackward(g + w, x + w, ip[2 * r + 1])
-                    }
+                    kiln_gated_backward(xp.baseAddress! + r0 * w2, sp.baseAddress! + r0 * w2, dp.baseAddress! + r0 * w,
+                                        pp.baseAddress!, ip.baseAddress! + 2 * r0, dzp.baseAddress! + r0 * w2,
+                                        op.baseAddress! + r0 * w, range.count)
                 }
                 if let s = second {
-                    let n = range.count, r0 = range.lowerBound
+                    let n = range.count
                     let dhr = dhp.baseAddress! + r0 * w2
                     // ds = dz_core · W3core → dh[:, 0..<64], dz_gate · W3gate → dh[:, 64..<128]
                     Dense.matmul(dzp.baseAddress! + r0 * w2, s.core, dhr, m: n, n: w, k: w, lda: w2, ldc: w2)

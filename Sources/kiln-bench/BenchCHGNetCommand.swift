@@ -19,6 +19,8 @@ struct BenchCHGNetCommand: ParsableCommand {
 
     @OptionGroup var chgnet: CHGNetOptions
 
+    @OptionGroup var kernels: RowKernelOption
+
     @Option(help: "Peak float32 rate of the machine in GFLOP/s (default: cores × clock × 64 FLOP/cycle with AVX-512, 32 with AVX2).")
     var peakGflops: Double?
 
@@ -34,6 +36,7 @@ struct BenchCHGNetCommand: ParsableCommand {
     }
 
     func run() throws {
+        try kernels.apply()
         Machine.printHeader()
         struct Results: Decodable {
             struct Result: Decodable { var id: String }

@@ -27,6 +27,8 @@ struct BenchRelaxCommand: ParsableCommand {
 
     @OptionGroup var relaxation: RelaxationOptions
 
+    @OptionGroup var kernels: RowKernelOption
+
     @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers: Int = 1
 
@@ -39,6 +41,7 @@ struct BenchRelaxCommand: ParsableCommand {
     }
 
     func run() throws {
+        try kernels.apply()
         let machine = try JSONSerialization.data(withJSONObject: ["machine": Machine.current.dictionary], options: [.sortedKeys])
         print(String(decoding: machine, as: UTF8.self))
         let cases = try loadCases()

@@ -1,8 +1,11 @@
+import ArgumentParser
 import Foundation
+import Potentials
 import Tensor
 
 /// The machine a benchmark ran on: CPU model and clock (from /proc/cpuinfo), core count, OS
-/// kernel and the OpenBLAS kernel in use. Every `kiln-bench` subcommand prints it first.
+/// kernel, the OpenBLAS kernel and the CHGNet row kernels in use. Every `kiln-bench` subcommand
+/// prints it first.
 struct Machine {
     var cpu: String
     /// Clock of the first core as /proc/cpuinfo reports it (MHz; nil where it is not reported).
@@ -63,13 +66,14 @@ struct Machine {
     var header: String {
         let clock = clockMHz.map { String(format: "%.0f MHz", $0) } ?? "clock not reported"
         let id = family.map { f in "family \(f) model \(model ?? -1)" } ?? "family unknown"
-        return "machine: \(cpu) (\(id)), \(clock), \(cores) cores, \(vectorISA), \(kernel), OpenBLAS core \(openBLASCore)"
+        return "machine: \(cpu) (\(id)), \(clock), \(cores) cores, \(vectorISA), \(kernel), OpenBLAS core \(openBLASCore), "
+            + "CHGNet row kernels \(RowKernels.current.rawValue)"
     }
 
     /// The same facts for `--json` output.
     var dictionary: [String: Any] {
         ["cpu": cpu, "clock_mhz": clockMHz.map { $0 as Any } ?? NSNull(), "cores": cores, "kernel": kernel,
-         "openblas_core": openBLASCore, "vector_isa": vectorISA,
+         "openblas_core": openBLASCore, "vector_isa": vectorISA, "row_kernels": RowKernels.current.rawValue,
          "cpu_family": family.map { $0 as Any } ?? NSNull(), "cpu_model": model.map { $0 as Any } ?? NSNull(),
          "peak_gflops": peakGflops.map { $0 as Any } ?? NSNull()]
     }
@@ -80,3 +84,17 @@ struct Machine {
         print("")
     }
 }
+
+/// `--kernels`: the CHGNet row kernels to time (default: AVX2 where the CPU has it).
+struct RowKernelOption: ParsableArguments {
+    @Option(help: "CHGNet row kernels: avx2 or baseline (default: avx2 where the CPU has it).")
+    var kernels: RowKernels?
+
+    /// Switches to the requested kernels; an error if the CPU cannot run them.
+    func apply() throws {
+        guard let kernels else { return }
+        guard RowKernels.use(kernels) == kernels else { throw ValidationError("this CPU has no AVX2; use --kernels baseline") }
+    }
+}
+
+extension RowKernels: ExpressibleByArgument {}
