@@ -11,14 +11,24 @@ every strained cell by default) and `units_GPa=True`:
     shear strains ±3 %, ±6 %, use_equilibrium=True.
   EOSCalc: relax first, 11 volumes over ±10 % volumetric strain, relaxed at constant volume.
 Born verdict: all eigenvalues of the symmetrised 6×6 tensor positive. EOS parameters are pymatgen's
-BirchMurnaghan fit of the returned E(V) points (the fit matcalc makes).
+BirchMurnaghan fit of the returned E(V) points (the fit matcalc makes). When that fit fails (pymatgen's
+EOSError, e.g. graphite), the record keeps the E(V) points matcalc computed ("eos" without fit
+parameters, "eos_error" saying why), so the scan itself can still be compared.
 
-Structures: the distinct ordered structures of Tests/Fixtures/structures.json.gz with at most 6 sites, grouped
-by crystal system (spglib, symprec 0.1) and taken in order of (number of sites, id), up to 4 per system;
-computed smallest first.
+CHGNet 0.4.2's stress changes sign in a left-handed cell (det of the lattice < 0; energies and forces
+do not), which negates matcalc's whole elastic tensor. Such a cell (AlF3 here) is given to matcalc with
+its first two lattice vectors swapped: the same crystal in the same Cartesian frame, right-handed. The
+record keeps the structure as given, so Kiln is checked on the left-handed cell.
+
+Structures: the distinct structures of Tests/Fixtures/structures.json.gz with at most 6 sites, grouped
+by crystal system (pymatgen's SpacegroupAnalyzer, symprec 0.1) and taken in order of (number of sites,
+id), up to 4 per system. That gives 25 structures covering all 7 crystal systems (triclinic has a
+single one of at most 6 sites). They are computed round-robin over the systems (every system's
+smallest, then every system's second, ..., smaller cells first within a round), so that a partial
+run covers as many systems as it can.
 
 The file is rewritten after each structure, and a rerun keeps the finished ones it would select again
-(resumable; an interrupted run leaves a fixture of the smallest structures).
+(resumable).
 
 Usage: python scripts/make_elastic_eos_fixture.py [Tests/Fixtures/elastic_eos.json.gz]
 """
@@ -33,13 +43,27 @@ import numpy as np
 import torch
 from chgnet.model import CHGNet
 from chgnet.model.dynamics import CHGNetCalculator
+import matcalc._eos
 from matcalc import ElasticityCalc, EOSCalc
-from pymatgen.analysis.eos import BirchMurnaghan
+from pymatgen.analysis.eos import BirchMurnaghan, EOSError
 from pymatgen.core import Lattice, Structure
 from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
 
 PER_SYSTEM = 4
 MAX_SITES = 6
+
+
+class RecordingBirchMurnaghan(BirchMurnaghan):
+    """The fit matcalc's EOSCalc makes, keeping its E(V) points even when the fit fails."""
+
+    points = None
+
+    def fit(self):
+        RecordingBirchMurnaghan.points = (self.volumes.tolist(), self.energies.tolist())
+        super().fit()
+
+
+matcalc._eos.BirchMurnaghan = RecordingBirchMurnaghan
 
 
 def load_structures():
@@ -58,7 +82,8 @@ def load_structures():
         system = SpacegroupAnalyzer(st, symprec=0.1).get_crystal_system()
         if len(picked.setdefault(system, [])) < PER_SYSTEM:
             picked[system].append((r["id"], system, s, st))
-    return sorted((x for system in sorted(picked) for x in picked[system]), key=lambda x: len(x[3]))
+    ranked = [(rank, len(x[3]), system, x) for system in sorted(picked) for rank, x in enumerate(picked[system])]
+    return [r[3] for r in sorted(ranked, key=lambda r: r[:3])]
 
 
 def as_dict(st):
@@ -67,7 +92,7 @@ def as_dict(st):
 
 
 def main(out):
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     warnings.simplefilter("ignore")
     model = CHGNet.load(model_name="0.3.0", verbose=False)
     calc = CHGNetCalculator(model=model)
@@ -81,11 +106,11 @@ def main(out):
             done = {r["id"]: r for r in json.load(f)["results"] if r["id"] in ids}
     except FileNotFoundError:
         pass
-    results = []
     for sid, system, s, st in selected:
         if sid in done:
-            results.append(done[sid])
             continue
+        if np.linalg.det(st.lattice.matrix) < 0:
+            st = Structure(Lattice(st.lattice.matrix[[1, 0, 2]]), st.species, st.frac_coords[:, [1, 0, 2]])
         t0 = time.time()
         rec = {"id": sid, "crystal_system": system, "structure": s}
         try:
@@ -103,20 +128,26 @@ def main(out):
                 "youngs_modulus": e["youngs_modulus"], "poisson_ratio": et.homogeneous_poisson,
                 "eigenvalues": eig.tolist(), "born_stable": bool(np.all(eig > 0)),
             }
-            q = eos.calc(st)
-            v, en = q["eos"]["volumes"], q["eos"]["energies"]
-            bm = BirchMurnaghan(v, en)
-            bm.fit()
-            rec["eos"] = {"volumes": list(v), "energies": list(en), "e0": bm.e0, "v0": bm.v0,
-                          "b0_GPa": bm.b0_GPa, "b1": bm.b1, "bulk_modulus_bm": q["bulk_modulus_bm"],
-                          "r2": q["r2_score_bm"]}
+            try:
+                q = eos.calc(st)
+            except EOSError as err:
+                v, en = zip(*sorted(zip(*RecordingBirchMurnaghan.points)))
+                rec["eos"] = {"volumes": list(v), "energies": list(en)}
+                rec["eos_error"] = f"EOSError: {err}"
+            else:
+                v, en = q["eos"]["volumes"], q["eos"]["energies"]
+                bm = BirchMurnaghan(v, en)
+                bm.fit()
+                rec["eos"] = {"volumes": list(v), "energies": list(en), "e0": bm.e0, "v0": bm.v0,
+                              "b0_GPa": bm.b0_GPa, "b1": bm.b1, "bulk_modulus_bm": q["bulk_modulus_bm"],
+                              "r2": q["r2_score_bm"]}
         except Exception as err:  # recorded: Kiln must refuse the same structures
             rec["error"] = f"{type(err).__name__}: {err}"
         rec["seconds"] = time.time() - t0
         print(sid, system, rec.get("elastic", {}).get("k_vrh"), rec.get("eos", {}).get("b0_GPa"),
-              rec.get("error", ""), f"{rec['seconds']:.1f} s", flush=True)
-        results.append(rec)
-        write(out, results)
+              rec.get("error", rec.get("eos_error", "")), f"{rec['seconds']:.1f} s", flush=True)
+        done[sid] = rec
+        write(out, [done[x[0]] for x in selected if x[0] in done])
 
 
 def write(out, results):

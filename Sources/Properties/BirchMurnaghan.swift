@@ -32,11 +32,17 @@ public struct BirchMurnaghanFit: Sendable, Equatable, Codable {
     }
 
     /// Fits volumes (Å³) and energies (eV); throws `PropertyError.fit` with fewer than four
-    /// points, when the parabola's minimum lies outside the volume range (pymatgen's `EOSError`)
-    /// or when the fit does not converge to finite parameters.
+    /// points, when the lowest energy is at the smallest or largest volume (no minimum inside the
+    /// scan, e.g. layers that drift apart: where pymatgen's fit runs out of evaluations), when
+    /// the parabola's minimum lies outside the volume range (pymatgen's `EOSError`) or when the
+    /// fit does not converge to finite parameters.
     public init(volumes: [Double], energies: [Double]) throws {
         let n = volumes.count
         guard n >= 4, energies.count == n else { throw PropertyError.fit("a Birch–Murnaghan fit needs at least 4 E(V) points") }
+        let lowest = volumes[energies.indices.min { energies[$0] < energies[$1] }!]
+        guard lowest != volumes.min()!, lowest != volumes.max()! else {
+            throw PropertyError.fit("the lowest energy is at the edge of the scan (\(lowest) Å³): no minimum inside the volume range")
+        }
         guard let q = LeastSquares.parabola(x: volumes, y: energies), q[0] != 0 else {
             throw PropertyError.fit("no parabola through the E(V) points")
         }

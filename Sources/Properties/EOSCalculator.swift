@@ -9,6 +9,9 @@ import Potentials
 /// cell shape). Expansions (s ≥ 0) run in increasing order, each starting from the previous
 /// point's relaxed structure; compressions start from the relaxed structure. Energies are
 /// totals per cell (eV). Defaults are matcalc's: ±10 %, 11 points, FIRE, fmax 0.1 eV/Å, 500 steps.
+/// A fit with R² below `r2Min` is refused (matcalc only warns there that the bulk modulus may be
+/// unreliable; such curves come from cells that are not bound in some direction, e.g. a slab
+/// with vacuum).
 public struct EOSCalculator: Sendable {
     public var calculator: any Calculator
     public var maxAbsStrain = 0.1
@@ -16,8 +19,22 @@ public struct EOSCalculator: Sendable {
     public var fmax = 0.1
     public var allowShapeChange = true
     public var relaxStructure = true
+    /// Smallest R² of the Birch–Murnaghan fit that is accepted (matcalc's `r2_min`).
+    public var r2Min = 0.95
 
     public init(calculator: any Calculator) { self.calculator = calculator }
+
+    /// The E(V) scan: volumes (Å³) and total energies (eV) by increasing volume, and the
+    /// structure it started from (relaxed when `relaxStructure`).
+    public struct Scan: Sendable {
+        public var volumes: [Double]
+        public var energies: [Double]
+        public var structure: Structure
+
+        public init(volumes: [Double], energies: [Double], structure: Structure) {
+            (self.volumes, self.energies, self.structure) = (volumes, energies, structure)
+        }
+    }
 
     public struct Result: Sendable {
         /// Volumes (Å³) and total energies (eV) of the scan, by increasing volume.
@@ -28,7 +45,24 @@ public struct EOSCalculator: Sendable {
         public var structure: Structure
     }
 
+    /// The scan and its fit.
     public func calculate(_ structure: Structure) throws -> Result {
+        let s = try scan(structure)
+        return Result(volumes: s.volumes, energies: s.energies, fit: try fit(s), structure: s.structure)
+    }
+
+    /// The Birch–Murnaghan fit of a scan; refused below `r2Min`.
+    public func fit(_ scan: Scan) throws -> BirchMurnaghanFit {
+        let fit = try BirchMurnaghanFit(volumes: scan.volumes, energies: scan.energies)
+        guard fit.r2 >= r2Min else {
+            throw PropertyError.fit(String(format: "the Birch–Murnaghan fit of %@ has R² %.3f < %.2f: E(V) is not an equation of state (is the cell bound in every direction?)",
+                                           scan.structure.formula, fit.r2, r2Min))
+        }
+        return fit
+    }
+
+    /// The E(V) points, without a fit.
+    public func scan(_ structure: Structure) throws -> Scan {
         guard pointCount >= 4, maxAbsStrain > 0, maxAbsStrain < 1 else {
             throw PropertyError.undefined("an E(V) scan needs at least 4 points and a strain range in (0, 1)")
         }
@@ -53,8 +87,6 @@ public struct EOSCalculator: Sendable {
         for s in strains[(pointCount / 2)...] { previous = try point(previous, strain: s) }
         for s in strains[..<(pointCount / 2)].reversed() { _ = try point(start, strain: s) }
         points.sort { $0.0 < $1.0 }
-        let volumes = points.map(\.0), energies = points.map(\.1)
-        return Result(volumes: volumes, energies: energies,
-                      fit: try BirchMurnaghanFit(volumes: volumes, energies: energies), structure: start)
+        return Scan(volumes: points.map(\.0), energies: points.map(\.1), structure: start)
     }
 }
