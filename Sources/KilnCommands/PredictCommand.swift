@@ -17,10 +17,11 @@ struct PredictCommand: ParsableCommand {
             Hill moduli, Young's modulus, the Poisson ratio and Born's stability verdict. The elastic tensor \
             follows matcalc's ElasticityCalc (structure relaxed first; ±0.5 %, ±1 % normal and ±3 %, ±6 % \
             shear strains, ions relaxed at each); eos is matcalc's EOSCalc (11 volumes over ±10 % volumetric \
-            strain) with a Birch–Murnaghan fit: E0, V0, B0 ± its fit standard error, B0′. magnetic_density is \
+            strain) with a Birch–Murnaghan fit: E0, V0, B0 ± its fit standard error, B0′ (refused when the scan has \
+            no energy minimum inside it or the fit's R² is below 0.95). magnetic_density is \
             Σ|m_i|/V (µB/Å³, MatterGen's total magnetization per volume), magnetic_moment Σ|m_i| (µB), density \
             in g/cm³, volume_per_atom in Å³/atom, all for the structure as given. Structures that cannot be \
-            evaluated (unsupported elements, relaxations that do not converge) are reported on stderr; the exit \
+            evaluated (unsupported elements, relaxations that do not converge, refused fits) are reported on stderr; the exit \
             code is then 1.
             """)
 

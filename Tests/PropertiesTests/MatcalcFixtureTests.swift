@@ -22,7 +22,7 @@ import XCTest
 /// the lowest energy is at the edge of the scan; a perovskite whose expanded cells fall into
 /// another structure) or where matcalc only warns (R² below its `r2_min` 0.95: the MoS₂
 /// monolayer with 20 Å of vacuum, whose energy does not depend on the cell height), Kiln's
-/// `EOSCalculator.fit` must refuse. The E(V) points themselves are still compared.
+/// `EOSCalculator.fit` must refuse.
 final class MatcalcFixtureTests: XCTestCase {
     #if DEBUG
     static let checked = 3
@@ -44,7 +44,7 @@ final class MatcalcFixtureTests: XCTestCase {
         static let modulusRelative = 0.02, modulusAbsolute = 0.5
         /// Birch–Murnaghan: B0 relative, V0 relative, B0′ absolute, E0 per atom (eV).
         static let b0Relative = 0.02, v0Relative = 0.002, b1Absolute = 0.2, e0PerAtom = 0.001
-        /// E(V) points: volume relative, energy per atom (eV).
+        /// E(V) points where matcalc's fit is usable: volume relative, energy per atom (eV).
         static let scanVolume = 0.002, scanEnergyPerAtom = 0.002
         /// Site magnetic moments (µB).
         static let magmom = 0.01
@@ -141,26 +141,31 @@ final class MatcalcFixtureTests: XCTestCase {
             if abs(ours.totalMoment - refMagmoms.reduce(0, +)) > Tolerance.magmom * n {
                 failures.append(String(format: "%@: total moment %.3f, matcalc %.3f", id, ours.totalMoment, refMagmoms.reduce(0, +)))
             }
-            // Elastic tensor: every component, the six averages, the Born verdict.
+            // Elastic tensor: the Born verdict always; every component and the six averages where
+            // matcalc finds the structure Born-stable. An unstable one sits at a saddle, and in each
+            // strained cell its ions may or may not run down the soft mode (FIRE does not move them
+            // while every force is below fmax), so its tensor depends on the relaxation path.
             guard let e = c["elastic"] as? [String: Any] else {
                 XCTAssertThrowsError(try ElasticCalculator(calculator: model).calculate(structure), "\(id): matcalc failed: \(c["error"]!)")
                 continue
             }
             let refC = e["elastic_tensor"] as! [[Double]]
             let t = try ElasticCalculator(calculator: model).calculate(structure).tensor
-            let cTol = Tolerance.cAbsolute + Tolerance.cRelative * refC.joined().map(abs).max()!
-            let dC = zip(t.voigt.joined(), refC.joined()).map { abs($0 - $1) }.max()!
-            if dC > cTol { failures.append(String(format: "%@: max |Δcᵢⱼ| %.2f GPa > %.2f", id, dC, cTol)) }
-            for (name, mine) in [("k_voigt", t.kVoigt), ("k_reuss", t.kReuss), ("k_vrh", t.kVRH),
-                                 ("g_voigt", t.gVoigt), ("g_reuss", t.gReuss), ("g_vrh", t.gVRH)] {
-                let ref = e[name] as! Double
-                if abs(mine - ref) > max(Tolerance.modulusAbsolute, Tolerance.modulusRelative * abs(ref)) {
-                    failures.append(String(format: "%@: %@ %.2f GPa, matcalc %.2f", id, name, mine, ref))
-                }
-            }
             let refStable = e["born_stable"] as! Bool
             if t.isMechanicallyStable != refStable {
                 failures.append("\(id): Born stable \(t.isMechanicallyStable), matcalc \(refStable) (eigenvalues \(t.eigenvalues))")
+            }
+            let dC = zip(t.voigt.joined(), refC.joined()).map { abs($0 - $1) }.max()!
+            if refStable {
+                let cTol = Tolerance.cAbsolute + Tolerance.cRelative * refC.joined().map(abs).max()!
+                if dC > cTol { failures.append(String(format: "%@: max |Δcᵢⱼ| %.2f GPa > %.2f", id, dC, cTol)) }
+                for (name, mine) in [("k_voigt", t.kVoigt), ("k_reuss", t.kReuss), ("k_vrh", t.kVRH),
+                                     ("g_voigt", t.gVoigt), ("g_reuss", t.gReuss), ("g_vrh", t.gVRH)] {
+                    let ref = e[name] as! Double
+                    if abs(mine - ref) > max(Tolerance.modulusAbsolute, Tolerance.modulusRelative * abs(ref)) {
+                        failures.append(String(format: "%@: %@ %.2f GPa, matcalc %.2f", id, name, mine, ref))
+                    }
+                }
             }
             // Equation of state: the E(V) points always, the fit where matcalc's is usable.
             let q = try XCTUnwrap(c["eos"] as? [String: Any])
@@ -170,13 +175,13 @@ final class MatcalcFixtureTests: XCTestCase {
             XCTAssertEqual(scan.volumes.count, refV.count, id)
             let dV = zip(scan.volumes, refV).map { abs($0 - $1) / $1 }.max()!
             let dE = zip(scan.energies, refE).map { abs($0 - $1) / n }.max()!
-            if dV > Tolerance.scanVolume || dE > Tolerance.scanEnergyPerAtom {
-                failures.append(String(format: "%@: E(V) points differ by %.4f %% in V, %.2f meV/atom in E", id, 100 * dV, 1000 * dE))
-            }
             var summary = String(format: "%@: max|Δc| %.2f GPa, K %.2f/%.2f, G %.2f/%.2f, Born %@, E(V) Δ %.2f meV/atom",
                                  id, dC, t.kVRH, e["k_vrh"] as! Double, t.gVRH, e["g_vrh"] as! Double,
                                  t.isMechanicallyStable ? "stable" : "unstable", 1000 * dE)
             if hasEquationOfState(q) {
+                if dV > Tolerance.scanVolume || dE > Tolerance.scanEnergyPerAtom {
+                    failures.append(String(format: "%@: E(V) points differ by %.4f %% in V, %.2f meV/atom in E", id, 100 * dV, 1000 * dE))
+                }
                 let f = try eos.fit(scan)
                 let refB0 = q["b0_GPa"] as! Double, refV0 = q["v0"] as! Double
                 let refB1 = q["b1"] as! Double, refE0 = q["e0"] as! Double
@@ -187,6 +192,8 @@ final class MatcalcFixtureTests: XCTestCase {
                 summary += String(format: ", B0 %.2f/%.2f, B0′ %.2f/%.2f, V0 Δ %.3f %%, E0 Δ %.2f meV/atom",
                                   f.b0GPa, refB0, f.b1, refB1, 100 * (f.v0 - refV0) / refV0, 1000 * (f.e0 - refE0) / n)
             } else {
+                // No equation of state on either side; the points need not agree, since a scan that
+                // falls into another structure does so at a step that depends on the FIRE path.
                 XCTAssertThrowsError(try eos.fit(scan), "\(id): matcalc has no usable fit (\(c["eos_error"] ?? "R² \(q["r2"]!)"))")
                 summary += ", no EOS (as matcalc)"
             }

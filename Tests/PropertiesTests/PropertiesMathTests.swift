@@ -82,6 +82,9 @@ final class PropertiesMathTests: XCTestCase {
         XCTAssertGreaterThan(sigma, 0)
         XCTAssertLessThan(abs(noisy.b0GPa - fit.b0GPa), 5 * sigma)
         XCTAssertThrowsError(try BirchMurnaghanFit(volumes: [1, 2, 3, 4, 5], energies: [5, 4, 3, 2, 1]))
+        // Sampled only below V0, where E still falls: no minimum inside the scan.
+        let below = (0..<11).map { 30 * pow(0.9 + 0.01 * Double($0), 3) }
+        XCTAssertThrowsError(try BirchMurnaghanFit(volumes: below, energies: below.map { BirchMurnaghanFit.energy($0, truth) }))
         XCTAssertThrowsError(try BirchMurnaghanFit(volumes: [1, 2, 3], energies: [1, 0, 1]))
     }
 
