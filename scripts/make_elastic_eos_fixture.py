@@ -18,7 +18,7 @@ parameters, "eos_error" saying why), so the scan itself can still be compared.
 CHGNet 0.4.2's stress changes sign in a left-handed cell (det of the lattice < 0; energies and forces
 do not), which negates matcalc's whole elastic tensor. Such a cell (AlF3 here) is given to matcalc with
 its first two lattice vectors swapped: the same crystal in the same Cartesian frame, right-handed. The
-record keeps the structure as given, so Kiln is checked on the left-handed cell.
+record keeps the structure as given; its relaxed_structure is the right-handed one.
 
 Structures: the distinct structures of Tests/Fixtures/structures.json.gz with at most 6 sites, grouped
 by crystal system (pymatgen's SpacegroupAnalyzer, symprec 0.1) and taken in order of (number of sites,

@@ -40,8 +40,10 @@ final class MatcalcFixtureTests: XCTestCase {
     enum Tolerance {
         /// Elastic constants: absolute GPa plus a fraction of the largest |cᵢⱼ|.
         static let cAbsolute = 2.0, cRelative = 0.01
-        /// Voigt, Reuss and Hill K and G: relative, with an absolute floor (GPa) for soft crystals.
-        static let modulusRelative = 0.02, modulusAbsolute = 0.5
+        /// Voigt, Reuss and Hill K and G: relative, with an absolute floor (GPa) for soft or
+        /// unstable tensors, whose Reuss averages invert a nearly singular matrix (MnAgSO2: cᵢⱼ
+        /// within 0.03 GPa, G_Reuss 0.46 GPa apart).
+        static let modulusRelative = 0.02, modulusAbsolute = 1.0
         /// Birch–Murnaghan: B0 relative, V0 relative, B0′ absolute, E0 per atom (eV).
         static let b0Relative = 0.02, v0Relative = 0.002, b1Absolute = 0.2, e0PerAtom = 0.001
         /// E(V) points where matcalc's fit is usable: volume relative, energy per atom (eV).
@@ -141,36 +143,36 @@ final class MatcalcFixtureTests: XCTestCase {
             if abs(ours.totalMoment - refMagmoms.reduce(0, +)) > Tolerance.magmom * n {
                 failures.append(String(format: "%@: total moment %.3f, matcalc %.3f", id, ours.totalMoment, refMagmoms.reduce(0, +)))
             }
-            // Elastic tensor: the Born verdict always; every component and the six averages where
-            // matcalc finds the structure Born-stable. An unstable one sits at a saddle, and in each
-            // strained cell its ions may or may not run down the soft mode (FIRE does not move them
-            // while every force is below fmax), so its tensor depends on the relaxation path.
+            // Elastic tensor: every component, the six averages, the Born verdict.
             guard let e = c["elastic"] as? [String: Any] else {
                 XCTAssertThrowsError(try ElasticCalculator(calculator: model).calculate(structure), "\(id): matcalc failed: \(c["error"]!)")
                 continue
             }
+            // From matcalc's relaxed structure: a hypothetical cell may start at a saddle, and
+            // which minimum FIRE reaches then depends on its path (perov5 ScSnO2F: matcalc breaks
+            // the symmetry and ends 0.16 eV/atom lower, Kiln stays). Kiln relaxes it again, which
+            // ends at once where both agree the forces are below fmax.
+            let start = try Fixtures.structure(e["relaxed_structure"]!)
             let refC = e["elastic_tensor"] as! [[Double]]
-            let t = try ElasticCalculator(calculator: model).calculate(structure).tensor
+            let t = try ElasticCalculator(calculator: model).calculate(start).tensor
             let refStable = e["born_stable"] as! Bool
             if t.isMechanicallyStable != refStable {
                 failures.append("\(id): Born stable \(t.isMechanicallyStable), matcalc \(refStable) (eigenvalues \(t.eigenvalues))")
             }
+            let cTol = Tolerance.cAbsolute + Tolerance.cRelative * refC.joined().map(abs).max()!
             let dC = zip(t.voigt.joined(), refC.joined()).map { abs($0 - $1) }.max()!
-            if refStable {
-                let cTol = Tolerance.cAbsolute + Tolerance.cRelative * refC.joined().map(abs).max()!
-                if dC > cTol { failures.append(String(format: "%@: max |Δcᵢⱼ| %.2f GPa > %.2f", id, dC, cTol)) }
-                for (name, mine) in [("k_voigt", t.kVoigt), ("k_reuss", t.kReuss), ("k_vrh", t.kVRH),
-                                     ("g_voigt", t.gVoigt), ("g_reuss", t.gReuss), ("g_vrh", t.gVRH)] {
-                    let ref = e[name] as! Double
-                    if abs(mine - ref) > max(Tolerance.modulusAbsolute, Tolerance.modulusRelative * abs(ref)) {
-                        failures.append(String(format: "%@: %@ %.2f GPa, matcalc %.2f", id, name, mine, ref))
-                    }
+            if dC > cTol { failures.append(String(format: "%@: max |Δcᵢⱼ| %.2f GPa > %.2f", id, dC, cTol)) }
+            for (name, mine) in [("k_voigt", t.kVoigt), ("k_reuss", t.kReuss), ("k_vrh", t.kVRH),
+                                 ("g_voigt", t.gVoigt), ("g_reuss", t.gReuss), ("g_vrh", t.gVRH)] {
+                let ref = e[name] as! Double
+                if abs(mine - ref) > max(Tolerance.modulusAbsolute, Tolerance.modulusRelative * abs(ref)) {
+                    failures.append(String(format: "%@: %@ %.2f GPa, matcalc %.2f", id, name, mine, ref))
                 }
             }
             // Equation of state: the E(V) points always, the fit where matcalc's is usable.
             let q = try XCTUnwrap(c["eos"] as? [String: Any])
             let eos = EOSCalculator(calculator: model)
-            let scan = try eos.scan(structure)
+            let scan = try eos.scan(start)
             let refV = q["volumes"] as! [Double], refE = q["energies"] as! [Double]
             XCTAssertEqual(scan.volumes.count, refV.count, id)
             let dV = zip(scan.volumes, refV).map { abs($0 - $1) / $1 }.max()!
