@@ -40,10 +40,11 @@ final class MatcalcFixtureTests: XCTestCase {
     enum Tolerance {
         /// Elastic constants: absolute GPa plus a fraction of the largest |cᵢⱼ|.
         static let cAbsolute = 2.0, cRelative = 0.01
-        /// Voigt, Reuss and Hill K and G: relative, with an absolute floor (GPa) for soft or
-        /// unstable tensors, whose Reuss averages invert a nearly singular matrix (MnAgSO2: cᵢⱼ
-        /// within 0.03 GPa, G_Reuss 0.46 GPa apart).
-        static let modulusRelative = 0.02, modulusAbsolute = 1.0
+        /// Voigt, Reuss and Hill K and G: absolute GPa plus a fraction of matcalc's Voigt value of
+        /// the same modulus, the tensor's scale. Reuss averages invert the tensor, so near a zero
+        /// eigenvalue they amplify cᵢⱼ differences (layered carbon C-189705, eigenvalues −0.6 and
+        /// 3.1 GPa: cᵢⱼ 3 GPa apart move K_Reuss by 1.9 GPa out of 17; K_Voigt is 235 GPa).
+        static let modulusAbsolute = 0.5, modulusRelative = 0.02
         /// Birch–Murnaghan: B0 relative, V0 relative, B0′ absolute, E0 per atom (eV).
         static let b0Relative = 0.02, v0Relative = 0.002, b1Absolute = 0.2, e0PerAtom = 0.001
         /// E(V) points where matcalc's fit is usable: volume relative, energy per atom (eV).
@@ -164,8 +165,8 @@ final class MatcalcFixtureTests: XCTestCase {
             if dC > cTol { failures.append(String(format: "%@: max |Δcᵢⱼ| %.2f GPa > %.2f", id, dC, cTol)) }
             for (name, mine) in [("k_voigt", t.kVoigt), ("k_reuss", t.kReuss), ("k_vrh", t.kVRH),
                                  ("g_voigt", t.gVoigt), ("g_reuss", t.gReuss), ("g_vrh", t.gVRH)] {
-                let ref = e[name] as! Double
-                if abs(mine - ref) > max(Tolerance.modulusAbsolute, Tolerance.modulusRelative * abs(ref)) {
+                let ref = e[name] as! Double, voigt = e[name.hasPrefix("k") ? "k_voigt" : "g_voigt"] as! Double
+                if abs(mine - ref) > Tolerance.modulusAbsolute + Tolerance.modulusRelative * abs(voigt) {
                     failures.append(String(format: "%@: %@ %.2f GPa, matcalc %.2f", id, name, mine, ref))
                 }
             }
