@@ -3,7 +3,7 @@ EOS parameters and CHGNet magnetic moments of small fixture structures, from mat
 
 Versions used for the committed fixture: Python 3.11, matcalc 0.7.0, pymatgen 2026.10.24,
 ase 3.29.0, chgnet 0.4.2 with the CHGNet 0.3.0 model (`CHGNet.load(model_name="0.3.0")`, the model
-Kiln ships), torch 2.15.0 on CPU.
+Kiln ships), torch 2.15.0 on CPU with one thread (leaves the other cores free).
 
 Settings are matcalc's defaults except `relax_deformed_structures=True` (Kiln relaxes the ions in
 every strained cell by default) and `units_GPa=True`:

@@ -14,8 +14,8 @@ import XCTest
 /// `testPymatgenMathOnMatcalcData` checks, for every structure and without a potential, that
 /// Kiln's averages, eigenvalues and Born verdict of matcalc's own tensor and Kiln's
 /// Birch–Murnaghan fit of matcalc's own E(V) points are pymatgen's. `testAgainstMatcalc` runs the
-/// whole CHGNet pipeline: in a debug build on the three smallest cells (Li and two 2-site cells;
-/// about a minute each), in a release build (`swift test -c release`) on every one.
+/// whole CHGNet pipeline: in a debug build on the three smallest cells (Li, Be, Si; about three
+/// minutes in all), in a release build (`swift test -c release`) on every one.
 ///
 /// Some structures have no well-defined equation of state, and the tests say so instead of
 /// skipping them: where pymatgen's fit fails (graphite, whose layers CHGNet lets drift apart, so
