@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "Potentials", targets: ["Potentials"]),
         .library(name: "Generation", targets: ["Generation"]),
+        .library(name: "Properties", targets: ["Properties"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Campaign", targets: ["Campaign"]),
     ],
@@ -70,6 +71,8 @@ let package = Package(
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
                 .copy("Resources/element_volumes.json"),
             ]),
+        // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism).
+        .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "Potentials"]),
         // Layer 8: the verdicts (stable, unique, new, SUN) and generative-model scorecards.
         .target(
             name: "Evaluation",
@@ -85,8 +88,8 @@ let package = Package(
         .target(
             name: "KilnCommands",
             dependencies: [
-                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Evaluation", "Campaign",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
+                "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 11: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
@@ -111,6 +114,7 @@ let package = Package(
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
+        .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Evaluation", "Potentials", "Thermo", "KilnTestSupport"]),

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Crystal
+import Foundation
+import Potentials
+import Properties
+
+/// `kiln predict FILE… --property NAME [--property NAME…] [--json]`: physics-based properties
+/// from CHGNet 0.3.0.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Properties of structures from CHGNet 0.3.0: elastic tensor and moduli, equation of state, magnetism, density.",
+        discussion: """
+            Properties (--property, repeatable): \(PredictedProperty.allCases.map(\.rawValue).joined(separator: ", ")). \
+            bulk_modulus and shear_modulus are the Voigt–Reuss–Hill averages (GPa) of the elastic tensor; \
+            elastic_tensor prints the 6×6 tensor (GPa, Voigt order xx yy zz yz xz xy), the Voigt, Reuss and \
+            Hill moduli, Young's modulus, the Poisson ratio and Born's stability verdict. The elastic tensor \
+            follows matcalc's ElasticityCalc (structure relaxed first; ±0.5 %, ±1 % normal and ±3 %, ±6 % \
+            shear strains, ions relaxed at each); eos is matcalc's EOSCalc (11 volumes over ±10 % volumetric \
+            strain) with a Birch–Murnaghan fit: E0, V0, B0 ± its fit standard error, B0′ (refused when the scan has \
+            no energy minimum inside it or the fit's R² is below 0.95). magnetic_density is \
+            Σ|m_i|/V (µB/Å³, MatterGen's total magnetization per volume), magnetic_moment Σ|m_i| (µB), density \
+            in g/cm³, volume_per_atom in Å³/atom, all for the structure as given. Structures that cannot be \
+            evaluated (unsupported elements, relaxations that do not converge, refused fits) are reported on stderr; the exit \
+            code is then 1.
+            """)
+
+    @OptionGroup var inputs: StructureFiles
+
+    @Option(name: .customLong("property"), help: "A property to compute (repeatable).")
+    var properties: [String] = []
+
+    @Flag(help: "Print one JSON array with a record per structure.")
+    var json = false
+
+    @OptionGroup var chgnet: CHGNetOptions
+
+    func validate() throws {
+        guard !properties.isEmpty else { throw ValidationError("name at least one --property") }
+        for name in properties where PredictedProperty(rawValue: name) == nil {
+            throw ValidationError("unknown property '\(name)'; known: \(PredictedProperty.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let wanted = properties.compactMap(PredictedProperty.init(rawValue:))
+        let (entries, skipped) = try inputs.loadReadable(command: "predict")
+        let model = try chgnet.model()
+        var records: [[String: Any]] = []
+        var failed = skipped > 0
+        for input in entries {
+            var record: [String: Any] = ["file": input.name, "formula": input.structure.formula]
+            var lines = ["\(input.name): \(input.structure.formula) (\(input.structure.count) sites)"]
+            var evaluation = Evaluation(structure: input.structure, calculator: model)
+            for p in wanted {
+                do {
+                    let (value, text) = try evaluation.report(p)
+                    record[p.rawValue] = value
+                    lines.append(text)
+                } catch {
+                    printError("kiln predict: \(input.name): \(p.rawValue): \(describe(error))")
+                    failed = true
+                }
+            }
+            if json { records.append(record) } else { print(lines.joined(separator: "\n")) }
+        }
+        if json { print(try jsonText(records)) }
+        if failed { throw ExitCode.failure }
+    }
+}
+
+/// The names `kiln predict --property` accepts: the `PhysicalProperty` keys they share, and the
+/// two multi-valued results.
+enum PredictedProperty: String, CaseIterable {
+    case bulkModulus = "bulk_modulus"
+    case shearModulus = "shear_modulus"
+    case elasticTensor = "elastic_tensor"
+    case eos
+    case magneticDensity = "magnetic_density"
+    case magneticMoment = "magnetic_moment"
+    case density
+    case volumePerAtom = "volume_per_atom"
+}
+
+/// One structure's calculations, each run at most once however many properties need it.
+private struct Evaluation {
+    let structure: Structure
+    let calculator: any Calculator
+    private var elastic: ElasticCalculator.Result?
+    private var eos: EOSCalculator.Result?
+    private var magnetism: MagneticSummary?
+
+    init(structure: Structure, calculator: any Calculator) {
+        self.structure = structure
+        self.calculator = calculator
+    }
+
+    /// The JSON value and the text lines of property `p`.
+    mutating func report(_ p: PredictedProperty) throws -> (Any, String) {
+        switch p {
+        case .bulkModulus: return scalar(p, try elasticResult().tensor.kVRH)
+        case .shearModulus: return scalar(p, try elasticResult().tensor.gVRH)
+        case .magneticDensity: return scalar(p, try magneticSummary().magneticDensity)
+        case .magneticMoment: return scalar(p, try magneticSummary().totalMoment)
+        case .density: return scalar(p, try magneticSummary().density)
+        case .volumePerAtom: return scalar(p, try magneticSummary().volumePerAtom)
+        case .elasticTensor:
+            let t = try elasticResult().tensor
+            let json: [String: Any] = [
+                "voigt_GPa": t.voigt, "k_voigt": t.kVoigt, "k_reuss": t.kReuss, "k_vrh": t.kVRH,
+                "g_voigt": t.gVoigt, "g_reuss": t.gReuss, "g_vrh": t.gVRH, "youngs_modulus": t.youngsModulus,
+                "poisson_ratio": t.poissonRatio, "eigenvalues_GPa": t.eigenvalues, "born_stable": t.isMechanicallyStable,
+            ]
+            var lines = ["  elastic tensor (GPa, Voigt xx yy zz yz xz xy)"]
+            lines += t.voigt.map { "    " + $0.map { String(format: "%9.2f", $0) }.joined(separator: " ") }
+            lines.append(String(format: "  K  Voigt %.2f  Reuss %.2f  Hill %.2f GPa", t.kVoigt, t.kReuss, t.kVRH))
+            lines.append(String(format: "  G  Voigt %.2f  Reuss %.2f  Hill %.2f GPa", t.gVoigt, t.gReuss, t.gVRH))
+            lines.append(String(format: "  Young's modulus %.2f GPa, Poisson ratio %.3f", t.youngsModulus, t.poissonRatio))
+            lines.append("  Born stability: " + (t.isMechanicallyStable ? "stable" : "unstable")
+                + String(format: " (smallest eigenvalue %.2f GPa)", t.eigenvalues[0]))
+            return (json, lines.joined(separator: "\n"))
+        case .eos:
+            let r = try eosResult(), f = r.fit
+            let json: [String: Any] = [
+                "volumes_A3": r.volumes, "energies_eV": r.energies, "e0_eV": f.e0, "v0_A3": f.v0,
+                "b0_GPa": f.b0GPa, "b0_sigma_GPa": f.b0StandardErrorGPa as Any, "b1": f.b1, "r2": f.r2,
+            ]
+            let sigma = f.b0StandardErrorGPa.map { String(format: " ± %.2f", $0) } ?? ""
+            let text = String(format: "  eos (Birch–Murnaghan): E0 %.4f eV, V0 %.3f Å³, B0 %.2f", f.e0, f.v0, f.b0GPa)
+                + sigma + String(format: " GPa, B0′ %.2f, R² %.5f", f.b1, f.r2)
+            return (json, text)
+        }
+    }
+
+    /// A physics-based value (σ nil) in its `PhysicalProperty` unit.
+    private func scalar(_ p: PredictedProperty, _ mean: Double) -> (Any, String) {
+        let v = PropertyValue(mean: mean, unit: PhysicalProperty(rawValue: p.rawValue)!.unit)
+        var json: [String: Any] = ["mean": v.mean, "unit": v.unit]
+        if let s = v.sigma { json["sigma"] = s }
+        let sigma = v.sigma.map { String(format: " ± %.4g", $0) } ?? ""
+        return (json, "  \(p.rawValue) = " + String(format: "%.6g", v.mean) + sigma + " \(v.unit)")
+    }
+
+    private mutating func elasticResult() throws -> ElasticCalculator.Result {
+        if let elastic { return elastic }
+        let r = try ElasticCalculator(calculator: calculator).calculate(structure)
+        elastic = r
+        return r
+    }
+
+    private mutating func eosResult() throws -> EOSCalculator.Result {
+        if let eos { return eos }
+        let r = try EOSCalculator(calculator: calculator).calculate(structure)
+        eos = r
+        return r
+    }
+
+    private mutating func magneticSummary() throws -> MagneticSummary {
+        if let magnetism { return magnetism }
+        let m = try MagneticSummary(structure: structure, calculator: calculator)
+        magnetism = m
+        return m
+    }
+}
