@@ -72,8 +72,9 @@ let package = Package(
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
                 .copy("Resources/element_volumes.json"),
             ]),
-        // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism).
-        .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "Potentials"]),
+        // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
+        // learned band gap, metallicity and formation energy).
+        .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"]),
         // Layer 8: the verdicts (stable, unique, new, SUN) and generative-model scorecards.
         .target(
             name: "Evaluation",
