@@ -74,7 +74,8 @@ let package = Package(
             ]),
         // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
         // learned band gap, metallicity and formation energy).
-        .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"]),
+        .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"],
+                resources: [.copy("Resources/models")]),
         // Layer 8: the verdicts (stable, unique, new, SUN) and generative-model scorecards.
         .target(
             name: "Evaluation",

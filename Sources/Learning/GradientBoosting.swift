@@ -22,7 +22,7 @@ public enum BoostingLoss: String, Sendable, Codable {
 
 /// Hyperparameters of one booster (the names of LightGBM / scikit-learn's HistGradientBoosting).
 public struct BoostingParameters: Sendable, Codable, Equatable {
-    public var learningRate = 0.05
+    public var learningRate = 0.1
     /// Leaves per tree; trees grow best-first (largest gain first), as LightGBM's.
     public var maxLeaves = 63
     public var maxDepth = 12
@@ -31,11 +31,11 @@ public struct BoostingParameters: Sendable, Codable, Equatable {
     /// L2 penalty on leaf values.
     public var l2 = 1.0
     /// Upper limit on boosting rounds.
-    public var maxRounds = 2000
+    public var maxRounds = 1000
     /// Stop when the validation loss has not improved for this many rounds (keeping the best round).
-    public var patience = 100
+    public var patience = 50
     /// Share of the features each tree may split on (drawn per tree).
-    public var featureFraction = 0.8
+    public var featureFraction = 0.5
 
     public init() {}
 }
