@@ -1,7 +1,8 @@
 /// Per-feature bin edges for histogram-based trees (as LightGBM and scikit-learn's
 /// HistGradientBoosting): bin 0 holds missing values (NaN), bin b ≥ 1 holds values x with
 /// edges[b-2] < x ≤ edges[b-1]. Edges are midpoints between distinct training values, or
-/// quantiles when a feature has more distinct values than bins.
+/// quantiles when a feature has more distinct values than bins, rounded to single precision so
+/// that trees store them compactly (`RegressionTree`'s coding) and route exactly as in training.
 public struct FeatureBins: Sendable, Codable, Equatable {
     public var edges: [[Double]]
 
@@ -14,13 +15,13 @@ public struct FeatureBins: Sendable, Codable, Equatable {
             let values = rows.map { $0[j] }.filter { !$0.isNaN }.sorted()
             var distinct: [Double] = []
             for v in values where distinct.last != v { distinct.append(v) }
-            if distinct.count <= maxBins {
-                return zip(distinct, distinct.dropFirst()).map { ($0 + $1) / 2 }
-            }
+            let candidates = distinct.count <= maxBins
+                ? zip(distinct, distinct.dropFirst()).map { ($0 + $1) / 2 }
+                : (1..<maxBins).map { values[$0 * values.count / maxBins] }.filter { $0 < distinct.last! }
             var out: [Double] = []
-            for q in 1..<maxBins {
-                let e = values[q * values.count / maxBins]
-                if out.last.map({ e > $0 }) ?? true, e < distinct.last! { out.append(e) }
+            for c in candidates {
+                let e = Double(Float(c))
+                if out.last.map({ e > $0 }) ?? true { out.append(e) }
             }
             return out
         }

@@ -199,7 +199,7 @@ struct TreeGrower {
         }
         var out: [(Int, ArraySlice<Int32>)] = []
         for leaf in leaves {
-            tree.value[leaf.node] = -leaf.g / (leaf.h + p.l2) * p.learningRate
+            tree.value[leaf.node] = Double(Float(-leaf.g / (leaf.h + p.l2) * p.learningRate))  // stored as Float
             out.append((leaf.node, rows[leaf.start..<leaf.end]))
         }
         return (tree, out)

@@ -71,7 +71,11 @@ public struct LearnedModel: Sendable, Codable {
 
     /// Reads a model file (gzip-compressed JSON, as `write(to:)` writes it).
     public init(contentsOf url: URL) throws {
-        self = try JSONDecoder().decode(LearnedModel.self, from: Gzip.readFile(url))
+        self = try Self.decoder.decode(LearnedModel.self, from: Gzip.readFile(url))
+        let width = CompositionFeatures.names.count
+        guard featureNames == CompositionFeatures.names,
+              ensemble.members.allSatisfy({ $0.trees.allSatisfy { $0.feature.allSatisfy { $0 < width } } })
+        else { throw PropertyError.undefined("\(url.path): the model was built for other features") }
     }
 
     init(recipe: TrainingRecipe, dataFingerprint: String, featureNames: [String], elements: [String],
@@ -96,10 +100,19 @@ public struct LearnedModel: Sendable, Codable {
         return try LearnedModel(contentsOf: url)
     }
 
+    /// JSON coding of models and checkpoints (a split that sends only missing values left has
+    /// threshold −∞, written "-inf").
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
     }()
 }
 

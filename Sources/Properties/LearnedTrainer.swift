@@ -98,7 +98,7 @@ public struct LearnedTrainer {
 
     private func loadCheckpoint(_ k: Int, data: String) throws -> GradientBoostedTrees? {
         guard let url = checkpointURL(k), FileManager.default.fileExists(atPath: url.path) else { return nil }
-        let c = try JSONDecoder().decode(Checkpoint.self, from: Gzip.readFile(url))
+        let c = try LearnedModel.decoder.decode(Checkpoint.self, from: Gzip.readFile(url))
         guard c.recipe == recipe.fingerprint, c.data == data else {
             throw PropertyError.undefined("checkpoint \(url.path) was written by another recipe or data set; "
                                           + "remove it or train into another directory")

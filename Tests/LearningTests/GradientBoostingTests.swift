@@ -1,4 +1,5 @@
 import Crystal
+import Foundation
 import Learning
 import XCTest
 
@@ -78,5 +79,26 @@ final class GradientBoostingTests: XCTestCase {
         XCTAssertEqual(Metrics.coverage(mean: [0, 0, 0], sigma: [1, 1, 1], targets: [0.5, 1.5, -0.9], k: 1), 2.0 / 3)
         let scale = BoostedEnsemble.calibrationScale(mean: [0, 0, 0], spread: [1, 1, 1], targets: [1, 2, 3], level: 2.0 / 3)
         XCTAssertEqual(scale, 2)
+    }
+}
+
+final class RegressionTreeCodingTests: XCTestCase {
+    /// The compact coding round-trips a grown tree exactly, including a missing-values-only split.
+    func testCodingRoundTrips() throws {
+        var rng = SeededGenerator(seed: 1)
+        let rows = (0..<200).map { k in [k % 7 == 0 ? .nan : Double.random(in: 0...1, using: &rng), Double(k % 3)] }
+        let y = rows.map { $0[0].isNaN ? 5 : $0[0] + $0[1] }
+        var p = BoostingParameters()
+        p.maxRounds = 5; p.minSamplesLeaf = 2; p.featureFraction = 1
+        let model = GradientBoostedTrees.fit(BinnedMatrix(rows: rows, bins: FeatureBins(rows: rows)), targets: y,
+                                             loss: .squaredError, parameters: p, rng: &rng)
+        XCTAssertTrue(model.trees.contains { $0.threshold.contains(-.infinity) }, "NaN rows split off first")
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoded = try decoder.decode(GradientBoostedTrees.self, from: encoder.encode(model))
+        XCTAssertEqual(decoded, model)
+        XCTAssertThrowsError(try decoder.decode(RegressionTree.self, from: Data(#"{"feature":[0,-1],"threshold":[1],"left":[1],"value":[0]}"#.utf8)))
     }
 }
