@@ -24,7 +24,7 @@ public enum BoostingLoss: String, Sendable, Codable {
 public struct BoostingParameters: Sendable, Codable, Equatable {
     public var learningRate = 0.1
     /// Leaves per tree; trees grow best-first (largest gain first), as LightGBM's.
-    public var maxLeaves = 63
+    public var maxLeaves = 31
     public var maxDepth = 12
     /// Least (bootstrap-weighted) rows in a leaf.
     public var minSamplesLeaf = 20.0

@@ -7,8 +7,11 @@ import XCTest
 /// The bundled composition models: sensible predictions for well-known compounds, clear errors
 /// for elements they never saw, and honest stored metrics.
 final class LearnedModelTests: XCTestCase {
+    /// Each bundled model, decoded once for the suite.
+    static let models = Result { try Dictionary(uniqueKeysWithValues: LearnedProperty.allCases.map { ($0, try LearnedModel.bundled($0)) }) }
+
     func prediction(_ property: LearnedProperty, _ formula: String) throws -> PropertyValue {
-        try LearnedModel.bundled(property).predict(Composition(formula))
+        try Self.models.get()[property]!.predict(Composition(formula))
     }
 
     func testKnownCompounds() throws {
@@ -39,7 +42,7 @@ final class LearnedModelTests: XCTestCase {
     /// The stored metrics come from the fixed split and beat the training-mean baseline.
     func testStoredMetrics() throws {
         for p in LearnedProperty.allCases {
-            let m = try LearnedModel.bundled(p)
+            let m = try Self.models.get()[p]!
             XCTAssertEqual(m.recipe.property, p)
             XCTAssertEqual(m.featureNames, CompositionFeatures.names)
             XCTAssertGreaterThanOrEqual(m.ensemble.members.count, 5)
