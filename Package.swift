@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Thermo", targets: ["Thermo"]),
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Potentials", targets: ["Potentials"]),
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Properties", targets: ["Properties"]),
@@ -55,12 +56,14 @@ let package = Package(
             .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
             .copy("Resources/mp_known_formulas.csv.gz"), .copy("Resources/mp_known_formulas_meta.json"),
         ]),
-        // Layer 5: thermodynamics (the one hull service), structure matching, tensors with autodiff.
+        // Layer 5: thermodynamics (the one hull service), structure matching, tensors with autodiff,
+        // learned models (gradient-boosted trees, ensembles, the fixed data split).
         .target(name: "Thermo", dependencies: ["KilnSupport", "Crystal", "ReferenceData"], resources: [
             .copy("Resources/mp2020_compatibility.json"), .copy("Resources/mp_elemental_references.json"),
         ]),
         .target(name: "Matching", dependencies: ["KilnSupport", "Crystal"]),
         .target(name: "Tensor", dependencies: ["KilnSupport", "COpenBLAS"], exclude: ["README.md"]),
+        .target(name: "Learning", dependencies: ["KilnSupport"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
         .target(name: "Potentials", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Tensor", "COpenBLAS", "CKilnKernels"],
                 resources: [.copy("Resources/chgnet-0.3.0")]),
@@ -71,8 +74,10 @@ let package = Package(
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
                 .copy("Resources/element_volumes.json"),
             ]),
-        // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism).
-        .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "Potentials"]),
+        // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
+        // learned band gap, metallicity and formation energy).
+        .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"],
+                resources: [.copy("Resources/models")]),
         // Layer 8: the verdicts (stable, unique, new, SUN) and generative-model scorecards.
         .target(
             name: "Evaluation",
@@ -113,8 +118,9 @@ let package = Package(
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Crystal"]),
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
-        .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Potentials", "Properties", "KilnTestSupport"]),
+        .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Evaluation", "Potentials", "Thermo", "KilnTestSupport"]),

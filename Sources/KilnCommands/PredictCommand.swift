@@ -5,11 +5,11 @@ import Potentials
 import Properties
 
 /// `kiln predict FILE… --property NAME [--property NAME…] [--json]`: physics-based properties
-/// from CHGNet 0.3.0.
+/// from CHGNet 0.3.0 and learned composition-model properties with σ.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Properties of structures from CHGNet 0.3.0: elastic tensor and moduli, equation of state, magnetism, density.",
+        abstract: "Properties of structures: elastic tensor, moduli, equation of state, magnetism, density (CHGNet 0.3.0); band gap, metallicity, formation energy (learned).",
         discussion: """
             Properties (--property, repeatable): \(PredictedProperty.allCases.map(\.rawValue).joined(separator: ", ")). \
             bulk_modulus and shear_modulus are the Voigt–Reuss–Hill averages (GPa) of the elastic tensor; \
@@ -20,7 +20,11 @@ struct PredictCommand: ParsableCommand {
             strain) with a Birch–Murnaghan fit: E0, V0, B0 ± its fit standard error, B0′ (refused when the scan has \
             no energy minimum inside it or the fit's R² is below 0.95). magnetic_density is \
             Σ|m_i|/V (µB/Å³, MatterGen's total magnetization per volume), magnetic_moment Σ|m_i| (µB), density \
-            in g/cm³, volume_per_atom in Å³/atom, all for the structure as given. Structures that cannot be \
+            in g/cm³, volume_per_atom in Å³/atom, all for the structure as given. band_gap (eV), \
+            formation_energy (eV/atom, legacy MP scale) and is_metal (probability) come from the bundled \
+            composition models (`kiln train`; docs/benchmarks.md has their test metrics) as mean ± σ, σ the \
+            calibrated spread of the ensemble; compositions with an element absent from their training data \
+            are refused. Structures that cannot be \
             evaluated (unsupported elements, relaxations that do not converge, refused fits) are reported on stderr; the exit \
             code is then 1.
             """)
@@ -45,16 +49,19 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let wanted = properties.compactMap(PredictedProperty.init(rawValue:))
         let (entries, skipped) = try inputs.loadReadable(command: "predict")
-        let model = try chgnet.model()
+        var learned: [PredictedProperty: LearnedPropertyPredictor] = [:]
+        for p in wanted { if let l = LearnedProperty(rawValue: p.rawValue) { learned[p] = try LearnedPropertyPredictor(property: l) } }
+        let model = wanted.allSatisfy { learned[$0] != nil } ? nil : try chgnet.model()
         var records: [[String: Any]] = []
         var failed = skipped > 0
         for input in entries {
             var record: [String: Any] = ["file": input.name, "formula": input.structure.formula]
             var lines = ["\(input.name): \(input.structure.formula) (\(input.structure.count) sites)"]
-            var evaluation = Evaluation(structure: input.structure, calculator: model)
+            var evaluation = model.map { Evaluation(structure: input.structure, calculator: $0) }
             for p in wanted {
                 do {
-                    let (value, text) = try evaluation.report(p)
+                    let (value, text) = try learned[p].map { valueReport(p.rawValue, try $0.predict(input.structure)) }
+                        ?? evaluation!.report(p)
                     record[p.rawValue] = value
                     lines.append(text)
                 } catch {
@@ -69,8 +76,8 @@ struct PredictCommand: ParsableCommand {
     }
 }
 
-/// The names `kiln predict --property` accepts: the `PhysicalProperty` keys they share, and the
-/// two multi-valued results.
+/// The names `kiln predict --property` accepts: the `PhysicalProperty` keys they share, the
+/// two multi-valued results, and the `LearnedProperty` keys.
 enum PredictedProperty: String, CaseIterable {
     case bulkModulus = "bulk_modulus"
     case shearModulus = "shear_modulus"
@@ -80,6 +87,17 @@ enum PredictedProperty: String, CaseIterable {
     case magneticMoment = "magnetic_moment"
     case density
     case volumePerAtom = "volume_per_atom"
+    case bandGap = "band_gap"
+    case formationEnergy = "formation_energy"
+    case isMetal = "is_metal"
+}
+
+/// The JSON value and text line of one value ± σ.
+private func valueReport(_ name: String, _ v: PropertyValue) -> (Any, String) {
+    var json: [String: Any] = ["mean": v.mean, "unit": v.unit]
+    if let s = v.sigma { json["sigma"] = s }
+    let sigma = v.sigma.map { String(format: " ± %.4g", $0) } ?? ""
+    return (json, "  \(name) = " + String(format: "%.6g", v.mean) + sigma + " \(v.unit)")
 }
 
 /// One structure's calculations, each run at most once however many properties need it.
@@ -104,6 +122,8 @@ private struct Evaluation {
         case .magneticMoment: return scalar(p, try magneticSummary().totalMoment)
         case .density: return scalar(p, try magneticSummary().density)
         case .volumePerAtom: return scalar(p, try magneticSummary().volumePerAtom)
+        case .bandGap, .formationEnergy, .isMetal:
+            throw PropertyError.undefined("\(p.rawValue) comes from a learned model, not from the calculator")
         case .elasticTensor:
             let t = try elasticResult().tensor
             let json: [String: Any] = [
@@ -134,11 +154,7 @@ private struct Evaluation {
 
     /// A physics-based value (σ nil) in its `PhysicalProperty` unit.
     private func scalar(_ p: PredictedProperty, _ mean: Double) -> (Any, String) {
-        let v = PropertyValue(mean: mean, unit: PhysicalProperty(rawValue: p.rawValue)!.unit)
-        var json: [String: Any] = ["mean": v.mean, "unit": v.unit]
-        if let s = v.sigma { json["sigma"] = s }
-        let sigma = v.sigma.map { String(format: " ± %.4g", $0) } ?? ""
-        return (json, "  \(p.rawValue) = " + String(format: "%.6g", v.mean) + sigma + " \(v.unit)")
+        valueReport(p.rawValue, PropertyValue(mean: mean, unit: PhysicalProperty(rawValue: p.rawValue)!.unit))
     }
 
     private mutating func elasticResult() throws -> ElasticCalculator.Result {

@@ -83,6 +83,10 @@ public struct ReferenceStructures: RandomAccessCollection, Sendable {
     /// Index of the record with this id (linear search).
     public func index(ofID id: String) -> Int? { indices.first { self.id(at: $0) == id } }
     public func formula(at i: Int) -> String { field("formula", i) ?? "" }
+    /// MP band gap (eV) of record i; nil for AFLOW prototypes (no structure is built).
+    public func bandGap(at i: Int) -> Double? { double("band_gap", i) }
+    /// Legacy MP formation energy (eV/atom) of record i; nil for AFLOW prototypes (no structure is built).
+    public func formationEnergyPerAtom(at i: Int) -> Double? { double("formation_energy_per_atom", i) }
     /// Number of sites of record i (no structure is built).
     public func siteCount(at i: Int) -> Int { siteStart[i + 1] - siteStart[i] }
     /// True when every site of record i is fully occupied by one element.

@@ -6,7 +6,7 @@ import XCTest
 /// unreadable files named. (The elastic tensor and EOS are checked in PropertiesTests.)
 final class PredictCommandTests: CommandTestCase {
     func testPropertyNamesAreChecked() throws {
-        assertUsageError(["predict", "a.cif", "--property", "band_gap"], "unknown property 'band_gap'")
+        assertUsageError(["predict", "a.cif", "--property", "hardness"], "unknown property 'hardness'")
         assertUsageError(["predict", "a.cif"], "--property")
         let p = try parse(PredictCommand.self, ["predict", "a.cif", "--property", "eos", "--property", "bulk_modulus", "--json"])
         XCTAssertEqual(p.properties, ["eos", "bulk_modulus"])

@@ -1,0 +1,35 @@
+import Foundation
+import Learning
+import Properties
+import XCTest
+
+/// Training from a recipe: the split is the fixed one, a run resumes from its member checkpoints
+/// to the same model, and checkpoints of another recipe are refused.
+final class LearnedTrainerTests: XCTestCase {
+    func testSplitResumeAndRecipeCheck() throws {
+        let data = try CompositionDataset(property: .formationEnergy)
+        XCTAssertEqual([data.training.ids.count, data.validation.ids.count, data.test.ids.count], [29_369, 3_679, 3_689])
+        XCTAssertTrue(data.test.ids.allSatisfy { DataSplit(id: $0) == .test })
+
+        var recipe = TrainingRecipe(property: .formationEnergy)
+        recipe.members = 2
+        recipe.boosting.maxRounds = 3
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var fresh: [Int] = []
+        let first = try LearnedTrainer(recipe: recipe, checkpoints: folder).train(on: data) { if $0.boosting != nil { fresh.append($0.member) } }
+        XCTAssertEqual(Set(fresh), [0, 1])
+        XCTAssertEqual(first.metrics.rounds, [3, 3])
+
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("formation_energy-member-1.json.gz"))
+        var resumed: [Int] = []
+        let second = try LearnedTrainer(recipe: recipe, checkpoints: folder).train(on: data) { if $0.boosting != nil { resumed.append($0.member) } }
+        XCTAssertEqual(Set(resumed), [1], "member 0 comes from its checkpoint, member 1 is trained again")
+        XCTAssertEqual(second.ensemble, first.ensemble, "same seed, same model")
+
+        recipe.seed = 1
+        XCTAssertThrowsError(try LearnedTrainer(recipe: recipe, checkpoints: folder).train(on: data)) { error in
+            XCTAssertTrue("\(error)".contains("another recipe"), "\(error)")
+        }
+    }
+}
