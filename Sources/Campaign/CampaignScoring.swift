@@ -128,13 +128,26 @@ extension CampaignRunner {
         func objective(_ r: CandidateRecord) -> Double {
             o.supplyRisk * (r.hhi ?? 0) / 10_000 + o.abundance * -log10(max(r.abundance ?? 1, 1e-12)) + o.elements * Double(r.nElements)
         }
-        for i in all.indices { all[i].rank = nil }
-        func key(_ i: Int) -> (Int, Int, Double, Double, Int) {
-            let r = all[i]
-            return (r.stability?.order ?? StabilityLevel.allCases.count, r.noveltyLevel?.order ?? NoveltyLevel.allCases.count,
-                    (r.energyAboveHull! * 1000).rounded(), objective(r), r.ordinal)
+        for i in all.indices { (all[i].rank, all[i].paretoFront, all[i].paretoCrowding) = (nil, nil, nil) }
+        let candidates = relaxed.filter { all[$0].violations == nil && all[$0].isUnique == true }
+        let eligible: [Int]
+        switch spec.ranking.method {
+        case .weighted:
+            func key(_ i: Int) -> (Int, Int, Double, Double, Int) {
+                let r = all[i]
+                return (r.stability?.order ?? StabilityLevel.allCases.count, r.noveltyLevel?.order ?? NoveltyLevel.allCases.count,
+                        (r.energyAboveHull! * 1000).rounded(), objective(r), r.ordinal)
+            }
+            eligible = candidates.sorted { key($0) < key($1) }
+        case .pareto:
+            // fronts first, then the less crowded (more distinct trade-off), then E_hull
+            let ranks = ParetoRanking.rank(candidates.map { i in spec.ranking.objectives.map { $0.value(all[i]) } })
+            for (i, r) in zip(candidates, ranks) { (all[i].paretoFront, all[i].paretoCrowding) = (r.front + 1, r.crowding) }
+            func key(_ i: Int) -> (Int, Double, Double, Int) {
+                (all[i].paretoFront!, -all[i].paretoCrowding!, all[i].energyAboveHull!, all[i].ordinal)
+            }
+            eligible = candidates.sorted { key($0) < key($1) }
         }
-        let eligible = relaxed.filter { all[$0].violations == nil && all[$0].isUnique == true }.sorted { key($0) < key($1) }
         for (r, i) in eligible.enumerated() { all[i].rank = r + 1 }
         try store.update(relaxed.map { all[$0] })
         let hulls = joined.map { hullPlots($0.diagram, $0.results, records: all) } ?? []
@@ -171,7 +184,7 @@ extension CampaignRunner {
         let header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
                       "corrected_energy_per_atom", "decomposition", "space_group", "structure_type", "stable", "stability", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "parent", "substitution", "relax_outcome",
-                      "relax_steps", "status", "violations"]
+                      "relax_steps", "status", "violations", "pareto_front", "pareto_crowding"]
         var rows: [[String]] = []
         func n(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
         func b(_ x: Bool?) -> String { x.map { $0 ? "true" : "false" } ?? "" }
@@ -180,7 +193,8 @@ extension CampaignRunner {
                          n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
                          r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
                          n(r.abundance), String(r.nSites), r.generator, r.parent ?? "", r.substitution ?? "",
-                         r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? ""])
+                         r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "",
+                         r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""])
         }
         let csvURL = outputDirectory.appendingPathComponent("candidates.csv")
         // Spreadsheet-safe: a text cell starting with =, +, - or @ is not read as a formula.
@@ -222,5 +236,27 @@ extension CandidateRecord {
     public var noveltyLevel: NoveltyLevel? {
         guard let isNovel, let knownFormula else { return nil }
         return NoveltyLevel(structureMatched: !isNovel, formulaKnown: knownFormula)
+    }
+}
+
+extension CampaignSpec.Ranking.Objective {
+    /// The value this objective minimises for a scored candidate.
+    func value(_ r: CandidateRecord) -> Double {
+        switch self {
+        case .eHull: r.energyAboveHull ?? .infinity
+        case .supplyRisk: r.hhi ?? 0
+        case .abundance: -log10(max(r.abundance ?? 1, 1e-12))
+        case .nElements: Double(r.nElements)
+        }
+    }
+
+    /// Axis label with units.
+    var label: String {
+        switch self {
+        case .eHull: "E_hull (eV/atom)"
+        case .supplyRisk: "HHI (production)"
+        case .abundance: "−log10 crustal abundance (ppm)"
+        case .nElements: "number of elements"
+        }
     }
 }

@@ -63,6 +63,32 @@ public struct CampaignSpec: Sendable, Equatable {
         }
     }
 
+    /// How ranked candidates are ordered: the weighted rule, or Pareto fronts over chosen objectives.
+    public struct Ranking: Sendable, Equatable {
+        public enum Method: String, Sendable, CaseIterable { case weighted, pareto }
+
+        /// A quantity the Pareto ranking minimises.
+        public enum Objective: String, Sendable, CaseIterable {
+            /// Energy above the hull (eV/atom).
+            case eHull = "e_hull"
+            /// Composition-averaged HHI of production.
+            case supplyRisk = "supply_risk"
+            /// −log10 of the composition-averaged crustal abundance (ppm).
+            case abundance
+            /// Number of elements.
+            case nElements = "n_elements"
+        }
+
+        public var method: Method
+        /// The Pareto objectives (two or more, distinct); unused by the weighted rule.
+        public var objectives: [Objective]
+
+        public init(method: Method = .weighted, objectives: [Objective] = [.eHull, .supplyRisk]) {
+            self.method = method
+            self.objectives = objectives
+        }
+    }
+
     public var name: String
     /// Chemical systems to explore, each a sorted element list ("Li-Mn-O" → [Li, Mn, O]).
     public var chemicalSystems: [[Element]]
@@ -76,6 +102,7 @@ public struct CampaignSpec: Sendable, Equatable {
     /// The stability margin: measured per target system before scoring, or fixed (0 turns it off).
     public var stabilityMargin = MarginSetting.measured
     public var objectives = Objectives()
+    public var ranking = Ranking()
     public var constraints = Constraints()
     public var fmax: Double = 0.05
     public var relaxSteps: Int = 500
@@ -88,7 +115,7 @@ public struct CampaignSpec: Sendable, Equatable {
     public init(name: String, chemicalSystems: [[Element]], generators: [GeneratorSpec], output: String? = nil,
                 forbiddenElements: Set<Element> = [], maxAtoms: Int = 20, requireChargeBalance: Bool = true,
                 verdicts: VerdictRules = .campaign, stabilityMargin: MarginSetting = .measured,
-                objectives: Objectives = Objectives(), constraints: Constraints = Constraints(),
+                objectives: Objectives = Objectives(), ranking: Ranking = Ranking(), constraints: Constraints = Constraints(),
                 fmax: Double = 0.05, relaxSteps: Int = 500, exportFormats: [ExportFormat] = [.cif]) throws {
         self.name = name
         self.chemicalSystems = chemicalSystems.map { $0.sorted { $0.symbol < $1.symbol } }
@@ -100,6 +127,7 @@ public struct CampaignSpec: Sendable, Equatable {
         self.verdicts = verdicts
         self.stabilityMargin = stabilityMargin
         self.objectives = objectives
+        self.ranking = ranking
         self.constraints = constraints
         self.fmax = fmax
         self.relaxSteps = relaxSteps
@@ -127,6 +155,9 @@ public struct CampaignSpec: Sendable, Equatable {
         }
         guard !exportFormats.isEmpty, Set(exportFormats).count == exportFormats.count else {
             throw CampaignSpecError(key: "export.formats", reason: "list each of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")) at most once, and at least one")
+        }
+        guard ranking.objectives.count >= 2, Set(ranking.objectives).count == ranking.objectives.count else {
+            throw CampaignSpecError(key: "ranking.objectives", reason: "name at least two distinct objectives among \(Ranking.Objective.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard !generators.isEmpty else {
             throw CampaignSpecError(key: "generators", reason: "add at least one [[generators]] table (kind = \"substitution\" or \"random_symmetric\")")
@@ -221,6 +252,26 @@ extension CampaignSpec {
                                     elements: try ob.double("n_elements", in: 0...1000) ?? 0)
         try ob.finish()
 
+        var rk = try r.table("ranking")
+        let methodText = try rk.string("method")
+        let method = try methodText.map { m -> Ranking.Method in
+            guard let method = Ranking.Method(rawValue: m) else {
+                throw CampaignSpecError(key: "ranking.method", reason: "must be \"weighted\" or \"pareto\", not '\(m)'")
+            }
+            return method
+        } ?? .weighted
+        let paretoObjectives = try rk.strings("objectives")?.map { o -> Ranking.Objective in
+            guard let objective = Ranking.Objective(rawValue: o) else {
+                throw CampaignSpecError(key: "ranking.objectives", reason: "must be among \(Ranking.Objective.allCases.map(\.rawValue).joined(separator: ", ")), not '\(o)'")
+            }
+            return objective
+        }
+        if paretoObjectives != nil && method != .pareto {
+            throw CampaignSpecError(key: "ranking.objectives", reason: "applies only with method = \"pareto\"")
+        }
+        try rk.finish()
+        let ranking = Ranking(method: method, objectives: paretoObjectives ?? Ranking().objectives)
+
         var co = try r.table("constraints")
         let constraints = Constraints(maxEHull: try co.double("max_e_hull", in: 0...10),
                                       maxHHI: try co.double("max_hhi", in: 0...10_000),
@@ -252,7 +303,7 @@ extension CampaignSpec {
         try r.finish()
         try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
                       maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, stabilityMargin: margin, objectives: objectives,
-                      constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif])
+                      ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif])
     }
 }
 

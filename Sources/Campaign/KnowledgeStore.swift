@@ -75,6 +75,10 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     /// Hard constraints it violates, empty when none.
     public var violations: String?
     public var rank: Int?
+    /// Pareto front (1 = non-dominated) and crowding distance among the ranked candidates, with
+    /// `[ranking] method = "pareto"`.
+    public var paretoFront: Int?
+    public var paretoCrowding: Double?
     public var error: String?
     /// CHGNet's magnetic moment (µB, magnitude) of each site of the relaxed structure.
     public var magneticMoments: [Double]?
@@ -181,6 +185,12 @@ public final class KnowledgeStore: Sendable {
             try db.alter(table: CandidateRecord.databaseTableName) { t in
                 t.add(column: "stability", .text)
                 t.add(column: "structureType", .text)
+            }
+        }
+        migrator.registerMigration("v5-pareto-ranking") { db in
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                t.add(column: "paretoFront", .integer)
+                t.add(column: "paretoCrowding", .double)
             }
         }
         try migrator.migrate(db)

@@ -71,6 +71,14 @@ public struct CampaignReport: Sendable {
                 + "coloured by E<sub>hull</sub>; unnumbered ones are duplicates or unranked. Hover over a mark for details.</p>"
         }
 
+        if spec.ranking.method == .pareto {
+            h += "<h2 id=\"pareto\">Pareto ranking</h2><div class=\"plot\">" + ParetoPlot.svg(records, objectives: spec.ranking.objectives) + "</div>"
+            h += "<p class=\"muted\">Ranked candidates in the first two Pareto objectives (lower is better in each; "
+                + esc(spec.ranking.objectives.map(\.rawValue).joined(separator: ", ")) + " are ranked together). Filled marks: the first front "
+                + "(no ranked candidate is better in every objective), joined by a line; hollow marks: later fronts. Ranks go by front, "
+                + "then by crowding distance (the more isolated trade-off first), then by E<sub>hull</sub>.</p>"
+        }
+
         h += "<h2 id=\"candidates\">Candidates</h2>" + legend()
         h += """
             <div id="filters"><label><input type="checkbox" id="f-stable"> stable only</label>
@@ -192,6 +200,12 @@ public struct CampaignReport: Sendable {
         chain.append("relaxation " + esc(r.relaxOutcome ?? r.status.rawValue) + (r.relaxSteps.map { " after \($0) steps" } ?? ""))
         rows.append(("provenance", chain.joined(separator: " → ")))
         if let v = r.violations { rows.append(("constraints violated", esc(v))) }
+        if let front = r.paretoFront, let crowding = r.paretoCrowding {
+            let values = spec.ranking.objectives.map { "\($0.rawValue) \(String(format: "%.3f", $0.value(r)))" }
+            rows.append(("Pareto ranking", "front \(front)" + (front == 1 ? " (no ranked candidate is better in every objective)" : "")
+                         + ", crowding distance " + (crowding.isFinite ? String(format: "%.3f", crowding) : "∞ (an extreme of the front)")
+                         + " · " + esc(values.joined(separator: ", "))))
+        }
         if let rank = r.rank {
             let name = CampaignRunner.cifName(rank: rank, formula: r.formula, id: r.id)
             rows.append(("CIF", "<a class=\"cif\" href=\"cif/\(esc(percentEncoded(name)))\">cif/\(esc(name))</a>"))
@@ -229,6 +243,8 @@ public struct CampaignReport: Sendable {
             ("stability.unique_by", v.representative.rawValue),
             ("relax", "FIRE with a Fréchet cell filter, fmax \(spec.fmax) eV/Å, at most \(spec.relaxSteps) steps"),
             ("objectives", "supply_risk \(o.supplyRisk), abundance \(o.abundance), n_elements \(o.elements)"),
+            ("ranking", spec.ranking.method == .pareto
+                ? "pareto over " + spec.ranking.objectives.map(\.rawValue).joined(separator: ", ") : "weighted"),
             ("constraints", [c.maxEHull.map { "max_e_hull \($0)" }, c.maxHHI.map { "max_hhi \($0)" },
                              c.minAbundance.map { "min_abundance \($0)" }, c.maxElements.map { "max_elements \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ").ifEmpty("none")),

@@ -111,3 +111,35 @@ final class StabilityMarginSpecTests: XCTestCase {
         }
     }
 }
+
+/// `[ranking]`: method "weighted" (the default) or "pareto" with two or more distinct objectives.
+final class RankingSpecTests: XCTestCase {
+    private func spec(_ lines: String) throws -> CampaignSpec {
+        try CampaignSpec(toml: "[target]\nchemical_systems=[\"Na-Cl\"]\n[ranking]\n\(lines)\n[[generators]]\nkind=\"substitution\"\n")
+    }
+
+    func testGoodValues() throws {
+        XCTAssertEqual(try spec("").ranking.method, .weighted)
+        let pareto = try spec("method = \"pareto\"")
+        XCTAssertEqual(pareto.ranking.method, .pareto)
+        XCTAssertEqual(pareto.ranking.objectives, [.eHull, .supplyRisk])
+        let three = try spec("method = \"pareto\"\nobjectives = [\"e_hull\", \"abundance\", \"n_elements\"]")
+        XCTAssertEqual(three.ranking.objectives, [.eHull, .abundance, .nElements])
+    }
+
+    func testBadValuesNameTheKey() {
+        let cases: [(String, String)] = [
+            ("method = \"best\"", "ranking.method"),
+            ("method = \"pareto\"\nobjectives = [\"e_hull\", \"price\"]", "ranking.objectives"),
+            ("method = \"pareto\"\nobjectives = [\"e_hull\"]", "ranking.objectives"),
+            ("method = \"pareto\"\nobjectives = [\"e_hull\", \"e_hull\"]", "ranking.objectives"),
+            ("objectives = [\"e_hull\", \"supply_risk\"]", "ranking.objectives"),
+            ("metod = \"pareto\"", "ranking.metod"),
+        ]
+        for (lines, key) in cases {
+            XCTAssertThrowsError(try spec(lines), lines) { error in
+                XCTAssertEqual((error as? CampaignSpecError)?.key, key, "\(lines): \(error)")
+            }
+        }
+    }
+}
