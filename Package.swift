@@ -81,7 +81,7 @@ let package = Package(
         // Layer 8: the verdicts (stable, unique, new, SUN) and generative-model scorecards.
         .target(
             name: "Evaluation",
-            dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials"]),
+            dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials", "Properties"]),
         // Layer 9: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
