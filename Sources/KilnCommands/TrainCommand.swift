@@ -2,24 +2,32 @@ import ArgumentParser
 import Foundation
 import Properties
 
-/// `kiln train PROPERTY [--rounds N] [--members N] [--seed S] [--out DIR]`: trains a composition
-/// model on the bundled Materials Project set and writes it with its recipe and test metrics.
+/// `kiln train PROPERTY [--features composition|structure] [--rounds N] [--members N] [--seed S] [--out DIR]`:
+/// trains a learned model on the bundled Materials Project set and writes it with its recipe and test metrics.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a composition model (band_gap, formation_energy, is_metal) on the bundled MP data.",
+        abstract: "Train a learned model (band_gap, formation_energy, is_metal) on the bundled MP data.",
         discussion: """
-            Features: Magpie composition features as matminer computes them. Model: an ensemble of \
+            Features (--features): composition = Magpie composition features as matminer computes them; \
+            structure = those plus CHGNet 0.3.0's description of the structure (statistics of its final atom \
+            features, energy, magnetic moments, volume, density) and CHGNet's formation energy on element \
+            references fitted to the training tenths. The structure features take one CHGNet pass per material \
+            first (about 37,000; kept in DIR/checkpoints, so a killed run resumes). Model: an ensemble of \
             gradient-boosted trees (histogram-based, best-first leaves), each member on its own bootstrap \
             sample with its own seed; the prediction is the members' mean and σ their spread times one \
             factor calibrated on the validation tenth. Split: SHA-256 of the material id, first 8 hex digits \
             mod 10: 0 test, 1 validation (early stopping, calibration), else training. Writes \
-            DIR/PROPERTY.json.gz (recipe, data fingerprint, test metrics, trees) and one checkpoint per \
+            DIR/PROPERTY.json.gz (DIR/PROPERTY-structure.json.gz for structure models: recipe, data \
+            fingerprint, test metrics, trees) and one checkpoint per \
             finished member in DIR/checkpoints; running the same command again resumes from them.
             """)
 
     @Argument(help: "Property to train: \(LearnedProperty.allCases.map(\.rawValue).joined(separator: ", ")).")
     var property: String
+
+    @Option(help: "Features: composition or structure.")
+    var features = FeatureSet.composition
 
     @Option(name: [.customLong("rounds"), .customLong("epochs")], help: "Most boosting rounds per member (early stopping may end sooner).")
     var rounds = 1000
@@ -42,7 +50,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        var recipe = TrainingRecipe(property: LearnedProperty(rawValue: property)!)
+        var recipe = TrainingRecipe(property: LearnedProperty(rawValue: property)!, featureSet: features)
         recipe.seed = seed
         recipe.members = members
         recipe.boosting.maxRounds = rounds
@@ -51,6 +59,10 @@ struct TrainCommand: ParsableCommand {
         let bar = ProgressBar(), start = Date()
         let model = try trainer.train { p in
             let elapsed = Date().timeIntervalSince(start)
+            if let d = p.descriptors {
+                bar.update(done: d.done, total: d.total, elapsed: elapsed, detail: "CHGNet descriptors")
+                return
+            }
             guard let b = p.boosting else {
                 bar.update(done: p.member + 1, total: p.members, elapsed: elapsed, detail: "member \(p.member + 1) from checkpoint", eta: false)
                 return
@@ -61,7 +73,7 @@ struct TrainCommand: ParsableCommand {
                        detail: String(format: "member %d round %d loss %.5f", p.member + 1, b.round, b.trainingLoss) + validation)
         }
         bar.finish()
-        let url = directory.appendingPathComponent("\(property).json.gz")
+        let url = directory.appendingPathComponent(LearnedModel.fileName(recipe.property, features))
         try model.write(to: url)
         print(LearnedModelSummary(model: model).text)
         print("wrote \(url.path)")
@@ -74,7 +86,7 @@ struct LearnedModelSummary {
 
     var text: String {
         let m = model.metrics, unit = model.property.unit
-        var lines = ["\(model.property.rawValue): \(m.trainingCount) training, \(m.validationCount) validation, \(m.testCount) test materials; "
+        var lines = ["\(model.property.rawValue) (\(model.featureSet.rawValue) features): \(m.trainingCount) training, \(m.validationCount) validation, \(m.testCount) test materials; "
             + "\(model.recipe.members) members, rounds \(m.rounds.map(String.init).joined(separator: "/")); "
             + String(format: "%.0f s", m.trainingSeconds)]
         if let mae = m.testMAE, let base = m.baselineMAE {
@@ -90,3 +102,5 @@ struct LearnedModelSummary {
         return lines.joined(separator: "\n")
     }
 }
+
+extension FeatureSet: ExpressibleByArgument {}

@@ -70,8 +70,7 @@ public struct CHGNet: Calculator {
             CHGNetTensorPass(weights: weights, config: config, graph: graph)
                 .run(atomicNumbers: z, frac: frac, lattice: lattice, gradients: wantGradients)
         }
-        let reference = z.reduce(0.0) { $0 + Double(weights.atomReference[$1 - 1]) }
-        var result = CalculationResult(energy: out.networkEnergy + reference)
+        var result = CalculationResult(energy: out.networkEnergy + atomReferenceEnergy(z))
         if properties.contains(.forces) { result.forces = out.positionGradient.map { -$0 } }
         if properties.contains(.stress), let g = out.strainGradient {
             // CHGNet divides by the signed volume a·(b×c), so a left-handed cell gets the
@@ -93,6 +92,11 @@ public struct CHGNet: Calculator {
         _ = pass.run(atomicNumbers: structure.atomicNumbers, frac: structure.fracCoords,
                      lattice: structure.lattice.matrix, gradients: true)
         return clock.stages
+    }
+
+    /// Σ of CHGNet's AtomRef energies over the sites (eV).
+    func atomReferenceEnergy(_ z: [Int]) -> Double {
+        z.reduce(0.0) { $0 + Double(weights.atomReference[$1 - 1]) }
     }
 
     private func check(_ s: Structure) throws {

@@ -21,6 +21,10 @@ struct CHGNetPass {
         /// ∂E_gnn/∂r_i (eV/Å) and ∂E_gnn/∂ε (eV), when gradients were requested.
         var positionGradient: [Vec3]
         var strainGradient: Matrix3?
+        /// The atom features after the last interaction block and the readout's LayerNorm
+        /// (atoms × 64, row-major), the input of the readout MLP; filled by the fused pass when no
+        /// gradients are asked for.
+        var atomFeatures: [Float] = []
     }
 
     private static let w = CHGNetWeights.width
@@ -137,7 +141,7 @@ struct CHGNetPass {
         }
         clock?.mark("readout")
         guard gradients else {
-            return Output(networkEnergy: energy, magmoms: magmoms, positionGradient: [], strainGradient: nil)
+            return Output(networkEnergy: energy, magmoms: magmoms, positionGradient: [], strainGradient: nil, atomFeatures: y)
         }
 
         // Reverse pass of the readout.

@@ -2,11 +2,13 @@ import Crystal
 import Foundation
 import KilnSupport
 import Learning
+import Potentials
 
 /// Trains a `LearnedModel` from a recipe: each ensemble member is a booster on its own bootstrap
 /// sample of the training part (eight tenths), stopped early on the validation tenth; the σ scale is
 /// fitted on the validation tenth; metrics are measured on the test tenth. Each finished member is
-/// written to `checkpoints` (when given), so a killed run resumes with the members it has.
+/// written to `checkpoints` (when given), and so are the CHGNet descriptors of structure models, so
+/// a killed run resumes with what it has.
 public struct LearnedTrainer {
     public var recipe: TrainingRecipe
     public var checkpoints: URL?
@@ -20,8 +22,10 @@ public struct LearnedTrainer {
     public struct Progress: Sendable {
         /// Member being trained (from 0), and how many the recipe has.
         public var member: Int, members: Int
-        /// nil while the member is loaded from a checkpoint.
+        /// nil while the member is loaded from a checkpoint or descriptors are computed.
         public var boosting: BoostingProgress?
+        /// Structures described by CHGNet so far, and how many there are (structure models, before training).
+        public var descriptors: (done: Int, total: Int)?
     }
 
     /// A finished member as checkpointed.
@@ -31,16 +35,26 @@ public struct LearnedTrainer {
         var member: GradientBoostedTrees
     }
 
-    /// Trains on the bundled data set of the recipe's property.
+    /// Trains on the bundled data set of the recipe's property and features.
     public func train(progress: (Progress) -> Void = { _ in }) throws -> LearnedModel {
         let start = Date()
-        return try train(on: CompositionDataset(property: recipe.property), started: start, progress: progress)
+        var descriptors: [[Double]]?
+        if recipe.featureSet == .structure {
+            descriptors = try DescriptorTable.load(directory: checkpoints, chgnet: CHGNet()) { done, total in
+                progress(Progress(member: 0, members: recipe.members, boosting: nil, descriptors: (done, total)))
+            }
+        }
+        let data = try LearnedDataset(property: recipe.property, features: recipe.featureSet, descriptors: descriptors)
+        return try train(on: data, started: start, progress: progress)
     }
 
-    /// Trains on `data` (the recipe's property); `started` is when the run began (for its time).
-    public func train(on data: CompositionDataset, started start: Date = Date(), progress: (Progress) -> Void = { _ in }) throws -> LearnedModel {
+    /// Trains on `data` (the recipe's property and features); `started` is when the run began (for its time).
+    public func train(on data: LearnedDataset, started start: Date = Date(), progress: (Progress) -> Void = { _ in }) throws -> LearnedModel {
         guard !data.training.ids.isEmpty, !data.validation.ids.isEmpty, !data.test.ids.isEmpty else {
             throw PropertyError.undefined("\(recipe.property.rawValue): a split of the data set is empty")
+        }
+        guard data.training.features.allSatisfy({ $0.count == recipe.featureSet.names.count }) else {
+            throw PropertyError.undefined("\(recipe.property.rawValue): the data set does not have the \(recipe.featureSet.rawValue) features")
         }
         let bins = FeatureBins(rows: data.training.features, maxBins: recipe.maxBins)
         let binned = BinnedMatrix(rows: data.training.features, bins: bins)
@@ -88,8 +102,8 @@ public struct LearnedTrainer {
             metrics.probabilityReliability = Metrics.probabilityReliability(mean, labels).map { [Double($0.count), $0.predicted, $0.observed] }
         }
         metrics.trainingSeconds = Date().timeIntervalSince(start)
-        return LearnedModel(recipe: recipe, dataFingerprint: data.fingerprint, featureNames: CompositionFeatures.names,
-                            elements: data.trainingElements, metrics: metrics, ensemble: ensemble)
+        return LearnedModel(recipe: recipe, dataFingerprint: data.fingerprint, elements: data.trainingElements,
+                            metrics: metrics, elementReferences: data.elementReferences, ensemble: ensemble)
     }
 
     private func checkpointURL(_ k: Int) -> URL? {

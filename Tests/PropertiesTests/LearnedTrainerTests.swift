@@ -7,7 +7,7 @@ import XCTest
 /// to the same model, and checkpoints of another recipe are refused.
 final class LearnedTrainerTests: XCTestCase {
     func testSplitResumeAndRecipeCheck() throws {
-        let data = try CompositionDataset(property: .formationEnergy)
+        let data = try LearnedDataset(property: .formationEnergy)
         XCTAssertEqual([data.training.ids.count, data.validation.ids.count, data.test.ids.count], [29_369, 3_679, 3_689])
         XCTAssertTrue(data.test.ids.allSatisfy { DataSplit(id: $0) == .test })
 

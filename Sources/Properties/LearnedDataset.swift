@@ -1,10 +1,12 @@
 import Crystal
+import Foundation
 import Learning
+import Potentials
 import ReferenceData
 
-/// The composition-only data set of one learned property: Magpie features and targets of the
-/// bundled Materials Project structures, split by `DataSplit` on their ids.
-public struct CompositionDataset: Sendable {
+/// The data set of one learned property: features (`FeatureSet`) and targets of the bundled
+/// Materials Project structures, split by `DataSplit` on their ids.
+public struct LearnedDataset: Sendable {
     public struct Part: Sendable {
         public var ids: [String] = []
         public var features: [[Double]] = []
@@ -16,16 +18,32 @@ public struct CompositionDataset: Sendable {
     public var fingerprint: String
     /// Symbols of the elements that occur in the training part.
     public var trainingElements: [String]
+    /// The element references of the structure features, fitted on the training part.
+    public var elementReferences: ElementReferences?
 
     /// Featurises every record of `ReferenceStructures.mp()` that has a target for `property`.
-    public init(property: LearnedProperty) throws {
+    /// The structure features need `descriptors`: `DescriptorTable`'s row of every record.
+    public init(property: LearnedProperty, features: FeatureSet = .composition, descriptors: [[Double]]? = nil) throws {
         let mp = try ReferenceStructures.mp()
+        if features == .structure {
+            guard let descriptors, descriptors.count == mp.count else {
+                throw PropertyError.undefined("the structure features need a CHGNet descriptor for each of the \(mp.count) records")
+            }
+            let training = mp.indices.filter { DataSplit(id: mp.id(at: $0)) == .training }
+            elementReferences = try ElementReferences(
+                compositions: training.map { mp.composition(at: $0) },
+                energyPerAtom: training.map { descriptors[$0][CHGNetDescriptor.energyIndex] },
+                formationEnergy: training.map { mp.formationEnergyPerAtom(at: $0) })
+        }
         var text: [UInt8] = []
         var elements = Set<Element>()
         for i in mp.indices {
             guard let y = property.target(bandGap: mp.bandGap(at: i), formationEnergy: mp.formationEnergyPerAtom(at: i)) else { continue }
             let id = mp.id(at: i), composition = mp.composition(at: i)
-            let x = try CompositionFeatures.features(of: composition)
+            var x = try CompositionFeatures.features(of: composition)
+            if let references = elementReferences, let d = descriptors?[i] {
+                x += d + [references.formationEnergy(energyPerAtom: d[CHGNetDescriptor.energyIndex], composition: composition) ?? .nan]
+            }
             text += Array("\(id)\t\(mp.formula(at: i))\t\(y)\n".utf8)
             switch DataSplit(id: id) {
             case .training:
@@ -40,7 +58,7 @@ public struct CompositionDataset: Sendable {
     }
 }
 
-extension CompositionDataset.Part {
+extension LearnedDataset.Part {
     mutating func append(_ id: String, _ x: [Double], _ y: Double) {
         ids.append(id); features.append(x); targets.append(y)
     }
