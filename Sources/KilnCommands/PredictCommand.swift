@@ -22,9 +22,11 @@ struct PredictCommand: ParsableCommand {
             Σ|m_i|/V (µB/Å³, MatterGen's total magnetization per volume), magnetic_moment Σ|m_i| (µB), density \
             in g/cm³, volume_per_atom in Å³/atom, all for the structure as given. band_gap (eV), \
             formation_energy (eV/atom, legacy MP scale) and is_metal (probability) come from the bundled \
-            composition models (`kiln train`; docs/benchmarks.md has their test metrics) as mean ± σ, σ the \
-            calibrated spread of the ensemble; compositions with an element absent from their training data \
-            are refused. Structures that cannot be \
+            learned models (`kiln train`; docs/benchmarks.md has their test metrics) as mean ± σ, σ the \
+            calibrated spread of the ensemble: by default the structure models, which read the composition \
+            and one CHGNet pass over the structure as given (give relaxed structures), or with --model \
+            composition the composition models; compositions with an element absent from their training \
+            data are refused. Structures that cannot be \
             evaluated (unsupported elements, relaxations that do not converge, refused fits) are reported on stderr; the exit \
             code is then 1.
             """)
@@ -33,6 +35,9 @@ struct PredictCommand: ParsableCommand {
 
     @Option(name: .customLong("property"), help: "A property to compute (repeatable).")
     var properties: [String] = []
+
+    @Option(help: "Learned models: structure (composition and CHGNet's description of the structure) or composition (composition alone; faster, for screening).")
+    var model = FeatureSet.structure
 
     @Flag(help: "Print one JSON array with a record per structure.")
     var json = false
@@ -49,15 +54,19 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let wanted = properties.compactMap(PredictedProperty.init(rawValue:))
         let (entries, skipped) = try inputs.loadReadable(command: "predict")
+        let needsCHGNet = model == .structure || wanted.contains { LearnedProperty(rawValue: $0.rawValue) == nil }
+        let calculator = needsCHGNet ? try chgnet.model() : nil
         var learned: [PredictedProperty: LearnedPropertyPredictor] = [:]
-        for p in wanted { if let l = LearnedProperty(rawValue: p.rawValue) { learned[p] = try LearnedPropertyPredictor(property: l) } }
-        let model = wanted.allSatisfy { learned[$0] != nil } ? nil : try chgnet.model()
+        for p in wanted {
+            if let l = LearnedProperty(rawValue: p.rawValue) { learned[p] = try LearnedPropertyPredictor(property: l, features: model, chgnet: calculator) }
+        }
+        let physical = wanted.allSatisfy { learned[$0] != nil } ? nil : calculator
         var records: [[String: Any]] = []
         var failed = skipped > 0
         for input in entries {
             var record: [String: Any] = ["file": input.name, "formula": input.structure.formula]
             var lines = ["\(input.name): \(input.structure.formula) (\(input.structure.count) sites)"]
-            var evaluation = model.map { Evaluation(structure: input.structure, calculator: $0) }
+            var evaluation = physical.map { Evaluation(structure: input.structure, calculator: $0) }
             for p in wanted {
                 do {
                     let (value, text) = try learned[p].map { valueReport(p.rawValue, try $0.predict(input.structure)) }
