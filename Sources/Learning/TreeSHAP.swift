@@ -83,7 +83,7 @@ public enum TreeSHAP {
     /// Adds the tree's SHAP values for `x` to `phi`; returns its expected value.
     private static func accumulate(_ tree: RegressionTree, _ x: [Double], into phi: inout [Double]) throws -> Double {
         let cover = try covers(tree, width: x.count)
-        Walk(tree: tree, cover: cover, x: x).recurse(0, [], zero: 1, one: 1, feature: -1, phi: &phi)
+        Walk(tree: tree, cover: cover, x: x).run(phi: &phi)
         return expectedValue(tree, cover: cover)
     }
 
@@ -109,41 +109,58 @@ private struct PathElement {
 }
 
 /// The recursion of Algorithm 2 over one tree (EXTEND, UNWIND and the unwound sum as in the
-/// paper, indices from 0 as in the `shap` package's tree_shap.h).
+/// paper, indices from 0 as in the `shap` package's tree_shap.h). Each level of the recursion
+/// keeps its path in a scratch buffer right after its parent's, so nothing is allocated per node.
 private struct Walk {
     let tree: RegressionTree
     let cover: [Double]
     let x: [Double]
 
-    /// Extends `parent` by the split that led to `node` and adds the path's contributions at the
-    /// leaves below `node` to `phi`.
-    func recurse(_ node: Int, _ parent: [PathElement], zero: Double, one: Double, feature: Int, phi: inout [Double]) {
-        var path = parent
-        Self.extend(&path, zero: zero, one: one, feature: feature)
+    /// Adds the tree's contributions for `x` to `phi`.
+    func run(phi: inout [Double]) {
+        var depth = 0, stack = [(0, 0)]
+        while let (k, d) = stack.popLast() {
+            depth = max(depth, d)
+            if tree.feature[k] >= 0 { stack += [(tree.left[k], d + 1), (tree.right[k], d + 1)] }
+        }
+        // A path at recursion level L has at most L + 1 elements; levels run from 0 to depth.
+        withUnsafeTemporaryAllocation(of: PathElement.self, capacity: (depth + 2) * (depth + 3) / 2) { buffer in
+            recurse(0, parent: buffer.baseAddress!, count: 0, zero: 1, one: 1, feature: -1, phi: &phi)
+        }
+    }
+
+    /// Extends the parent's path (`count` elements at `parent`) by the split that led to `node`,
+    /// in the memory right after it, and adds the contributions at the leaves below `node` to `phi`.
+    private func recurse(_ node: Int, parent: UnsafeMutablePointer<PathElement>, count: Int,
+                         zero: Double, one: Double, feature: Int, phi: inout [Double]) {
+        let path = parent + count
+        path.update(from: parent, count: count)
+        var d = count  // index of the path's last element
+        Self.extend(path, d, zero: zero, one: one, feature: feature)
         let f = tree.feature[node]
         guard f >= 0 else {
-            for i in path.indices.dropFirst() {
+            for i in stride(from: 1, through: d, by: 1) {
                 let e = path[i]
-                phi[e.feature] += Self.unwoundSum(path, i) * (e.one - e.zero) * tree.value[node]
+                phi[e.feature] += Self.unwoundSum(path, d, i) * (e.one - e.zero) * tree.value[node]
             }
             return
         }
         let goesLeft = tree.goesLeft(node, x)
         let hot = goesLeft ? tree.left[node] : tree.right[node], cold = goesLeft ? tree.right[node] : tree.left[node]
         var incomingZero = 1.0, incomingOne = 1.0
-        if let k = path.indices.dropFirst().first(where: { path[$0].feature == f }) {
+        if let k = stride(from: 1, through: d, by: 1).first(where: { path[$0].feature == f }) {
             incomingZero = path[k].zero
             incomingOne = path[k].one
-            Self.unwind(&path, k)
+            Self.unwind(path, d, k)
+            d -= 1
         }
-        recurse(hot, path, zero: cover[hot] / cover[node] * incomingZero, one: incomingOne, feature: f, phi: &phi)
-        recurse(cold, path, zero: cover[cold] / cover[node] * incomingZero, one: 0, feature: f, phi: &phi)
+        recurse(hot, parent: path, count: d + 1, zero: cover[hot] / cover[node] * incomingZero, one: incomingOne, feature: f, phi: &phi)
+        recurse(cold, parent: path, count: d + 1, zero: cover[cold] / cover[node] * incomingZero, one: 0, feature: f, phi: &phi)
     }
 
-    /// EXTEND: adds a feature to the path and updates the subset-size weights.
-    static func extend(_ path: inout [PathElement], zero: Double, one: Double, feature: Int) {
-        let d = path.count
-        path.append(PathElement(feature: feature, zero: zero, one: one, weight: d == 0 ? 1 : 0))
+    /// EXTEND: writes element `d` (the path has `d` before it) and updates the subset-size weights.
+    private static func extend(_ path: UnsafeMutablePointer<PathElement>, _ d: Int, zero: Double, one: Double, feature: Int) {
+        path[d] = PathElement(feature: feature, zero: zero, one: one, weight: d == 0 ? 1 : 0)
         let n = Double(d + 1)
         for i in stride(from: d - 1, through: 0, by: -1) {
             path[i + 1].weight += one * path[i].weight * Double(i + 1) / n
@@ -151,10 +168,9 @@ private struct Walk {
         }
     }
 
-    /// UNWIND: removes path element `k`, undoing its EXTEND.
-    static func unwind(_ path: inout [PathElement], _ k: Int) {
-        let d = path.count - 1, n = Double(d + 1)
-        let one = path[k].one, zero = path[k].zero
+    /// UNWIND: removes element `k` of the path `path[0...d]`, undoing its EXTEND.
+    private static func unwind(_ path: UnsafeMutablePointer<PathElement>, _ d: Int, _ k: Int) {
+        let n = Double(d + 1), one = path[k].one, zero = path[k].zero
         var next = path[d].weight
         for i in stride(from: d - 1, through: 0, by: -1) {
             if one != 0 {
@@ -170,13 +186,11 @@ private struct Walk {
             path[i].zero = path[i + 1].zero
             path[i].one = path[i + 1].one
         }
-        path.removeLast()
     }
 
-    /// The total weight of the path with element `k` unwound (UNWIND without changing the path).
-    static func unwoundSum(_ path: [PathElement], _ k: Int) -> Double {
-        let d = path.count - 1, n = Double(d + 1)
-        let one = path[k].one, zero = path[k].zero
+    /// The total weight of `path[0...d]` with element `k` unwound (UNWIND without changing it).
+    private static func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, _ d: Int, _ k: Int) -> Double {
+        let n = Double(d + 1), one = path[k].one, zero = path[k].zero
         var next = path[d].weight, total = 0.0
         for i in stride(from: d - 1, through: 0, by: -1) {
             if one != 0 {

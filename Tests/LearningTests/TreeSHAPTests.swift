@@ -89,7 +89,7 @@ final class TreeSHAPTests: XCTestCase {
     /// raw score of an ensemble; a feature no tree splits on gets exactly 0.
     func testLocalAccuracyAndUnusedFeature() throws {
         var rng = SeededGenerator(seed: 4)
-        let (rows, y) = Self.sample(1500, width: 12, rng: &rng)
+        let (rows, y) = Self.sample(800, width: 12, rng: &rng)
         let labels = y.map { $0 > 1.2 ? 1.0 : 0.0 }
         let regression = Self.fit(rows, y, loss: .squaredError, rounds: 60, leaves: 31, rng: &rng)
         let classifier = Self.fit(rows, labels, loss: .logistic, rounds: 60, leaves: 31, rng: &rng)
