@@ -62,11 +62,16 @@ public struct LearnedModel: Sendable, Codable {
     /// Mean and σ for a composition (`PropertyError.undefined` when it has an element the model
     /// never saw).
     public func predict(_ composition: Composition) throws -> PropertyValue {
+        let (mean, sigma) = ensemble.predict(try features(of: composition))
+        return PropertyValue(mean: property.bounded(mean), sigma: sigma, unit: property.unit)
+    }
+
+    /// The model's feature row for a composition, refused when it has an element the model never saw.
+    func features(of composition: Composition) throws -> [Double] {
         if let unknown = composition.elements.first(where: { !elements.contains($0.symbol) }) {
             throw PropertyError.undefined("\(property.rawValue): element \(unknown.symbol) does not occur in the training data")
         }
-        let (mean, sigma) = ensemble.predict(try CompositionFeatures.features(of: composition))
-        return PropertyValue(mean: property.bounded(mean), sigma: sigma, unit: property.unit)
+        return try CompositionFeatures.features(of: composition)
     }
 
     /// Reads a model file (gzip-compressed JSON, as `write(to:)` writes it).
