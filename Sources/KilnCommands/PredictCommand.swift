@@ -45,8 +45,8 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Explain learned properties by their TreeSHAP feature contributions.")
     var explain = false
 
-    @Option(help: "Contributions shown per explained property (with --explain).")
-    var top = 8
+    @Option(help: "Contributions shown per explained property (with --explain; default 8).")
+    var top: Int?
 
     @OptionGroup var chgnet: CHGNetOptions
 
@@ -59,7 +59,10 @@ struct PredictCommand: ParsableCommand {
             throw ValidationError("--explain explains learned properties only (\(LearnedProperty.allCases.map(\.rawValue).joined(separator: ", "))); "
                                   + "'\(name)' comes from CHGNet")
         }
-        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        if let top {
+            guard explain else { throw ValidationError("--top needs --explain") }
+            guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        }
     }
 
     func run() throws {
@@ -97,7 +100,7 @@ extension PredictCommand {
     private func learnedReport(_ name: String, _ model: LearnedModel, _ structure: Structure) throws -> (Any, String) {
         let (value, text) = valueReport(name, try model.predict(structure.composition))
         guard explain, var record = value as? [String: Any] else { return (value, text) }
-        let e = try model.explain(structure.composition), shown = e.contributions.prefix(top)
+        let e = try model.explain(structure.composition), shown = e.contributions.prefix(top ?? 8)
         record["explanation"] = [
             "method": "TreeSHAP", "unit": e.unit, "base": e.base, "prediction": e.prediction,
             "contributions": shown.map { ["feature": $0.feature, "value": $0.value, "contribution": $0.contribution] as [String: Any] },

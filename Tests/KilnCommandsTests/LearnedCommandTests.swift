@@ -27,7 +27,8 @@ final class LearnedCommandTests: CommandTestCase {
     func testExplainsLearnedProperties() throws {
         assertUsageError(["predict", "a.cif", "--property", "band_gap", "--property", "bulk_modulus", "--explain"],
                          "'bulk_modulus' comes from CHGNet")
-        assertUsageError(["predict", "a.cif", "--property", "band_gap", "--explain", "--top", "0"], "--top")
+        assertUsageError(["predict", "a.cif", "--property", "band_gap", "--explain", "--top", "0"], "--top must be at least 1")
+        assertUsageError(["predict", "a.cif", "--property", "band_gap", "--top", "3"], "--top needs --explain")
         let file = try write([try rockSalt(primitive: true)], "NaCl.cif")
         let out = try run(["predict", file, "--property", "band_gap", "--property", "is_metal", "--explain", "--top", "3", "--json"])
         let record = try XCTUnwrap((try json(out) as? [[String: Any]])?.first)
