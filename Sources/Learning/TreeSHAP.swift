@@ -1,3 +1,5 @@
+import KilnSupport
+
 /// SHAP values of one prediction: `base + Σ values` is the explained output, `values[j]` the
 /// contribution of feature j.
 public struct SHAPValues: Sendable, Equatable {
@@ -53,11 +55,12 @@ public enum TreeSHAP {
         return SHAPValues(base: base, values: phi)
     }
 
-    /// The SHAP values of an ensemble's mean raw score: the members' values averaged.
+    /// The SHAP values of an ensemble's mean raw score: the members' values (computed in
+    /// parallel on KilnSupport's work queue) averaged.
     public static func explain(_ ensemble: BoostedEnsemble, _ x: [Double]) throws -> SHAPValues {
+        let members = try WorkQueue.map(ensemble.members.count) { try explain(ensemble.members[$0], x) }
         var sum = SHAPValues(base: 0, values: [Double](repeating: 0, count: x.count))
-        for member in ensemble.members {
-            let s = try explain(member, x)
+        for s in members {
             sum.base += s.base
             for j in x.indices { sum.values[j] += s.values[j] }
         }
