@@ -4,8 +4,9 @@ import Foundation
 import Potentials
 import Properties
 
-/// `kiln predict FILE… --property NAME [--property NAME…] [--json]`: physics-based properties
-/// from CHGNet 0.3.0 and learned composition-model properties with σ.
+/// `kiln predict FILE… --property NAME [--property NAME…] [--explain [--top N]] [--json]`:
+/// physics-based properties from CHGNet 0.3.0 and learned composition-model properties with σ,
+/// the latter optionally explained by their TreeSHAP feature contributions.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
@@ -26,7 +27,11 @@ struct PredictCommand: ParsableCommand {
             calibrated spread of the ensemble: by default the structure models, which read the composition \
             and one CHGNet pass over the structure as given (give relaxed structures), or with --model \
             composition the composition models; compositions with an element absent from their training \
-            data are refused. Structures that cannot be \
+            data are refused. --explain adds, under each learned property, its top --top (default 8) feature \
+            contributions by exact TreeSHAP: base value + all contributions = the explained value, the \
+            ensemble's mean before band gaps are clipped at 0, and for is_metal its mean log-odds (not a \
+            probability); --json puts them in an "explanation" object of the property (docs/learning.md). \
+            Structures that cannot be \
             evaluated (unsupported elements, relaxations that do not converge, refused fits) are reported on stderr; the exit \
             code is then 1.
             """)
@@ -42,12 +47,26 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print one JSON array with a record per structure.")
     var json = false
 
+    @Flag(help: "Explain learned properties by their TreeSHAP feature contributions.")
+    var explain = false
+
+    @Option(help: "Contributions shown per explained property (with --explain; default 8).")
+    var top: Int?
+
     @OptionGroup var chgnet: CHGNetOptions
 
     func validate() throws {
         guard !properties.isEmpty else { throw ValidationError("name at least one --property") }
         for name in properties where PredictedProperty(rawValue: name) == nil {
             throw ValidationError("unknown property '\(name)'; known: \(PredictedProperty.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if explain, let name = properties.first(where: { LearnedProperty(rawValue: $0) == nil }) {
+            throw ValidationError("--explain explains learned properties only (\(LearnedProperty.allCases.map(\.rawValue).joined(separator: ", "))); "
+                                  + "'\(name)' comes from CHGNet")
+        }
+        if let top {
+            guard explain else { throw ValidationError("--top needs --explain") }
+            guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         }
     }
 
@@ -69,7 +88,7 @@ struct PredictCommand: ParsableCommand {
             var evaluation = physical.map { Evaluation(structure: input.structure, calculator: $0) }
             for p in wanted {
                 do {
-                    let (value, text) = try learned[p].map { valueReport(p.rawValue, try $0.predict(input.structure)) }
+                    let (value, text) = try learned[p].map { try learnedReport(p.rawValue, $0, input.structure) }
                         ?? evaluation!.report(p)
                     record[p.rawValue] = value
                     lines.append(text)
@@ -82,6 +101,23 @@ struct PredictCommand: ParsableCommand {
         }
         if json { print(try jsonText(records)) }
         if failed { throw ExitCode.failure }
+    }
+}
+
+extension PredictCommand {
+    /// The JSON value and text lines of a learned property, with its explanation under --explain.
+    private func learnedReport(_ name: String, _ predictor: LearnedPropertyPredictor, _ structure: Structure) throws -> (Any, String) {
+        let (value, text) = valueReport(name, try predictor.predict(structure))
+        guard explain, var record = value as? [String: Any] else { return (value, text) }
+        let e = try predictor.explain(structure), shown = e.contributions.prefix(top ?? 8)
+        record["explanation"] = [
+            "method": "TreeSHAP", "unit": e.unit, "base": e.base, "prediction": e.prediction,
+            "contributions": shown.map { ["feature": $0.feature, "value": $0.value, "contribution": $0.contribution] as [String: Any] },
+        ] as [String: Any]
+        var lines = [text, String(format: "    TreeSHAP (%@): base %.4g, explained %.4g; top %d of %d contributions",
+                                  e.unit, e.base, e.prediction, shown.count, e.contributions.count)]
+        lines += shown.map { String(format: "    %+.3f %@  %@ = %.4g", $0.contribution, e.unit, $0.feature, $0.value) }
+        return (record, lines.joined(separator: "\n"))
     }
 }
 

@@ -158,19 +158,20 @@ struct TreeGrower {
     private struct Leaf {
         var node: Int, start: Int, end: Int, depth: Int
         var hist: [Double]
-        var g: Double, h: Double
+        var g: Double, h: Double, cover: Double
         var split: Split?
     }
 
-    /// A tree with leaf values set (learning rate applied) and the rows of each leaf.
+    /// A tree with leaf values (learning rate applied) and covers set, and the rows of each leaf.
     mutating func grow(gradients g: [Double], hessians h: [Double], weights w: [Double], features: [Int])
         -> (RegressionTree, [(Int, ArraySlice<Int32>)])
     {
         var tree = RegressionTree()
         let rootHist = histogram(start: 0, end: rows.count, g: g, h: h, w: w, features: features)
-        var gs = 0.0, hs = 0.0
-        for r in rows { gs += g[Int(r)]; hs += h[Int(r)] }
-        var leaves = [Leaf(node: 0, start: 0, end: rows.count, depth: 0, hist: rootHist, g: gs, h: hs, split: nil)]
+        var gs = 0.0, hs = 0.0, ws = 0.0
+        for r in rows { gs += g[Int(r)]; hs += h[Int(r)]; ws += w[Int(r)] }
+        var leaves = [Leaf(node: 0, start: 0, end: rows.count, depth: 0, hist: rootHist, g: gs, h: hs, cover: ws, split: nil)]
+        var cover = [ws]
         leaves[0].split = bestSplit(leaves[0], features: features)
         while leaves.count < p.maxLeaves {
             guard let k = leaves.indices.filter({ leaves[$0].split != nil }).max(by: { leaves[$0].split!.gain < leaves[$1].split!.gain })
@@ -178,8 +179,9 @@ struct TreeGrower {
             let parent = leaves[k], s = parent.split!
             let mid = partition(start: parent.start, end: parent.end, feature: s.feature, bin: s.bin)
             let (ln, rn) = tree.split(parent.node, feature: s.feature, threshold: data.bins.threshold(bin: s.bin, feature: s.feature))
-            var gl = 0.0, hl = 0.0
-            for r in rows[parent.start..<mid] { gl += g[Int(r)]; hl += h[Int(r)] }
+            var gl = 0.0, hl = 0.0, wl = 0.0
+            for r in rows[parent.start..<mid] { gl += g[Int(r)]; hl += h[Int(r)]; wl += w[Int(r)] }
+            cover += [wl, parent.cover - wl]
             let leftSmaller = mid - parent.start <= parent.end - mid
             let small = leftSmaller
                 ? histogram(start: parent.start, end: mid, g: g, h: h, w: w, features: features)
@@ -189,14 +191,16 @@ struct TreeGrower {
                 for b in j * stride..<(j + 1) * stride { large[b] -= small[b] }
             }
             var left = Leaf(node: ln, start: parent.start, end: mid, depth: parent.depth + 1,
-                            hist: leftSmaller ? small : large, g: gl, h: hl, split: nil)
+                            hist: leftSmaller ? small : large, g: gl, h: hl, cover: wl, split: nil)
             var right = Leaf(node: rn, start: mid, end: parent.end, depth: parent.depth + 1,
-                             hist: leftSmaller ? large : small, g: parent.g - gl, h: parent.h - hl, split: nil)
+                             hist: leftSmaller ? large : small, g: parent.g - gl, h: parent.h - hl,
+                             cover: parent.cover - wl, split: nil)
             left.split = bestSplit(left, features: features)
             right.split = bestSplit(right, features: features)
             leaves[k] = left
             leaves.append(right)
         }
+        tree.cover = cover.map { Double(Float($0)) }  // stored as Float
         var out: [(Int, ArraySlice<Int32>)] = []
         for leaf in leaves {
             tree.value[leaf.node] = Double(Float(-leaf.g / (leaf.h + p.l2) * p.learningRate))  // stored as Float

@@ -89,7 +89,7 @@ public struct LearnedModel: Sendable, Codable {
         guard featureSet == .composition else {
             throw PropertyError.undefined("\(property.rawValue): this model reads structures, not compositions")
         }
-        return try predict(features: features(composition))
+        return try predict(features: features(of: composition))
     }
 
     /// Mean and σ for a structure; structure models evaluate it with `chgnet` (required for them).
@@ -99,7 +99,7 @@ public struct LearnedModel: Sendable, Codable {
 
     /// The feature row of a structure (`featureNames` order).
     public func features(_ structure: Structure, chgnet: CHGNet?) throws -> [Double] {
-        var x = try features(structure.composition)
+        var x = try features(of: structure.composition)
         guard featureSet == .structure else { return x }
         guard let chgnet, let references = elementReferences else {
             throw PropertyError.undefined("\(property.rawValue): the structure model needs CHGNet")
@@ -110,7 +110,7 @@ public struct LearnedModel: Sendable, Codable {
     }
 
     /// The composition features, after checking every element was seen in training.
-    func features(_ composition: Composition) throws -> [Double] {
+    func features(of composition: Composition) throws -> [Double] {
         if let unknown = composition.elements.first(where: { !elements.contains($0.symbol) }) {
             throw PropertyError.undefined("\(property.rawValue): element \(unknown.symbol) does not occur in the training data")
         }
@@ -197,5 +197,10 @@ public struct LearnedPropertyPredictor: PropertyPredictor {
 
     public func predict(_ structure: Structure) throws -> PropertyValue {
         try model.predict(structure, chgnet: chgnet)
+    }
+
+    /// The TreeSHAP explanation of `predict(structure)`.
+    public func explain(_ structure: Structure) throws -> LearnedModel.Explanation {
+        try model.explain(structure, chgnet: chgnet)
     }
 }

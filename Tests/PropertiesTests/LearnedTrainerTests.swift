@@ -3,8 +3,9 @@ import Learning
 import Properties
 import XCTest
 
-/// Training from a recipe: the split is the fixed one, a run resumes from its member checkpoints
-/// to the same model, and checkpoints of another recipe are refused.
+/// Training from a recipe: the split is the fixed one, a seeded run grows the shipped model's
+/// trees, a run resumes from its member checkpoints to the same model, and checkpoints of another
+/// recipe are refused.
 final class LearnedTrainerTests: XCTestCase {
     func testSplitResumeAndRecipeCheck() throws {
         let data = try LearnedDataset(property: .formationEnergy)
@@ -20,6 +21,10 @@ final class LearnedTrainerTests: XCTestCase {
         let first = try LearnedTrainer(recipe: recipe, checkpoints: folder).train(on: data) { if $0.boosting != nil { fresh.append($0.member) } }
         XCTAssertEqual(Set(fresh), [0, 1])
         XCTAssertEqual(first.metrics.rounds, [3, 3])
+        // Rounds do not depend on later ones, so these are the first trees of the shipped model's
+        // first members (same seed and recipe), covers included.
+        let shipped = try LearnedModel.bundled(.formationEnergy).ensemble.members
+        for k in 0..<2 { XCTAssertEqual(first.ensemble.members[k].trees, Array(shipped[k].trees.prefix(3)), "member \(k)") }
 
         try FileManager.default.removeItem(at: folder.appendingPathComponent("formation_energy-member-1.json.gz"))
         var resumed: [Int] = []
