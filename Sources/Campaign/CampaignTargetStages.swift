@@ -42,7 +42,7 @@ extension CampaignRunner {
             var errors = r.propertyErrors ?? [:]
             for t in targets {
                 do { values[t.property.rawValue] = try Self.value(t.property, of: s, by: predictors.screening) } catch {
-                    errors[t.property.rawValue] = "before relaxation: " + ErrorText.describe(error)
+                    errors[t.property.rawValue + " before relaxation"] = ErrorText.describe(error)
                 }
             }
             r.screeningProperties = values

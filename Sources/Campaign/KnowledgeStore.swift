@@ -90,7 +90,8 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var screeningProperties: [String: PropertyValue]?
     /// Targeted properties of the relaxed structure (learned, structural, elastic and composition ones).
     public var properties: [String: PropertyValue]?
-    /// Why a targeted property could not be computed, per key (kept so it is not retried).
+    /// Why a targeted property could not be computed (kept so it is not retried), per key; the
+    /// screening prediction's failure under "<key> before relaxation".
     public var propertyErrors: [String: String]?
     /// P(every target met): the product of the per-target probabilities (independence assumed).
     public var targetProbability: Double?

@@ -16,7 +16,7 @@ extension CampaignReport {
         }
         h += "</table><p class=\"muted\">P(targets) is the product of the per-target probabilities P(min ≤ X ≤ max), X ~ Normal(mean, σ) of "
             + "the predictor (is_metal: Bernoulli(probability of metal); exact properties: 0 or 1), assuming the targets independent. "
-            + "Constraint targets must hold for the mean to be ranked; before relaxation a candidate with P below "
+            + "A candidate is ranked only when each constraint target's window holds its final mean; before relaxation one with P below "
             + "\(spec.minTargetProbability) for a constraint target is screened out (\(records.filter { $0.status == .screenedOut }.count) were).</p>"
         return h
     }

@@ -112,6 +112,28 @@ final class TargetStageTests: XCTestCase {
         }
     }
 
+    struct Unfeaturisable: PropertyPredictor {
+        var name: String { "unfeaturisable test model" }
+        func predict(_ s: Structure) throws -> PropertyValue { throw PropertyError.undefined("cannot featurise \(s.reducedFormula)") }
+    }
+
+    func testAPropertyThePredictorCannotComputeIsStoredAsTheReasonAndNotRanked() throws {
+        let stored = try storeRelaxed()
+        var runner = CampaignRunner(spec: try naCl([try .init(.bandGap, min: 1, use: .probability)]), outputDirectory: dir,
+                                    calculator: RefusingCalculator())
+        runner.targetPredictors = TargetPredictors(screening: [:], final: [.bandGap: Unfeaturisable()]) { _ in
+            throw PropertyError.undefined("no elastic tensor in this test")
+        }
+        let all = try KnowledgeStore(path: try runner.run().store).all()
+        XCTAssertEqual(all.map(\.id), stored.map(\.id))
+        for r in all {
+            XCTAssertNil(r.rank, r.id)
+            XCTAssertEqual(r.propertyErrors?["band_gap"], "property undefined: cannot featurise NaCl", r.id)
+            XCTAssertTrue(r.violations?.contains("band_gap unknown: property undefined: cannot featurise NaCl") == true, r.violations ?? "")
+            XCTAssertEqual(r.targetProbability, 0)
+        }
+    }
+
     func testElasticOnlyForStableUniqueCandidatesAndNotRepeatedOnResume() throws {
         _ = try storeRelaxed()
         let spec = try naCl([try .init(.bulkModulus, min: 0, use: .constraint), try .init(.density, min: 0)])
@@ -151,7 +173,7 @@ final class TargetStageTests: XCTestCase {
         runner.targetPredictors = resumed.predictors()
         _ = try runner.run()
         XCTAssertEqual(resumed.structures.count, 1, "only the unfinished elastic calculation runs again")
-        XCTAssertEqual(resumed.structures.first.map(StructureCoding.encode), unfinished.relaxedStructure)
+        XCTAssertEqual(resumed.structures.first, try unfinished.structure(relaxed: true))
         let after = try store.all()
         for r in survivors {
             XCTAssertEqual(after.first { $0.id == r.id }?.properties?["bulk_modulus"], r.properties?["bulk_modulus"], r.id)
