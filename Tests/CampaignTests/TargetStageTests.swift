@@ -71,7 +71,8 @@ final class TargetStageTests: XCTestCase {
     }
 
     /// Relaxed candidates stored directly (no generation or relaxation left to do): NaCl in the
-    /// rock-salt and CsCl structures far below the MP hull, and zinc blende far above it.
+    /// rock-salt (substitution-0-0000) and CsCl (-0001) structures far below the MP hull, and zinc
+    /// blende (-0002) far above it.
     private func storeRelaxed() throws -> [CandidateRecord] {
         let (na, cl) = (try Element("Na"), try Element("Cl"))
         let fcc = Lattice([[0, 2.82, 2.82], [2.82, 0, 2.82], [2.82, 2.82, 0]])
@@ -132,6 +133,49 @@ final class TargetStageTests: XCTestCase {
             XCTAssertTrue(r.violations?.contains("band_gap unknown: property undefined: cannot featurise NaCl") == true, r.violations ?? "")
             XCTAssertEqual(r.targetProbability, 0)
         }
+    }
+
+    /// A band gap of a tenth of the volume per atom (eV, σ 0.1): rock salt 2.24, CsCl 1.80.
+    struct VolumeGap: PropertyPredictor {
+        var name: String { "volume test gap" }
+        func predict(_ s: Structure) throws -> PropertyValue { PropertyValue(mean: s.volumePerAtom / 10, sigma: 0.1, unit: "eV") }
+    }
+
+    private func ranked(_ target: CampaignSpec.Target, ranking: CampaignSpec.Ranking = .init()) throws -> [CandidateRecord] {
+        try? FileManager.default.removeItem(at: dir)
+        _ = try storeRelaxed()
+        var spec = try naCl([target])
+        spec.ranking = ranking
+        var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: RefusingCalculator())
+        runner.targetPredictors = TargetPredictors(screening: [:], final: [.bandGap: VolumeGap()]) { _ in
+            throw PropertyError.undefined("no elastic tensor in this test")
+        }
+        return try KnowledgeStore(path: try runner.run().store).all().filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
+    }
+
+    func testProbabilityTargetsOrderTheWeightedRankingWithinAStabilityClass() throws {
+        let small = try ranked(try .init(.bandGap, max: 2, use: .probability))
+        let large = try ranked(try .init(.bandGap, min: 2, use: .probability))
+        let target = try CampaignSpec.Target(.bandGap, max: 2, use: .probability)
+        for ranked in [small, large] {
+            XCTAssertEqual(ranked.count, 3)
+            XCTAssertEqual(ranked.last?.stability, .unstable, "the stability class still comes first")
+            XCTAssertGreaterThan(ranked[0].targetProbability!, ranked[1].targetProbability!)
+        }
+        XCTAssertEqual(small[0].id, "substitution-0-0001", "CsCl's smaller gap meets ≤ 2 eV")
+        XCTAssertEqual(large[0].id, "substitution-0-0000", "rock salt's larger gap meets ≥ 2 eV")
+        XCTAssertEqual(small[0].targetProbability!, target.probability(try VolumeGap().predict(try small[0].structure(relaxed: true))), accuracy: 1e-12)
+    }
+
+    func testParetoFrontsOverATargetObjective() throws {
+        let target = try CampaignSpec.Target(.bandGap, min: 2, use: .probability)
+        let ranked = try ranked(target, ranking: .init(method: .pareto, objectives: [.eHull, .target(.bandGap)]))
+        let points = ranked.map { [$0.energyAboveHull!, 1 - target.probability($0.properties!["band_gap"]!)] }
+        for (f, front) in ParetoRanking.fronts(points).enumerated() {
+            for i in front { XCTAssertEqual(ranked[i].paretoFront, f + 1, ranked[i].id) }
+        }
+        let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("1 − P(band_gap ≥ 2.0 eV)"), "the Pareto plot's axis names the target")
     }
 
     func testElasticOnlyForStableUniqueCandidatesAndNotRepeatedOnResume() throws {
