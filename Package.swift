@@ -87,7 +87,7 @@ let package = Package(
             name: "Campaign",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
-                "Generation", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Properties", "Generation", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(
@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
-        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Evaluation", "Potentials", "Thermo", "KilnTestSupport"]),
+        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport"]),
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [

@@ -39,6 +39,9 @@ public struct CampaignRunner: Sendable {
     /// When this run began, when a caller did set-up work for it first (the rediscovery
     /// benchmark's choice of hidden phases); nil: when `run()` is called. Counted in the wall time.
     public var started: Date? = nil
+    /// What computes the `[targets]` properties; nil: `TargetPredictors.standard` (the bundled
+    /// models and the elastic tensor of `calculator`).
+    public var targetPredictors: TargetPredictors? = nil
 
     public init(spec: CampaignSpec, outputDirectory: URL, calculator: any Calculator) {
         self.spec = spec
@@ -58,7 +61,8 @@ public struct CampaignRunner: Sendable {
         let lock = try DirectoryLock(folder: outputDirectory)
         defer { lock.release() }
         let store = try KnowledgeStore(path: storePath)
-        let fingerprint = self.fingerprint
+        let predictors = try resolvedPredictors()
+        let fingerprint = self.fingerprint(predictors)
         if let old = try store.meta("fingerprint"), old != fingerprint {
             throw CampaignSpecError(key: "", reason: "\(outputDirectory.path) holds a different campaign; choose another output folder or delete it")
         }
@@ -78,18 +82,18 @@ public struct CampaignRunner: Sendable {
                                     + missing.map(\.symbol).joined(separator: ", ") + ", so E_hull cannot be computed; leave them out")
         }
         try generate(store)
-        try screen(store)
+        try screen(store, predictors)
         try saveElapsed()
         try relax(store, saveElapsed: saveElapsed)
         let margins = try stabilityMargins(store, hull: hull)
         try saveElapsed()
-        let summary = try score(store, hull: hull, margins: margins, seconds: elapsed())
+        let summary = try score(store, hull: hull, margins: margins, predictors: predictors, seconds: elapsed())
         try saveElapsed()  // scoring and outputs included
         return summary
     }
 
     /// What identifies this campaign's work, so a different campaign never resumes into it.
-    var fingerprint: String {
+    func fingerprint(_ predictors: TargetPredictors?) -> String {
         var parts = ["\(spec.chemicalSystems.map { $0.map(\.symbol) })", "\(spec.forbiddenElements.map(\.symbol).sorted())",
                      "\(spec.maxAtoms)", "\(spec.requireChargeBalance)", "\(spec.fmax)", "\(spec.relaxSteps)",
                      calculator.name, "\(hiddenFormulas.sorted())"]
@@ -98,6 +102,7 @@ public struct CampaignRunner: Sendable {
             parts.append("hidden prototypes " + hiddenPrototypes.keys.sorted { $0.rawValue < $1.rawValue }
                 .map { "\($0.rawValue):\(hiddenPrototypes[$0]!.sorted())" }.joined(separator: " "))
         }
+        if let targets = targetFingerprint(predictors) { parts.append(targets) }
         return parts.joined(separator: "|")
     }
 
@@ -144,8 +149,8 @@ public struct CampaignRunner: Sendable {
         }
     }
 
-    /// Validity, charge balance and pre-relaxation de-duplication of pending candidates.
-    private func screen(_ store: KnowledgeStore) throws {
+    /// Validity, charge balance, pre-relaxation de-duplication and the target screen of pending candidates.
+    private func screen(_ store: KnowledgeStore, _ predictors: TargetPredictors?) throws {
         var all = try store.all()
         var changed: [CandidateRecord] = []
         for i in all.indices where all[i].status == .generated {
@@ -175,9 +180,13 @@ public struct CampaignRunner: Sendable {
             }
         }
         try store.update(changed)
+        if let predictors { try screenTargets(store, predictors) }
+        all = try store.all()
         let pending = all.filter { $0.status == .generated }.count
+        let screenedOut = all.filter { $0.status == .screenedOut }.count
         log("screened: \(all.count) generated, \(all.filter { $0.status == .invalid }.count) invalid, "
-            + "\(all.filter { $0.status == .duplicate }.count) duplicates, \(pending) to relax")
+            + "\(all.filter { $0.status == .duplicate }.count) duplicates, "
+            + (spec.targets.isEmpty ? "" : "\(screenedOut) screened out by targets, ") + "\(pending) to relax")
     }
 
     private func relax(_ store: KnowledgeStore, saveElapsed: () throws -> Void) throws {

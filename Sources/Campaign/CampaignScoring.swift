@@ -5,6 +5,7 @@ import Evaluation
 import Generation
 import KilnSupport
 import Matching
+import Properties
 import ReferenceData
 import Symmetry
 import Thermo
@@ -24,6 +25,10 @@ public struct CampaignSummary: Codable, Sendable {
         /// `NoveltyLevel` raw value (new_composition, known_composition, known_structure).
         public var novelty: String?
         public var spaceGroup: String?
+        /// P(every target met), with `[targets]`.
+        public var targetProbability: Double?
+        /// The targeted properties of its relaxed structure (mean, σ, unit), with `[targets]`.
+        public var properties: [String: PropertyValue]?
     }
     public var name: String
     public var outputDirectory: String
@@ -53,7 +58,8 @@ public struct CampaignSummary: Codable, Sendable {
 extension CampaignRunner {
     /// E_hull, uniqueness, novelty, objectives, constraints and rank of every relaxed candidate,
     /// then the CSV, CIFs and HTML report. Cheap, so it is recomputed on every run.
-    func score(_ store: KnowledgeStore, hull: HullService, margins: CampaignMargins, seconds: Double) throws -> CampaignSummary {
+    func score(_ store: KnowledgeStore, hull: HullService, margins: CampaignMargins, predictors: TargetPredictors?,
+               seconds: Double) throws -> CampaignSummary {
         var all = try store.all()
         let relaxed = all.indices.filter { all[$0].status == .relaxed }
         let structures = try relaxed.map { try all[$0].structure(relaxed: true) }
@@ -105,12 +111,12 @@ extension CampaignRunner {
         let types = try StructureTypeFinder().structureTypes(unique.map { structures[$0] })
         for i in relaxed { all[i].structureType = nil }
         for (n, k) in unique.enumerated() { all[relaxed[k]].structureType = types[n]?.name }
+        if let predictors { try finalProperties(&all, relaxed: relaxed, structures: structures, store: store, predictors: predictors) }
 
         // Objectives and hard constraints.
         for (k, i) in relaxed.enumerated() {
-            let frac = structures[k].composition.fractional
-            all[i].hhi = frac.items.reduce(0) { $0 + $1.1 * ($1.0.data.hhiProduction ?? 0) }
-            all[i].abundance = frac.items.reduce(0) { $0 + $1.1 * ($1.0.data.crustalAbundance ?? 0) }
+            all[i].hhi = TargetProperty.hhi(structures[k].composition)
+            all[i].abundance = TargetProperty.abundance(structures[k].composition)
             var v: [String] = []
             let c = spec.constraints
             if let m = c.maxEHull, all[i].energyAboveHull! > m { v.append("E_hull > \(m)") }
@@ -118,12 +124,16 @@ extension CampaignRunner {
             if let m = c.minAbundance, all[i].abundance! < m { v.append("abundance < \(m)") }
             if let m = c.maxElements, all[i].nElements > m { v.append("elements > \(m)") }
             if all[i].relaxOutcome != "converged" { v.append("relaxation \(all[i].relaxOutcome ?? "unfinished")") }
+            all[i].targetProbability = nil
+            if !spec.targets.isEmpty { v += evaluateTargets(&all[i]) }
             all[i].violations = v.isEmpty ? nil : v.joined(separator: ", ")
         }
 
         // Rank the unique candidates only (duplicates stay in the CSV with their verdicts): stable,
         // then possibly stable, then the rest; within each the newest novelty level, then E_hull
-        // (to 1 meV/atom), then the weighted objectives.
+        // (to 1 meV/atom), then the weighted objectives. With targets, right after the stability
+        // class: the product of the "probability" targets' P (to 0.01, higher first), then the sum of
+        // the "objective" targets' distances (to 0.001, in their units).
         let o = spec.objectives
         func objective(_ r: CandidateRecord) -> Double {
             o.supplyRisk * (r.hhi ?? 0) / 10_000 + o.abundance * -log10(max(r.abundance ?? 1, 1e-12)) + o.elements * Double(r.nElements)
@@ -133,15 +143,19 @@ extension CampaignRunner {
         let eligible: [Int]
         switch spec.ranking.method {
         case .weighted:
-            func key(_ i: Int) -> (Int, Int, Double, Double, Int) {
+            func key(_ i: Int) -> [Double] {
                 let r = all[i]
-                return (r.stability?.order ?? StabilityLevel.allCases.count, r.noveltyLevel?.order ?? NoveltyLevel.allCases.count,
-                        (r.energyAboveHull! * 1000).rounded(), objective(r), r.ordinal)
+                let p = spec.targets.filter { $0.use == .probability }.reduce(1.0) { $0 * (1 - ($1.objectiveValue(r) ?? 1)) }
+                let d = spec.targets.filter { $0.use == .objective }.reduce(0.0) { $0 + ($1.objectiveValue(r) ?? .infinity) }
+                let stability = Double(r.stability?.order ?? StabilityLevel.allCases.count)
+                let novelty = Double(r.noveltyLevel?.order ?? NoveltyLevel.allCases.count)
+                return [stability, -(p * 100).rounded(), (d * 1000).rounded(), novelty, (r.energyAboveHull! * 1000).rounded(),
+                        objective(r), Double(r.ordinal)]
             }
-            eligible = candidates.sorted { key($0) < key($1) }
+            eligible = candidates.sorted { key($0).lexicographicallyPrecedes(key($1)) }
         case .pareto:
             // fronts first, then the less crowded (more distinct trade-off), then E_hull
-            let ranks = ParetoRanking.rank(candidates.map { i in spec.ranking.objectives.map { $0.value(all[i]) } })
+            let ranks = ParetoRanking.rank(candidates.map { i in spec.ranking.objectives.map { $0.value(all[i], targets: spec.targets) } })
             for (i, r) in zip(candidates, ranks) { (all[i].paretoFront, all[i].paretoCrowding) = (r.front + 1, r.crowding) }
             func key(_ i: Int) -> (Int, Double, Double, Int) {
                 (all[i].paretoFront!, -all[i].paretoCrowding!, all[i].energyAboveHull!, all[i].ordinal)
@@ -166,10 +180,16 @@ extension CampaignRunner {
         let stableUnique = stable.filter { $0.isUnique == true }
         let sunNewStructure = stableUnique.filter { $0.isNovel == true }
         let sun = stableUnique.filter { $0.noveltyLevel == .newComposition }
-        let funnel: [(stage: String, count: Int)] = [
+        var funnel: [(stage: String, count: Int)] = [
             ("generated", all.count),
             ("valid", all.filter { $0.status != .invalid }.count),
             ("unique before relaxation", all.filter { $0.status != .invalid && $0.status != .duplicate }.count),
+        ]
+        if !screeningTargets.isEmpty {
+            let passed = all.filter { ![CandidateStatus.invalid, .duplicate, .screenedOut].contains($0.status) }.count
+            funnel.append(("passed the target screen (P ≥ \(spec.minTargetProbability) for each constraint target)", passed))
+        }
+        funnel += [
             ("relaxed", relaxed.count),
             ("stable (\(spec.verdicts.requireConverged ? "converged, " : "")E_hull ≤ \(spec.stabilityThreshold) eV/atom − margin)", stable.count),
             ("possibly stable (beside: within the margin below \(spec.stabilityThreshold) eV/atom)", possiblyStable.count),
@@ -185,6 +205,8 @@ extension CampaignRunner {
                       "corrected_energy_per_atom", "decomposition", "space_group", "structure_type", "stable", "stability", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "parent", "substitution", "relax_outcome",
                       "relax_steps", "status", "violations", "pareto_front", "pareto_crowding"]
+            + spec.targets.flatMap { ["\($0.property.rawValue)_mean", "\($0.property.rawValue)_sigma", "\($0.property.rawValue)_p"] }
+            + (spec.targets.isEmpty ? [] : ["p_targets"])
         var rows: [[String]] = []
         func n(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
         func b(_ x: Bool?) -> String { x.map { $0 ? "true" : "false" } ?? "" }
@@ -195,6 +217,11 @@ extension CampaignRunner {
                          n(r.abundance), String(r.nSites), r.generator, r.parent ?? "", r.substitution ?? "",
                          r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "",
                          r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""])
+            for t in spec.targets {
+                let v = r.properties?[t.property.rawValue]
+                rows[rows.count - 1] += [n(v?.mean), n(v?.sigma), n(v.map(t.probability))]
+            }
+            if !spec.targets.isEmpty { rows[rows.count - 1].append(n(r.targetProbability)) }
         }
         let csvURL = outputDirectory.appendingPathComponent("candidates.csv")
         // Spreadsheet-safe: a text cell starting with =, +, - or @ is not read as a formula.
@@ -222,7 +249,8 @@ extension CampaignRunner {
             stableUnique: stableUnique.count, possiblyStable: possiblyStable.count, sunNewStructure: sunNewStructure.count, sun: sun.count,
             top: ranked.prefix(10).map {
                 CampaignSummary.Top(rank: $0.rank!, id: $0.id, formula: $0.formula, energyAboveHull: $0.energyAboveHull!,
-                                    isUnique: $0.isUnique ?? false, novelty: $0.noveltyLevel?.rawValue, spaceGroup: $0.spaceGroupAfter)
+                                    isUnique: $0.isUnique ?? false, novelty: $0.noveltyLevel?.rawValue, spaceGroup: $0.spaceGroupAfter,
+                                    targetProbability: $0.targetProbability, properties: spec.targets.isEmpty ? nil : $0.properties)
             },
             wallSeconds: seconds,
             relaxedPerMinute: seconds > 0 ? Double(relaxed.count) / (seconds / 60) : 0,
@@ -241,22 +269,27 @@ extension CandidateRecord {
 
 extension CampaignSpec.Ranking.Objective {
     /// The value this objective minimises for a scored candidate.
-    func value(_ r: CandidateRecord) -> Double {
+    func value(_ r: CandidateRecord, targets: [CampaignSpec.Target]) -> Double {
         switch self {
         case .eHull: r.energyAboveHull ?? .infinity
         case .supplyRisk: r.hhi ?? 0
         case .abundance: -log10(max(r.abundance ?? 1, 1e-12))
         case .nElements: Double(r.nElements)
+        case .target(let p): targets.first { $0.property == p }?.objectiveValue(r) ?? .infinity
         }
     }
 
     /// Axis label with units.
-    var label: String {
+    func label(targets: [CampaignSpec.Target]) -> String {
         switch self {
         case .eHull: "E_hull (eV/atom)"
         case .supplyRisk: "HHI (production)"
         case .abundance: "−log10 crustal abundance (ppm)"
         case .nElements: "number of elements"
+        case .target(let p):
+            targets.first { $0.property == p }.map {
+                $0.use == .objective ? "\(p.rawValue): distance outside \($0.window)" : "1 − P(\(p.rawValue) \($0.window))"
+            } ?? p.rawValue
         }
     }
 }

@@ -68,15 +68,41 @@ public struct CampaignSpec: Sendable, Equatable {
         public enum Method: String, Sendable, CaseIterable { case weighted, pareto }
 
         /// A quantity the Pareto ranking minimises.
-        public enum Objective: String, Sendable, CaseIterable {
+        public enum Objective: Sendable, Hashable {
             /// Energy above the hull (eV/atom).
-            case eHull = "e_hull"
+            case eHull
             /// Composition-averaged HHI of production.
-            case supplyRisk = "supply_risk"
+            case supplyRisk
             /// −log10 of the composition-averaged crustal abundance (ppm).
             case abundance
             /// Number of elements.
-            case nElements = "n_elements"
+            case nElements
+            /// A `[targets]` entry used as "objective" (its distance) or "probability" (1 − P).
+            case target(TargetProperty)
+
+            /// The objectives that need no target.
+            public static let fixed: [Objective] = [.eHull, .supplyRisk, .abundance, .nElements]
+
+            /// The `[ranking] objectives` name, e.g. "e_hull" or "target:band_gap".
+            public var name: String {
+                switch self {
+                case .eHull: "e_hull"
+                case .supplyRisk: "supply_risk"
+                case .abundance: "abundance"
+                case .nElements: "n_elements"
+                case .target(let p): "target:" + p.rawValue
+                }
+            }
+
+            public init?(name: String) {
+                if let o = Self.fixed.first(where: { $0.name == name }) {
+                    self = o
+                } else if name.hasPrefix("target:"), let p = TargetProperty(rawValue: String(name.dropFirst(7))) {
+                    self = .target(p)
+                } else {
+                    return nil
+                }
+            }
         }
 
         public var method: Method
@@ -109,6 +135,11 @@ public struct CampaignSpec: Sendable, Equatable {
     public var output: String
     /// Structure files written for the ranked candidates (`[export] formats`, docs/campaign.md).
     public var exportFormats: [ExportFormat] = [.cif]
+    /// Property windows (`[targets]`), in `TargetProperty` order.
+    public var targets: [Target] = []
+    /// Before relaxation, a candidate whose probability of meeting a "constraint" target is below
+    /// this is screened out (`[targets] min_probability`).
+    public var minTargetProbability = 0.05
 
     /// A campaign from typed values (the TOML reader's defaults otherwise); throws for the rules
     /// that span several keys.
@@ -116,7 +147,8 @@ public struct CampaignSpec: Sendable, Equatable {
                 forbiddenElements: Set<Element> = [], maxAtoms: Int = 20, requireChargeBalance: Bool = true,
                 verdicts: VerdictRules = .campaign, stabilityMargin: MarginSetting = .measured,
                 objectives: Objectives = Objectives(), ranking: Ranking = Ranking(), constraints: Constraints = Constraints(),
-                fmax: Double = 0.05, relaxSteps: Int = 500, exportFormats: [ExportFormat] = [.cif]) throws {
+                fmax: Double = 0.05, relaxSteps: Int = 500, exportFormats: [ExportFormat] = [.cif],
+                targets: [Target] = [], minTargetProbability: Double = 0.05) throws {
         self.name = name
         self.chemicalSystems = chemicalSystems.map { $0.sorted { $0.symbol < $1.symbol } }
         self.generators = generators
@@ -132,6 +164,10 @@ public struct CampaignSpec: Sendable, Equatable {
         self.fmax = fmax
         self.relaxSteps = relaxSteps
         self.exportFormats = exportFormats
+        self.targets = targets.sorted { a, b in
+            TargetProperty.allCases.firstIndex(of: a.property)! < TargetProperty.allCases.firstIndex(of: b.property)!
+        }
+        self.minTargetProbability = minTargetProbability
         try validate()
     }
 
@@ -157,7 +193,18 @@ public struct CampaignSpec: Sendable, Equatable {
             throw CampaignSpecError(key: "export.formats", reason: "list each of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")) at most once, and at least one")
         }
         guard ranking.objectives.count >= 2, Set(ranking.objectives).count == ranking.objectives.count else {
-            throw CampaignSpecError(key: "ranking.objectives", reason: "name at least two distinct objectives among \(Ranking.Objective.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw CampaignSpecError(key: "ranking.objectives", reason: "name at least two distinct objectives among \(Ranking.Objective.fixed.map(\.name).joined(separator: ", ")) and target:<property>")
+        }
+        guard Set(targets.map(\.property)).count == targets.count else {
+            throw CampaignSpecError(key: "targets", reason: "name each property at most once")
+        }
+        guard (0...1).contains(minTargetProbability) else {
+            throw CampaignSpecError(key: "targets.min_probability", reason: "must be between 0 and 1, not \(minTargetProbability)")
+        }
+        for case .target(let p) in ranking.objectives {
+            guard let t = targets.first(where: { $0.property == p }), t.use != .constraint else {
+                throw CampaignSpecError(key: "ranking.objectives", reason: "target:\(p.rawValue) needs a [targets] \(p.rawValue) entry with use = \"objective\" or \"probability\"")
+            }
         }
         guard !generators.isEmpty else {
             throw CampaignSpecError(key: "generators", reason: "add at least one [[generators]] table (kind = \"substitution\" or \"random_symmetric\")")
@@ -261,8 +308,8 @@ extension CampaignSpec {
             return method
         } ?? .weighted
         let paretoObjectives = try rk.strings("objectives")?.map { o -> Ranking.Objective in
-            guard let objective = Ranking.Objective(rawValue: o) else {
-                throw CampaignSpecError(key: "ranking.objectives", reason: "must be among \(Ranking.Objective.allCases.map(\.rawValue).joined(separator: ", ")), not '\(o)'")
+            guard let objective = Ranking.Objective(name: o) else {
+                throw CampaignSpecError(key: "ranking.objectives", reason: "must be among \(Ranking.Objective.fixed.map(\.name).joined(separator: ", ")) and target:<property> (\(TargetProperty.allCases.map(\.rawValue).joined(separator: ", "))), not '\(o)'")
             }
             return objective
         }
@@ -278,6 +325,26 @@ extension CampaignSpec {
                                       minAbundance: try co.double("min_abundance", in: 0...1e6),
                                       maxElements: try co.int("max_elements", in: 1...10))
         try co.finish()
+
+        var tg = try r.table("targets")
+        let minProbability = try tg.double("min_probability", in: 0...1) ?? 0.05
+        var targets: [Target] = []
+        for key in tg.keys where key != "min_probability" {
+            guard let property = TargetProperty(rawValue: key) else {
+                throw CampaignSpecError(key: "targets.\(key)", reason: "unknown property; use one of \(TargetProperty.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var w = try tg.table(key)
+            let useText = try w.string("use")
+            let use = try useText.map { u -> Target.Use in
+                guard let use = Target.Use(rawValue: u) else {
+                    throw CampaignSpecError(key: "targets.\(key).use", reason: "must be one of \(Target.Use.allCases.map(\.rawValue).joined(separator: ", ")), not '\(u)'")
+                }
+                return use
+            } ?? .objective
+            targets.append(try Target(property, min: try w.double("min", in: -1e12...1e12), max: try w.double("max", in: -1e12...1e12), use: use))
+            try w.finish()
+        }
+        try tg.finish()
 
         var ex = try r.table("export")
         let formats = try ex.strings("formats")?.map { f -> ExportFormat in
@@ -303,7 +370,8 @@ extension CampaignSpec {
         try r.finish()
         try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
                       maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, stabilityMargin: margin, objectives: objectives,
-                      ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif])
+                      ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif],
+                      targets: targets, minTargetProbability: minProbability)
     }
 }
 
@@ -319,6 +387,9 @@ private struct TableReader {
     }
 
     private func key(_ k: String) -> String { path.isEmpty ? k : "\(path).\(k)" }
+
+    /// Every key of the table, sorted.
+    var keys: [String] { table.keys.sorted() }
 
     private mutating func value(_ k: String) -> TOMLValueConvertible? {
         used.insert(k)

@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import GRDB
 import KilnSupport
+import Properties
 
 /// Where a candidate is in the pipeline.
 public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
@@ -17,6 +18,9 @@ public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
     case relaxed
     /// The relaxation failed (NaN, collapse, …; reason in `error`).
     case failed
+    /// Not relaxed: before relaxation a "constraint" target was predicted too unlikely to be met
+    /// (reason in `error`).
+    case screenedOut = "screened_out"
 }
 
 /// One candidate crystal with its full provenance and evidence.
@@ -82,6 +86,15 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var error: String?
     /// CHGNet's magnetic moment (µB, magnitude) of each site of the relaxed structure.
     public var magneticMoments: [Double]?
+    /// Targeted properties predicted on the generated structure, before relaxation (`TargetProperty` keys).
+    public var screeningProperties: [String: PropertyValue]?
+    /// Targeted properties of the relaxed structure (learned, structural, elastic and composition ones).
+    public var properties: [String: PropertyValue]?
+    /// Why a targeted property could not be computed (kept so it is not retried), per key; the
+    /// screening prediction's failure under "<key> before relaxation".
+    public var propertyErrors: [String: String]?
+    /// P(every target met): the product of the per-target probabilities (independence assumed).
+    public var targetProbability: Double?
 
     public init(id: String, ordinal: Int, generator: String, parent: String?, seed: Int64, substitution: String?,
                 formula: String, nSites: Int, nElements: Int, initialStructure: String) {
@@ -191,6 +204,12 @@ public final class KnowledgeStore: Sendable {
             try db.alter(table: CandidateRecord.databaseTableName) { t in
                 t.add(column: "paretoFront", .integer)
                 t.add(column: "paretoCrowding", .double)
+            }
+        }
+        migrator.registerMigration("v6-property-targets") { db in
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                for c in ["screeningProperties", "properties", "propertyErrors"] { t.add(column: c, .text) }
+                t.add(column: "targetProbability", .double)
             }
         }
         try migrator.migrate(db)

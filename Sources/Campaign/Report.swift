@@ -72,12 +72,14 @@ public struct CampaignReport: Sendable {
         }
 
         if spec.ranking.method == .pareto {
-            h += "<h2 id=\"pareto\">Pareto ranking</h2><div class=\"plot\">" + ParetoPlot.svg(records, objectives: spec.ranking.objectives) + "</div>"
+            h += "<h2 id=\"pareto\">Pareto ranking</h2><div class=\"plot\">" + ParetoPlot.svg(records, objectives: spec.ranking.objectives, targets: spec.targets) + "</div>"
             h += "<p class=\"muted\">Ranked candidates in the first two Pareto objectives (lower is better in each; "
-                + esc(spec.ranking.objectives.map(\.rawValue).joined(separator: ", ")) + " are ranked together). Filled marks: the first front "
+                + esc(spec.ranking.objectives.map(\.name).joined(separator: ", ")) + " are ranked together). Filled marks: the first front "
                 + "(no ranked candidate is better in every objective), joined by a line; hollow marks: later fronts. Ranks go by front, "
                 + "then by crowding distance (the more isolated trade-off first), then by E<sub>hull</sub>.</p>"
         }
+
+        if !spec.targets.isEmpty { h += targetsSection() }
 
         h += "<h2 id=\"candidates\">Candidates</h2>" + legend()
         h += """
@@ -137,7 +139,8 @@ public struct CampaignReport: Sendable {
 
     private func tableHeader() -> String {
         "<thead><tr><th>rank</th><th>structure</th><th>formula</th><th>E<sub>hull</sub> (eV/atom)</th><th>E<sub>f</sub> (eV/atom)</th>"
-            + "<th>space group</th><th>structure type</th><th>stability</th><th>novelty</th><th>HHI</th><th>generator / parent</th><th>status</th><th>duplicates</th></tr></thead>"
+            + "<th>space group</th><th>structure type</th><th>stability</th><th>novelty</th><th>HHI</th>" + (spec.targets.isEmpty ? "" : "<th>P(targets)</th>")
+            + "<th>generator / parent</th><th>status</th><th>duplicates</th></tr></thead>"
     }
 
     /// One candidate: its table row, then a row holding its expandable detail.
@@ -153,10 +156,11 @@ public struct CampaignReport: Sendable {
         h += "<td>\(esc(r.spaceGroupAfter ?? ""))</td><td>\(esc(r.structureType ?? ""))</td><td>\(esc(r.stability?.label ?? ""))</td>"
         h += "<td>\(esc(r.noveltyLevel?.label ?? ""))\(r.noveltyMatch.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
         h += "<td class=\"num\">\(r.hhi.map { String(format: "%.0f", $0) } ?? "")</td>"
+        if !spec.targets.isEmpty { h += "<td class=\"num\">\(r.targetProbability.map { String(format: "%.2f", $0) } ?? "")</td>" }
         h += "<td>\(esc(r.generator))<br><span class=\"muted\">\(esc(r.parent ?? ""))\(r.substitution.map { " " + esc($0) } ?? "")</span></td>"
         h += "<td>\(esc(r.relaxOutcome ?? r.status.rawValue))\(r.error.map { "<br><span class=\"muted\">\(esc($0))</span>" } ?? "")</td>"
         h += "<td>\(duplicates(g.duplicates))</td></tr>"
-        h += "<tr class=\"detail\"><td colspan=\"13\"><details><summary>details of \(esc(r.formula)) (\(esc(r.id)))</summary>"
+        h += "<tr class=\"detail\"><td colspan=\"\(spec.targets.isEmpty ? 13 : 14)\"><details><summary>details of \(esc(r.formula)) (\(esc(r.id)))</summary>"
         h += "<div class=\"detail-body\">"
         if let detail {
             h += "<div class=\"viewer\"><canvas class=\"cell3d\" width=\"300\" height=\"300\" data-cell=\"cell-\(esc(r.id))\"></canvas>"
@@ -199,9 +203,10 @@ public struct CampaignReport: Sendable {
         if let s = r.substitution { chain.append("substitution " + esc(s)) }
         chain.append("relaxation " + esc(r.relaxOutcome ?? r.status.rawValue) + (r.relaxSteps.map { " after \($0) steps" } ?? ""))
         rows.append(("provenance", chain.joined(separator: " → ")))
+        if !spec.targets.isEmpty { rows += targetFacts(r) }
         if let v = r.violations { rows.append(("constraints violated", esc(v))) }
         if let front = r.paretoFront, let crowding = r.paretoCrowding {
-            let values = spec.ranking.objectives.map { "\($0.rawValue) \(String(format: "%.3f", $0.value(r)))" }
+            let values = spec.ranking.objectives.map { "\($0.name) \(String(format: "%.3f", $0.value(r, targets: spec.targets)))" }
             rows.append(("Pareto ranking", "front \(front)" + (front == 1 ? " (no ranked candidate is better in every objective)" : "")
                          + ", crowding distance " + (crowding.isFinite ? String(format: "%.3f", crowding) : "∞ (an extreme of the front)")
                          + " · " + esc(values.joined(separator: ", "))))
@@ -244,11 +249,15 @@ public struct CampaignReport: Sendable {
             ("relax", "FIRE with a Fréchet cell filter, fmax \(spec.fmax) eV/Å, at most \(spec.relaxSteps) steps"),
             ("objectives", "supply_risk \(o.supplyRisk), abundance \(o.abundance), n_elements \(o.elements)"),
             ("ranking", spec.ranking.method == .pareto
-                ? "pareto over " + spec.ranking.objectives.map(\.rawValue).joined(separator: ", ") : "weighted"),
+                ? "pareto over " + spec.ranking.objectives.map(\.name).joined(separator: ", ") : "weighted"),
             ("constraints", [c.maxEHull.map { "max_e_hull \($0)" }, c.maxHHI.map { "max_hhi \($0)" },
                              c.minAbundance.map { "min_abundance \($0)" }, c.maxElements.map { "max_elements \($0)" }]
                 .compactMap { $0 }.joined(separator: ", ").ifEmpty("none")),
         ]
+        if !spec.targets.isEmpty {
+            rows.append(("targets", spec.targets.map { "\($0.property.rawValue) \($0.window) (\($0.use.rawValue))" }.joined(separator: ", ")
+                         + "; min_probability \(spec.minTargetProbability)"))
+        }
         for (i, g) in spec.generators.enumerated() {
             rows.append(("generators[\(i)]", "\(g.kind.rawValue): budget \(g.budget), seed \(g.seed)"
                          + (g.kind == .randomSymmetric ? ", max_attempts \(g.maxAttempts), time_limit \(g.timeLimit) s" : "")))

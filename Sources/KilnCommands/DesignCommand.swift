@@ -72,8 +72,9 @@ struct DesignCommand: ParsableCommand {
             Swift.print("  top candidates:")
             for t in s.top {
                 let novelty = t.novelty.flatMap(NoveltyLevel.init(rawValue:))?.label ?? "novelty not checked"
-                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@  %@", t.rank, t.formula, t.energyAboveHull,
-                                   novelty, t.spaceGroup ?? ""))
+                let targets = t.targetProbability.map { String(format: "  P(targets) %.2f", $0) } ?? ""
+                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@  %@%@", t.rank, t.formula, t.energyAboveHull,
+                                   novelty, t.spaceGroup ?? "", targets))
             }
         }
         Swift.print("report: \(s.report)")

@@ -1,0 +1,39 @@
+import Crystal
+import Potentials
+import Properties
+
+/// The one map from a campaign's target properties to what computes them: a screening predictor
+/// (on the generated structure, before relaxation) and a final one (on the relaxed structure) per
+/// learned property, and the elastic moduli. Swap a predictor here to change it everywhere in a
+/// campaign; its `name` enters the campaign fingerprint.
+public struct TargetPredictors: Sendable {
+    /// Before relaxation, for `TargetProperty.Stage.learned` keys.
+    public var screening: [TargetProperty: any PropertyPredictor]
+    /// After relaxation, for the same keys.
+    public var final: [TargetProperty: any PropertyPredictor]
+    /// Bulk and shear modulus (GPa) of a relaxed structure; run once per unique candidate with
+    /// E_hull ≤ the stability threshold.
+    public var moduli: @Sendable (Structure) throws -> (bulk: PropertyValue, shear: PropertyValue)
+
+    public init(screening: [TargetProperty: any PropertyPredictor], final: [TargetProperty: any PropertyPredictor],
+                moduli: @escaping @Sendable (Structure) throws -> (bulk: PropertyValue, shear: PropertyValue)) {
+        self.screening = screening
+        self.final = final
+        self.moduli = moduli
+    }
+
+    /// Today's predictors for `properties`: the bundled composition models (`LearnedPropertyPredictor`)
+    /// before and after relaxation, and the Hill moduli of `ElasticCalculator` with `calculator`.
+    public static func standard(for properties: [TargetProperty], calculator: any Calculator) throws -> TargetPredictors {
+        var learned: [TargetProperty: any PropertyPredictor] = [:]
+        for p in properties where p.stage == .learned {
+            learned[p] = try LearnedPropertyPredictor(property: LearnedProperty(rawValue: p.rawValue)!)
+        }
+        let elastic = ElasticCalculator(calculator: calculator)
+        return TargetPredictors(screening: learned, final: learned) { structure in
+            let t = try elastic.calculate(structure).tensor
+            return (PropertyValue(mean: t.kVRH, unit: PhysicalProperty.bulkModulus.unit),
+                    PropertyValue(mean: t.gVRH, unit: PhysicalProperty.shearModulus.unit))
+        }
+    }
+}
