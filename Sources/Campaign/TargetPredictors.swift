@@ -22,15 +22,19 @@ public struct TargetPredictors: Sendable {
         self.moduli = moduli
     }
 
-    /// Today's predictors for `properties`: the bundled composition models (`LearnedPropertyPredictor`)
-    /// before and after relaxation, and the Hill moduli of `ElasticCalculator` with `calculator`.
+    /// The standard predictors for `properties`: the bundled composition models
+    /// (`LearnedPropertyPredictor`) before relaxation, the bundled structure models (composition and
+    /// one CHGNet pass over the relaxed structure; `calculator` when it is CHGNet) after it, and the
+    /// Hill moduli of `ElasticCalculator` with `calculator`.
     public static func standard(for properties: [TargetProperty], calculator: any Calculator) throws -> TargetPredictors {
-        var learned: [TargetProperty: any PropertyPredictor] = [:]
+        var screening: [TargetProperty: any PropertyPredictor] = [:], final = screening
         for p in properties where p.stage == .learned {
-            learned[p] = try LearnedPropertyPredictor(property: LearnedProperty(rawValue: p.rawValue)!)
+            let property = LearnedProperty(rawValue: p.rawValue)!
+            screening[p] = try LearnedPropertyPredictor(property: property)
+            final[p] = try LearnedPropertyPredictor(property: property, features: .structure, chgnet: calculator as? CHGNet)
         }
         let elastic = ElasticCalculator(calculator: calculator)
-        return TargetPredictors(screening: learned, final: learned) { structure in
+        return TargetPredictors(screening: screening, final: final) { structure in
             let t = try elastic.calculate(structure).tensor
             return (PropertyValue(mean: t.kVRH, unit: PhysicalProperty.bulkModulus.unit),
                     PropertyValue(mean: t.gVRH, unit: PhysicalProperty.shearModulus.unit))

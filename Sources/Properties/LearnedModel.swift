@@ -193,7 +193,8 @@ public struct LearnedPropertyPredictor: PropertyPredictor {
         try self.init(model: .bundled(property, features: features), chgnet: chgnet)
     }
 
-    public var name: String { model.property.rawValue }
+    /// The property and the model, e.g. "band_gap (structure model)".
+    public var name: String { "\(model.property.rawValue) (\(model.featureSet.rawValue) model)" }
 
     public func predict(_ structure: Structure) throws -> PropertyValue {
         try model.predict(structure, chgnet: chgnet)
