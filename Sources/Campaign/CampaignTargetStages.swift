@@ -73,6 +73,7 @@ extension CampaignRunner {
         let cheap = spec.targets.map(\.property).filter { $0.stage != .elastic }
         for (k, i) in relaxed.enumerated() {
             var values = all[i].properties ?? [:], errors = all[i].propertyErrors ?? [:]
+            var explanations = all[i].explanations ?? [:]
             for p in cheap where values[p.rawValue] == nil && errors[p.rawValue] == nil {
                 do {
                     if p.stage == .relaxed {
@@ -83,11 +84,17 @@ extension CampaignRunner {
                         values[p.rawValue] = PropertyValue(mean: mean, unit: p.unit)
                     } else {
                         values[p.rawValue] = try Self.value(p, of: structures[k], by: predictors.final)
+                        // The explanation is an extra: a model file without node covers has none.
+                        if let learned = predictors.final[p] as? LearnedPropertyPredictor, var e = try? learned.explain(structures[k]) {
+                            e.contributions = Array(e.contributions.prefix(5))
+                            explanations[p.rawValue] = e
+                        }
                     }
                 } catch { errors[p.rawValue] = ErrorText.describe(error) }
             }
             all[i].properties = values.isEmpty ? nil : values
             all[i].propertyErrors = errors.isEmpty ? nil : errors
+            all[i].explanations = explanations.isEmpty ? nil : explanations
         }
         let elastic = spec.targets.map(\.property).filter { $0.stage == .elastic }
         guard !elastic.isEmpty else { return }

@@ -95,6 +95,9 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var propertyErrors: [String: String]?
     /// P(every target met): the product of the per-target probabilities (independence assumed).
     public var targetProbability: Double?
+    /// TreeSHAP explanations of the learned targeted properties of the relaxed structure (their
+    /// five largest contributions), per key.
+    public var explanations: [String: LearnedModel.Explanation]?
 
     public init(id: String, ordinal: Int, generator: String, parent: String?, seed: Int64, substitution: String?,
                 formula: String, nSites: Int, nElements: Int, initialStructure: String) {
@@ -208,7 +211,7 @@ public final class KnowledgeStore: Sendable {
         }
         migrator.registerMigration("v6-property-targets") { db in
             try db.alter(table: CandidateRecord.databaseTableName) { t in
-                for c in ["screeningProperties", "properties", "propertyErrors"] { t.add(column: c, .text) }
+                for c in ["screeningProperties", "properties", "propertyErrors", "explanations"] { t.add(column: c, .text) }
                 t.add(column: "targetProbability", .double)
             }
         }

@@ -39,8 +39,11 @@ extension CampaignReport {
             }
             let p = t.probability(v)
             let before = r.screeningProperties?[key].map { " <span class=\"muted\">(before relaxation \(esc(Self.format($0))))</span>" } ?? ""
+            let why = r.explanations?[key].map { "<br><span class=\"muted\">why (TreeSHAP, \(esc($0.unit))): base \(String(format: "%.3g", $0.base)); "
+                + $0.contributions.map { c in esc(String(format: "%+.3f ", c.contribution) + "\(c.feature) = " + String(format: "%.4g", c.value)) }
+                    .joined(separator: "; ") + "</span>" } ?? ""
             return (key, esc(Self.format(v)) + before + " · target \(esc(t.window)), \(esc(t.use.rawValue)): "
-                    + (t.contains(v.mean) ? "met" : "not met") + String(format: ", P = %.2f", p))
+                    + (t.contains(v.mean) ? "met" : "not met") + String(format: ", P = %.2f", p) + why)
         }
         if let p = r.targetProbability { rows.append(("P(all targets)", String(format: "%.3f", p) + " <span class=\"muted\">(product, independence assumed)</span>")) }
         return rows

@@ -5,9 +5,9 @@ import Potentials
 extension LearnedModel {
     /// Why the model predicts what it does for one composition: the exact TreeSHAP values of its
     /// features (docs/learning.md). `base + Σ contributions = prediction`.
-    public struct Explanation: Sendable {
+    public struct Explanation: Sendable, Codable, Equatable {
         /// One feature's share of the prediction.
-        public struct Contribution: Sendable, Equatable {
+        public struct Contribution: Sendable, Codable, Equatable {
             /// The feature's name (as matminer names the Magpie features).
             public var feature: String
             /// The feature's value for the explained composition.
