@@ -4,7 +4,7 @@ import Properties
 
 /// A property a campaign can target (the keys of `[targets]`, docs/campaign.md).
 public enum TargetProperty: String, Sendable, CaseIterable, Codable {
-    /// Learned from the composition (bundled models; `TargetPredictors` can swap them).
+    /// Learned: the bundled composition models before relaxation, the structure models after (`TargetPredictors` can swap them).
     case bandGap = "band_gap", formationEnergy = "formation_energy", isMetal = "is_metal"
     /// Hill averages of the elastic tensor from the campaign's calculator.
     case bulkModulus = "bulk_modulus", shearModulus = "shear_modulus"

@@ -23,6 +23,14 @@ public struct Rediscovery: Sendable {
         /// Prototypes of its structure type hidden with it ("set/id"; other formulas only), or
         /// nil when analogues were not hidden.
         public var hiddenAnalogues: [String]?
+        /// Its MP band gap (eV), and whether that lies in the campaign's band-gap target window
+        /// (nil without such a target).
+        public var bandGap: Double?
+        public var meetsTarget: Bool?
+        /// Rank of its best-ranked matching candidate in the campaign's ranking, and that
+        /// candidate's place when the same ranked candidates are ordered by E_hull alone.
+        public var rank: Int?
+        public var stabilityRank: Int?
     }
 
     public struct Result: Codable, Sendable {
@@ -39,20 +47,21 @@ public struct Rediscovery: Sendable {
 
     /// Stable MP phases containing every element of `system` (at most `maxAtoms` sites in their
     /// built-in structure), lowest-energy structure of each formula; at most `limit` of them.
-    public static func hiddenPhases(system: [Element], maxAtoms: Int, limit: Int?) throws -> [(formula: String, id: String, structure: Structure)] {
+    public static func hiddenPhases(system: [Element], maxAtoms: Int, limit: Int?) throws
+        -> [(formula: String, id: String, structure: Structure, bandGap: Double?)] {
         let els = Set(system)
         let pd = try HullService(elements: els).referencePhaseDiagram()
         let stableFormulas = Set(pd.stableEntries.filter { Set($0.composition.elements) == els }.map(\.composition.reducedFormula))
         let mp = try ReferenceStructures.mp()
-        var best: [String: (id: String, e: Double, s: Structure)] = [:]
+        var best: [String: (id: String, e: Double, s: Structure, gap: Double?)] = [:]
         for j in mp.indices where Set(mp.elements(at: j)) == els && mp.siteCount(at: j) <= maxAtoms {
             let f = mp.composition(at: j).reducedFormula
             guard stableFormulas.contains(f) else { continue }
             let rec = mp[j]
             let e = rec.formationEnergyPerAtom ?? 0
-            if best[f] == nil || e < best[f]!.e { best[f] = (rec.id, e, rec.structure) }
+            if best[f] == nil || e < best[f]!.e { best[f] = (rec.id, e, rec.structure, rec.bandGap) }
         }
-        let sorted = best.keys.sorted().map { (formula: $0, id: best[$0]!.id, structure: best[$0]!.s) }
+        let sorted = best.keys.sorted().map { (formula: $0, id: best[$0]!.id, structure: best[$0]!.s, bandGap: best[$0]!.gap) }
         return limit.map { Array(sorted.prefix($0)) } ?? sorted
     }
 
@@ -75,6 +84,14 @@ public struct Rediscovery: Sendable {
             }
         }
         return out
+    }
+
+    /// The place of each ranked candidate when the ranked candidates are ordered by E_hull alone
+    /// (ties by campaign rank), from 1.
+    static func stabilityRanks(_ records: [CandidateRecord]) -> [String: Int] {
+        let ranked = records.filter { $0.rank != nil }
+            .sorted { ($0.energyAboveHull ?? .infinity, $0.rank!) < ($1.energyAboveHull ?? .infinity, $1.rank!) }
+        return Dictionary(uniqueKeysWithValues: ranked.enumerated().map { ($1.id, $0 + 1) })
     }
 
     /// A composition's site fractions, sorted, to 1e-6: equal for compositions that differ only by
@@ -127,10 +144,14 @@ public struct Rediscovery: Sendable {
             ? Double(KnowledgeStore(path: runner.storePath, readOnly: true).meta("seconds") ?? "0") ?? 0 : 0
         let summary = try runner.run()
         let records = try KnowledgeStore(path: runner.storePath).candidates(status: .relaxed)
+        let stabilityRank = Self.stabilityRanks(records)
+        let window = spec.targets.first { $0.property == .bandGap }
         let matcher = StructureMatcher()
         var phases: [Phase] = []
         for (k, h) in hidden.enumerated() {
             var phase = Phase(formula: h.formula, materialID: h.id, found: false, hiddenAnalogues: analogues?[k])
+            phase.bandGap = h.bandGap
+            if let window, let gap = h.bandGap { phase.meetsTarget = window.contains(gap) }
             let target = matcher.prepare(h.structure)
             for r in records where r.formula == h.formula {
                 guard let text = r.relaxedStructure, let s = try? StructureCoding.decode(text),
@@ -139,6 +160,10 @@ public struct Rediscovery: Sendable {
                     phase.found = true
                     phase.candidate = r.id
                     phase.energyAboveHull = r.energyAboveHull
+                }
+                if let rank = r.rank, rank < (phase.rank ?? .max) {
+                    phase.rank = rank
+                    phase.stabilityRank = stabilityRank[r.id]
                 }
             }
             phases.append(phase)

@@ -37,7 +37,11 @@ struct RediscoveryCommand: ParsableCommand {
             With --hide-analogues, every prototype of a hidden phase's structure type (anonymous StructureMatcher match, \
             species ignored: hiding SrTiO3 also hides SrRuO3) is removed from the substitution prototypes too, so a phase \
             has to be found by search, not by a one-ion swap; the number hidden is reported per phase. Wall time is \
-            reported per system for this run and over every run in its folder (a resumed run), and in total.
+            reported per system for this run and over every run in its folder (a resumed run), and in total. \
+            With --band-gap MIN:MAX the benchmark is targeted: the campaign gets the target band_gap = { min, max, \
+            use = "probability" } and Pareto ranking over e_hull and target:band_gap, each hidden phase is marked by \
+            whether its MP band gap lies in the window, and each rediscovered phase's rank in that targeted ranking is \
+            printed beside its place when the same ranked candidates are ordered by E_hull alone.
             """)
 
     @Option(name: .customLong("chemsys"), help: "Chemical system, e.g. Li-Co-O (repeat for several).")
@@ -58,6 +62,9 @@ struct RediscoveryCommand: ParsableCommand {
     @Flag(name: .customLong("hide-analogues"), help: "Also hide every prototype of the same structure type as a hidden phase.")
     var hideAnalogues = false
 
+    @Option(name: .customLong("band-gap"), help: "Band-gap window MIN:MAX (eV): a targeted run (see above).")
+    var bandGap: String?
+
     @Option(help: "Output folder (one subfolder per system).")
     var out = "kiln-out/rediscovery"
 
@@ -73,6 +80,17 @@ struct RediscoveryCommand: ParsableCommand {
         guard (1...200).contains(maxAtoms) else { throw ValidationError("--max-atoms must be between 1 and 200") }
         guard substitutionBudget >= 1, randomBudget >= 1 else { throw ValidationError("budgets must be at least 1") }
         _ = try elements()
+        _ = try bandGapTarget()
+    }
+
+    /// The band-gap target of a targeted run.
+    private func bandGapTarget() throws -> CampaignSpec.Target? {
+        guard let text = bandGap else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0) }
+        guard parts.count == 2, let lo = parts[0], let hi = parts[1], lo >= 0, lo <= hi else {
+            throw ValidationError("--band-gap takes MIN:MAX in eV with 0 ≤ MIN ≤ MAX, e.g. 1:3 (got '\(text)')")
+        }
+        return try CampaignSpec.Target(.bandGap, min: lo, max: hi, use: .probability)
     }
 
     private func elements() throws -> [[Element]] { try BenchmarkCommand.chemicalSystems(systems) }
@@ -81,11 +99,15 @@ struct RediscoveryCommand: ParsableCommand {
         var results: [Rediscovery.Result] = []
         var failures = 0
         for (text, els) in zip(systems, try elements()) {
-            let spec = try CampaignSpec(
+            var spec = try CampaignSpec(
                 name: "rediscovery", chemicalSystems: [els],
                 generators: [.init(kind: .substitution, budget: substitutionBudget, seed: 1),
                              .init(kind: .randomSymmetric, budget: randomBudget, seed: 2, timeLimit: 30)],
                 maxAtoms: maxAtoms)
+            if let target = try bandGapTarget() {
+                spec.targets = [target]
+                spec.ranking = .init(method: .pareto, objectives: [.eHull, .target(.bandGap)])
+            }
             let dir = URL(fileURLWithPath: out).appendingPathComponent(els.map(\.symbol).joined(separator: "-"))
             let runner = try DesignCommand.runner(spec, dir, workers: workers)
             do {
@@ -116,7 +138,28 @@ struct RediscoveryCommand: ParsableCommand {
             print("| \(r.system) | \(r.hidden.count) | \(r.found) | \(found.joined(separator: ", ")) | \(missed.joined(separator: ", ")) |\(hidden) "
                   + "\(r.candidatesRelaxed) | \(String(format: "%.0f", r.wallSeconds)) | \(String(format: "%.0f", r.cumulativeWallSeconds)) |")
         }
+        if bandGap != nil { targetedTable(results) }
         let total = results.map(\.wallSeconds).reduce(0, +), cumulative = results.map(\.cumulativeWallSeconds).reduce(0, +)
         print(String(format: "\ntotal wall time: %.0f s this run, %.0f s over all runs", total, cumulative))
+    }
+
+    /// Targeted runs: where each hidden phase lands in the targeted ranking and by E_hull alone.
+    private func targetedTable(_ results: [Rediscovery.Result]) {
+        print("\n| system | hidden phase | MP band gap (eV) | in window | rediscovered | targeted rank | rank by E_hull alone |")
+        print("|---|---|---|---|---|---|---|")
+        var inWindow: [(Int, Int)] = []
+        for r in results {
+            for p in r.hidden {
+                let rank = { (x: Int?) in x.map(String.init) ?? "–" }
+                print("| \(r.system) | \(p.formula) (\(p.materialID)) | \(p.bandGap.map { String(format: "%.2f", $0) } ?? "–") | "
+                      + "\(p.meetsTarget == true ? "yes" : "no") | \(p.found ? "yes" : "no") | \(rank(p.rank)) | \(rank(p.stabilityRank)) |")
+                if p.meetsTarget == true, let a = p.rank, let b = p.stabilityRank { inWindow.append((a, b)) }
+            }
+        }
+        guard !inWindow.isEmpty else { print("\nno rediscovered phase in the window was ranked"); return }
+        let mean = { (xs: [Int]) in Double(xs.reduce(0, +)) / Double(xs.count) }
+        let targeted = inWindow.map(\.0), stability = inWindow.map(\.1)
+        print(String(format: "\nrediscovered phases in the window: %d; mean rank targeted %.1f, by E_hull alone %.1f; in the top 3: %d targeted, %d by E_hull alone",
+                     inWindow.count, mean(targeted), mean(stability), targeted.filter { $0 <= 3 }.count, stability.filter { $0 <= 3 }.count))
     }
 }

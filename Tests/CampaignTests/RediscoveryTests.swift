@@ -1,4 +1,4 @@
-import Campaign
+@testable import Campaign
 import Crystal
 import Foundation
 import Generation
@@ -65,5 +65,23 @@ final class RediscoveryTests: XCTestCase {
         // hidden phases after scoring, is not stored; it takes well under a second).
         XCTAssertEqual(second.cumulativeWallSeconds - second.wallSeconds, first.cumulativeWallSeconds, accuracy: 2.0)
         XCTAssertLessThanOrEqual(second.cumulativeWallSeconds - second.wallSeconds, first.cumulativeWallSeconds + 1e-6)
+    }
+
+    /// The targeted benchmark's comparison order: ranked candidates by E_hull alone, ties by rank;
+    /// unranked candidates get no place. Hidden phases carry their MP band gap.
+    func testStabilityRanksAndHiddenBandGaps() throws {
+        func record(_ id: String, rank: Int?, eHull: Double?) -> CandidateRecord {
+            var r = CandidateRecord(id: id, ordinal: 0, generator: "g", parent: nil, seed: 0, substitution: nil,
+                                    formula: "NaCl", nSites: 2, nElements: 2, initialStructure: "")
+            r.rank = rank
+            r.energyAboveHull = eHull
+            return r
+        }
+        let ranks = Rediscovery.stabilityRanks([record("a", rank: 1, eHull: 0.05), record("b", rank: 2, eHull: 0),
+                                                record("c", rank: 3, eHull: 0.05), record("d", rank: nil, eHull: -0.1)])
+        XCTAssertEqual(ranks, ["b": 1, "a": 2, "c": 3])
+        let hidden = try Rediscovery.hiddenPhases(system: [try Element("Zn"), try Element("S")], maxAtoms: 20, limit: nil)
+        let zns = try XCTUnwrap(hidden.first { $0.formula == "ZnS" })
+        XCTAssertEqual(try XCTUnwrap(zns.bandGap), 2.0, accuracy: 0.5, "PBE gap of ZnS ≈ 2 eV")
     }
 }
