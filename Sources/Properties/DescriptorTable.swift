@@ -41,8 +41,9 @@ struct DescriptorTable {
                 try JSONEncoder().encode(header).write(to: headerURL, options: .atomic)
                 try? FileManager.default.removeItem(at: dataURL)
             }
-            if !FileManager.default.fileExists(atPath: dataURL.path) {
-                FileManager.default.createFile(atPath: dataURL.path, contents: nil)
+            if !FileManager.default.fileExists(atPath: dataURL.path),
+               !FileManager.default.createFile(atPath: dataURL.path, contents: nil) {
+                throw PropertyError.undefined("cannot create \(dataURL.path)")
             }
             let data = try Data(contentsOf: dataURL)
             let rowBytes = width * MemoryLayout<Float>.size

@@ -141,13 +141,14 @@ final class TargetStageTests: XCTestCase {
         func predict(_ s: Structure) throws -> PropertyValue { PropertyValue(mean: s.volumePerAtom / 10, sigma: 0.1, unit: "eV") }
     }
 
-    private func ranked(_ target: CampaignSpec.Target, ranking: CampaignSpec.Ranking = .init()) throws -> [CandidateRecord] {
+    private func ranked(_ target: CampaignSpec.Target, ranking: CampaignSpec.Ranking = .init(),
+                        final: any PropertyPredictor = VolumeGap()) throws -> [CandidateRecord] {
         try? FileManager.default.removeItem(at: dir)
         _ = try storeRelaxed()
         var spec = try naCl([target])
         spec.ranking = ranking
         var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: RefusingCalculator())
-        runner.targetPredictors = TargetPredictors(screening: [:], final: [.bandGap: VolumeGap()]) { _ in
+        runner.targetPredictors = TargetPredictors(screening: [:], final: [.bandGap: final]) { _ in
             throw PropertyError.undefined("no elastic tensor in this test")
         }
         return try KnowledgeStore(path: try runner.run().store).all().filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
@@ -165,6 +166,22 @@ final class TargetStageTests: XCTestCase {
         XCTAssertEqual(small[0].id, "substitution-0-0001", "CsCl's smaller gap meets ≤ 2 eV")
         XCTAssertEqual(large[0].id, "substitution-0-0000", "rock salt's larger gap meets ≥ 2 eV")
         XCTAssertEqual(small[0].targetProbability!, target.probability(try VolumeGap().predict(try small[0].structure(relaxed: true))), accuracy: 1e-12)
+    }
+
+    /// A learned final predictor leaves its TreeSHAP explanation (five largest contributions) in the
+    /// store and in the report; a predictor without one leaves none.
+    func testLearnedTargetsAreExplainedInStoreAndReport() throws {
+        let target = try CampaignSpec.Target(.bandGap, min: 2, use: .probability)
+        let learned = try LearnedPropertyPredictor(property: .bandGap, features: .structure)
+        for r in try ranked(target, final: learned) {
+            let e = try XCTUnwrap(r.explanations?["band_gap"], r.id)
+            XCTAssertEqual(e.contributions.count, 5)
+            XCTAssertEqual(max(0, e.prediction), r.properties!["band_gap"]!.mean, accuracy: 1e-9, "the explained value is the unclipped mean")
+            XCTAssertTrue(zip(e.contributions, e.contributions.dropFirst()).allSatisfy { abs($0.contribution) >= abs($1.contribution) })
+        }
+        let report = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("why (TreeSHAP, eV)"), "the report explains the learned target")
+        XCTAssertTrue(try ranked(target).allSatisfy { $0.explanations == nil })
     }
 
     func testParetoFrontsOverATargetObjective() throws {
