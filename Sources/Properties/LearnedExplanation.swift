@@ -33,10 +33,7 @@ extension LearnedModel {
     /// The TreeSHAP explanation of a composition model's prediction for `composition` (errors as
     /// `predict`, and when the model file carries no node covers).
     public func explain(_ composition: Composition) throws -> Explanation {
-        guard featureSet == .composition else {
-            throw PropertyError.undefined("\(property.rawValue): this model reads structures, not compositions")
-        }
-        return try explain(features: features(of: composition))
+        try explain(features: compositionModelFeatures(composition))
     }
 
     /// The TreeSHAP explanation of the prediction for `structure` (structure models evaluate it with `chgnet`).

@@ -86,10 +86,15 @@ public struct LearnedModel: Sendable, Codable {
     /// Mean and σ for a composition, from a composition model (`PropertyError.undefined` when it
     /// has an element the model never saw, or the model needs a structure).
     public func predict(_ composition: Composition) throws -> PropertyValue {
+        try predict(features: compositionModelFeatures(composition))
+    }
+
+    /// The feature row of a composition for a composition model (refused by structure models).
+    func compositionModelFeatures(_ composition: Composition) throws -> [Double] {
         guard featureSet == .composition else {
             throw PropertyError.undefined("\(property.rawValue): this model reads structures, not compositions")
         }
-        return try predict(features: features(of: composition))
+        return try features(of: composition)
     }
 
     /// Mean and σ for a structure; structure models evaluate it with `chgnet` (required for them).
