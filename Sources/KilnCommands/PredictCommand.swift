@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crystal
 import Foundation
+import KilnSupport
 import Potentials
 import Properties
 
@@ -82,22 +83,32 @@ struct PredictCommand: ParsableCommand {
         let physical = wanted.allSatisfy { learned[$0] != nil } ? nil : calculator
         var records: [[String: Any]] = []
         var failed = skipped > 0
-        for input in entries {
-            var record: [String: Any] = ["file": input.name, "formula": input.structure.formula]
-            var lines = ["\(input.name): \(input.structure.formula) (\(input.structure.count) sites)"]
+        // Structures run side by side (one per core), reported in input order as they complete.
+        var done: [Int: Outcome] = [:], reported = 0
+        _ = WorkQueue.map(entries.count, progress: { _, finished in
+            done[finished.index] = finished
+            while let outcome = done.removeValue(forKey: reported) {
+                outcome.errors.forEach { printError($0) }
+                failed = failed || !outcome.errors.isEmpty
+                if json { records.append(outcome.record) } else { print(outcome.lines.joined(separator: "\n")) }
+                reported += 1
+            }
+        }) { i -> Outcome in
+            let input = entries[i]
+            var outcome = Outcome(index: i, record: ["file": input.name, "formula": input.structure.formula],
+                                  lines: ["\(input.name): \(input.structure.formula) (\(input.structure.count) sites)"])
             var evaluation = physical.map { Evaluation(structure: input.structure, calculator: $0) }
             for p in wanted {
                 do {
                     let (value, text) = try learned[p].map { try learnedReport(p.rawValue, $0, input.structure) }
                         ?? evaluation!.report(p)
-                    record[p.rawValue] = value
-                    lines.append(text)
+                    outcome.record[p.rawValue] = value
+                    outcome.lines.append(text)
                 } catch {
-                    printError("kiln predict: \(input.name): \(p.rawValue): \(describe(error))")
-                    failed = true
+                    outcome.errors.append("kiln predict: \(input.name): \(p.rawValue): \(describe(error))")
                 }
             }
-            if json { records.append(record) } else { print(lines.joined(separator: "\n")) }
+            return outcome
         }
         if json { print(try jsonText(records)) }
         if failed { throw ExitCode.failure }
@@ -105,6 +116,14 @@ struct PredictCommand: ParsableCommand {
 }
 
 extension PredictCommand {
+    /// What one structure's properties came to: its JSON record, text lines and error lines.
+    private struct Outcome {
+        var index: Int
+        var record: [String: Any]
+        var lines: [String]
+        var errors: [String] = []
+    }
+
     /// The JSON value and text lines of a learned property, with its explanation under --explain.
     private func learnedReport(_ name: String, _ predictor: LearnedPropertyPredictor, _ structure: Structure) throws -> (Any, String) {
         let (value, text) = valueReport(name, try predictor.predict(structure))
