@@ -66,7 +66,8 @@ public struct LearnedMetrics: Sendable, Codable, Equatable {
     public var trainingSeconds = 0.0
 }
 
-/// A trained composition model: recipe, data version, metrics and the calibrated ensemble.
+/// A trained model (composition or structure features): recipe, data version, metrics, element
+/// references (structure models) and the calibrated ensemble.
 public struct LearnedModel: Sendable, Codable {
     public var recipe: TrainingRecipe
     /// SHA-256 of the training data (`LearnedDataset.fingerprint`) and where it came from.
