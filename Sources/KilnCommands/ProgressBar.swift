@@ -6,13 +6,14 @@ final class ProgressBar: @unchecked Sendable {
     private let interactive = isatty(2) != 0
     private var drawn = false
 
-    /// Draws the bar; `eta` estimates the time left from the pace so far (for equal-sized items).
-    func update(done: Int, total: Int, elapsed: Double, detail: String, eta showsETA: Bool = true) {
+    /// Draws the bar; `eta` estimates the time left from the pace so far (for equal-sized items),
+    /// counting only the items done in this run (`resumed` were done before it).
+    func update(done: Int, total: Int, elapsed: Double, detail: String, eta showsETA: Bool = true, resumed: Int = 0) {
         lock.lock(); defer { lock.unlock() }
         let width = 30
         let filled = total > 0 ? width * min(done, total) / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let eta = showsETA && done > 0 && done < total ? " ETA " + Self.duration(elapsed / Double(done) * Double(total - done)) : ""
+        let eta = showsETA ? Self.remaining(done: done, total: total, elapsed: elapsed, resumed: resumed).map { " ETA " + Self.duration($0) } ?? "" : ""
         let line = "[\(bar)] \(done)/\(total) \(Self.duration(elapsed))\(eta) \(detail)"
         if interactive {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
@@ -26,6 +27,11 @@ final class ProgressBar: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
         drawn = false
+    }
+
+    /// Seconds left at the pace of this run's items, nil before the first or after the last.
+    static func remaining(done: Int, total: Int, elapsed: Double, resumed: Int = 0) -> Double? {
+        done > resumed && done < total ? elapsed / Double(done - resumed) * Double(total - done) : nil
     }
 
     static func duration(_ s: Double) -> String {

@@ -57,10 +57,12 @@ struct TrainCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: out)
         let trainer = LearnedTrainer(recipe: recipe, checkpoints: directory.appendingPathComponent("checkpoints"))
         let bar = ProgressBar(), start = Date()
+        var resumedDescriptors: Int?  // descriptors found on disk when the run began
         let model = try trainer.train { p in
             let elapsed = Date().timeIntervalSince(start)
             if let d = p.descriptors {
-                bar.update(done: d.done, total: d.total, elapsed: elapsed, detail: "CHGNet descriptors")
+                if resumedDescriptors == nil { resumedDescriptors = d.done }
+                bar.update(done: d.done, total: d.total, elapsed: elapsed, detail: "CHGNet descriptors", resumed: resumedDescriptors!)
                 return
             }
             guard let b = p.boosting else {
