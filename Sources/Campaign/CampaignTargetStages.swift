@@ -82,13 +82,16 @@ extension CampaignRunner {
                         let mean = [TargetProperty.magneticDensity: summary.magneticDensity, .density: summary.density,
                                     .volumePerAtom: summary.volumePerAtom][p]!
                         values[p.rawValue] = PropertyValue(mean: mean, unit: p.unit)
-                    } else {
-                        values[p.rawValue] = try Self.value(p, of: structures[k], by: predictors.final)
+                    } else if let learned = predictors.final[p] as? LearnedPropertyPredictor {
                         // The explanation is an extra: a model file without node covers has none.
-                        if let learned = predictors.final[p] as? LearnedPropertyPredictor, var e = try? learned.explain(structures[k]) {
+                        let out = try learned.predict(structures[k], explained: true)
+                        values[p.rawValue] = out.value
+                        if case .success(var e)? = out.explanation {
                             e.contributions = Array(e.contributions.prefix(5))
                             explanations[p.rawValue] = e
                         }
+                    } else {
+                        values[p.rawValue] = try Self.value(p, of: structures[k], by: predictors.final)
                     }
                 } catch { errors[p.rawValue] = ErrorText.describe(error) }
             }

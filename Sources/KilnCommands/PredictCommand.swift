@@ -126,9 +126,10 @@ extension PredictCommand {
 
     /// The JSON value and text lines of a learned property, with its explanation under --explain.
     private func learnedReport(_ name: String, _ predictor: LearnedPropertyPredictor, _ structure: Structure) throws -> (Any, String) {
-        let (value, text) = valueReport(name, try predictor.predict(structure))
-        guard explain, var record = value as? [String: Any] else { return (value, text) }
-        let e = try predictor.explain(structure), shown = e.contributions.prefix(top ?? 8)
+        let predicted = try predictor.predict(structure, explained: explain)
+        let (value, text) = valueReport(name, predicted.value)
+        guard let explanation = predicted.explanation, var record = value as? [String: Any] else { return (value, text) }
+        let e = try explanation.get(), shown = e.contributions.prefix(top ?? 8)
         record["explanation"] = [
             "method": "TreeSHAP", "unit": e.unit, "base": e.base, "prediction": e.prediction,
             "contributions": shown.map { ["feature": $0.feature, "value": $0.value, "contribution": $0.contribution] as [String: Any] },

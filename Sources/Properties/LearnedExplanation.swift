@@ -41,7 +41,7 @@ extension LearnedModel {
         try explain(features: features(structure, chgnet: chgnet))
     }
 
-    private func explain(features x: [Double]) throws -> Explanation {
+    func explain(features x: [Double]) throws -> Explanation {
         let shap: SHAPValues
         do { shap = try TreeSHAP.explain(ensemble, x) } catch let error as TreeSHAPError {
             throw PropertyError.undefined("\(property.rawValue): cannot explain the model: \(error)")

@@ -206,8 +206,11 @@ public struct LearnedPropertyPredictor: PropertyPredictor {
         try model.predict(structure, chgnet: chgnet)
     }
 
-    /// The TreeSHAP explanation of `predict(structure)`.
-    public func explain(_ structure: Structure) throws -> LearnedModel.Explanation {
-        try model.explain(structure, chgnet: chgnet)
+    /// `predict(structure)` and, when `explained`, its TreeSHAP explanation (or why there is none:
+    /// a model file without node covers), from one feature row — one CHGNet pass for structure models.
+    public func predict(_ structure: Structure, explained: Bool)
+        throws -> (value: PropertyValue, explanation: Result<LearnedModel.Explanation, Error>?) {
+        let x = try model.features(structure, chgnet: chgnet)
+        return (model.predict(features: x), explained ? Result { try model.explain(features: x) } : nil)
     }
 }
