@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Properties", targets: ["Properties"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Search", targets: ["Search"]),
         .library(name: "Campaign", targets: ["Campaign"]),
     ],
     dependencies: [
@@ -82,12 +83,18 @@ let package = Package(
         .target(
             name: "Evaluation",
             dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials", "Properties"]),
+        // Layer 8: closed-loop search — ask/tell strategies (evolutionary, particle swarm, RL composition
+        // agents, the simple generators) and the active-learning surrogate with its acquisition functions.
+        .target(
+            name: "Search",
+            dependencies: ["KilnSupport", "Crystal", "Symmetry", "ReferenceData", "Thermo", "Matching", "Learning", "Potentials",
+                           "Properties", "Generation"]),
         // Layer 9: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
-                "Properties", "Generation", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Properties", "Generation", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(
@@ -122,6 +129,7 @@ let package = Package(
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Search", "Matching", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport"]),
         .testTarget(

@@ -12,6 +12,9 @@ public struct GenerationTarget: Sendable, Hashable {
     public var requireChargeBalance: Bool
     /// Oxidation states used for charge balance and substitution species.
     public var oxidationStates: OxidationStateSet
+    /// Reduced formulas candidates must have (crystal structure prediction), each made of the
+    /// elements of one of `systems`; empty: any composition of the systems.
+    public var formulas: Set<String> = []
 
     /// Largest number of systems a target may expand to (keeps generators fast).
     public static let maxSystems = 5000
@@ -68,6 +71,17 @@ public struct GenerationTarget: Sendable, Hashable {
         self.maxAtoms = maxAtoms
         self.requireChargeBalance = requireChargeBalance
         self.oxidationStates = oxidationStates
+    }
+
+    /// Target for crystal structure prediction: candidates of the given compositions only (any
+    /// number of formula units up to `maxAtoms`), charge balance not required.
+    public init(compositions: [Composition], maxAtoms: Int = 20) throws {
+        guard !compositions.isEmpty else { throw GenerationError.invalidTarget("no composition given") }
+        for c in compositions where c.reduced.numAtoms.rounded() > Double(maxAtoms) {
+            throw GenerationError.invalidTarget("\(c.reducedFormula) has \(Int(c.reduced.numAtoms.rounded())) atoms per formula unit, more than maxAtoms \(maxAtoms)")
+        }
+        try self.init(systems: compositions.map(\.elements), maxAtoms: maxAtoms, requireChargeBalance: false)
+        formulas = Set(compositions.map(\.reducedFormula))
     }
 
     /// System name as "Li-Mn-O" (alphabetical).

@@ -167,7 +167,7 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     /// Reduced atom-count vectors of one system with at most min(`maxAtoms`, `maxFormulaAtoms`) atoms
     /// (charge balanced when the target asks for it).
     static func formulas(_ system: [Element], _ target: GenerationTarget, maxFormulaAtoms: Int) throws -> [Formula] {
-        let limit = min(target.maxAtoms, maxFormulaAtoms)
+        let limit = target.formulas.isEmpty ? min(target.maxAtoms, maxFormulaAtoms) : target.maxAtoms
         var out: [Formula] = []
         var enumerated = 0
         var counts = [Int](repeating: 0, count: system.count)
@@ -180,6 +180,7 @@ public struct RandomSymmetricGenerator: StructureGenerator {
                 }
                 guard counts.reduce(0, gcd) == 1 else { return }
                 let comp = Composition(zip(system, counts).map { ($0, Double($1)) })
+                if !target.formulas.isEmpty && !target.formulas.contains(comp.reducedFormula) { return }
                 if !target.requireChargeBalance || ChargeBalance.isNeutral(comp, states: target.oxidationStates) {
                     out.append(Formula(elements: system, counts: counts, common: ChargeBalance.isNeutral(comp, states: .common)))
                 }

@@ -67,9 +67,17 @@ public struct Provenance: Sendable, Hashable, Codable {
     public var spaceGroup: Int?
     /// Wyckoff positions occupied, e.g. ["Li 4a", "O 8c"] (random symmetric generator).
     public var wyckoffPositions: [String]
+    /// Search operator that made it (e.g. "heredity", "strain", "swarm"), for search strategies.
+    public var operation: String?
+    /// Ids of the evaluated candidates it was made from (search strategies).
+    public var parents: [String]
+    /// The strategy's own coordinates of the candidate (e.g. a particle's position and velocity),
+    /// stored with it so the strategy can be rebuilt from the campaign's history.
+    public var genome: [Double]
 
     public init(generator: String, seed: UInt64, parentID: String? = nil, substitutions: [Replacement] = [],
-                probability: Double? = nil, spaceGroup: Int? = nil, wyckoffPositions: [String] = []) {
+                probability: Double? = nil, spaceGroup: Int? = nil, wyckoffPositions: [String] = [],
+                operation: String? = nil, parents: [String] = [], genome: [Double] = []) {
         self.generator = generator
         self.seed = seed
         self.parentID = parentID
@@ -77,6 +85,9 @@ public struct Provenance: Sendable, Hashable, Codable {
         self.probability = probability
         self.spaceGroup = spaceGroup
         self.wyckoffPositions = wyckoffPositions
+        self.operation = operation
+        self.parents = parents
+        self.genome = genome
     }
 }
 

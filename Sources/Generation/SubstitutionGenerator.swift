@@ -93,7 +93,7 @@ public struct SubstitutionGenerator: StructureGenerator {
                 }
             }
         }
-        return best.values.sorted {
+        return best.values.filter { target.formulas.isEmpty || target.formulas.contains($0.formula) }.sorted {
             ($0.probability, $1.parentID, $1.formula) > ($1.probability, $0.parentID, $0.formula)
         }
     }
