@@ -81,10 +81,7 @@ public struct CampaignRunner: Sendable {
             throw CampaignSpecError(key: "target", reason: "no Materials Project reference energy for "
                                     + missing.map(\.symbol).joined(separator: ", ") + ", so E_hull cannot be computed; leave them out")
         }
-        try generate(store)
-        try screen(store, predictors)
-        try saveElapsed()
-        try relax(store, saveElapsed: saveElapsed)
+        try runRounds(store, predictors, hull: hull, elapsed: elapsed, saveElapsed: saveElapsed)
         let margins = try stabilityMargins(store, hull: hull)
         try saveElapsed()
         let summary = try score(store, hull: hull, margins: margins, predictors: predictors, seconds: elapsed())
@@ -98,6 +95,10 @@ public struct CampaignRunner: Sendable {
                      "\(spec.maxAtoms)", "\(spec.requireChargeBalance)", "\(spec.fmax)", "\(spec.relaxSteps)",
                      calculator.name, "\(hiddenFormulas.sorted())"]
         parts += spec.generators.map { "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)" }
+        if !spec.formulas.isEmpty { parts.append("formulas \(spec.formulas.map(\.reducedFormula))") }
+        // The stopping rules (rounds, max_relaxations, time_limit, patience) may change between runs: a
+        // finished campaign can be continued with a larger budget.
+        if let l = spec.loop { parts.append("loop \(l.batch)/\(l.acquisition.rawValue)/\(l.poolFactor)/\(l.kappa)") }
         if !hiddenPrototypes.isEmpty {
             parts.append("hidden prototypes " + hiddenPrototypes.keys.sorted { $0.rawValue < $1.rawValue }
                 .map { "\($0.rawValue):\(hiddenPrototypes[$0]!.sorted())" }.joined(separator: " "))
@@ -108,49 +109,8 @@ public struct CampaignRunner: Sendable {
 
     // MARK: stages
 
-    private func generate(_ store: KnowledgeStore) throws {
-        let target = try GenerationTarget(
-            systems: spec.chemicalSystems, forbidden: Array(spec.forbiddenElements), maxAtoms: spec.maxAtoms,
-            requireChargeBalance: spec.requireChargeBalance)
-        for (gi, g) in spec.generators.enumerated() {
-            let name = "\(g.kind.rawValue)-\(gi)"
-            if try store.count(generator: name) > 0 { continue }
-            log("generating: \(name), budget \(g.budget), seed \(g.seed)")
-            var candidates: [Candidate]
-            do {
-                switch g.kind {
-                case .substitution:
-                    var gen = SubstitutionGenerator()
-                    gen.excludedFormulas = hiddenFormulas
-                    gen.excludedPrototypes = hiddenPrototypes
-                    candidates = try gen.generate(target: target, budget: g.budget, seed: g.seed)
-                case .randomSymmetric:
-                    let gen = RandomSymmetricGenerator(maxAttempts: g.maxAttempts, timeLimit: g.timeLimit)
-                    candidates = try gen.generate(target: target, budget: g.budget, seed: g.seed)
-                }
-            } catch GenerationError.limitReached(let message, let partial) {
-                log("warning: \(name): \(message)")
-                candidates = partial
-            }
-            if candidates.isEmpty { log("warning: \(name) produced no candidates for this target") }
-            let records = candidates.enumerated().map { i, c -> CandidateRecord in
-                let p = c.provenance
-                let subs = p.substitutions.isEmpty ? nil
-                    : p.substitutions.map { "\($0.from)→\($0.to)" }.joined(separator: ", ")
-                var parent = p.parentID
-                if parent == nil, let sg = p.spaceGroup { parent = "space group \(sg): " + p.wyckoffPositions.joined(separator: ", ") }
-                return CandidateRecord(
-                    id: String(format: "%@-%04d", name, i), ordinal: gi * 1_000_000 + i, generator: name, parent: parent,
-                    seed: Int64(bitPattern: p.seed), substitution: subs, formula: c.structure.reducedFormula,
-                    nSites: c.structure.count, nElements: c.structure.composition.elements.count,
-                    initialStructure: StructureCoding.encode(c.structure))
-            }
-            try store.insertNew(records)
-        }
-    }
-
     /// Validity, charge balance, pre-relaxation de-duplication and the target screen of pending candidates.
-    private func screen(_ store: KnowledgeStore, _ predictors: TargetPredictors?) throws {
+    func screen(_ store: KnowledgeStore, _ predictors: TargetPredictors?) throws {
         var all = try store.all()
         var changed: [CandidateRecord] = []
         for i in all.indices where all[i].status == .generated {
@@ -189,7 +149,7 @@ public struct CampaignRunner: Sendable {
             + (spec.targets.isEmpty ? "" : "\(screenedOut) screened out by targets, ") + "\(pending) to relax")
     }
 
-    private func relax(_ store: KnowledgeStore, saveElapsed: () throws -> Void) throws {
+    func relax(_ store: KnowledgeStore, saveElapsed: () throws -> Void) throws {
         let pending = try store.candidates(status: .generated)
         guard !pending.isEmpty else { return }
         var relaxer = Relaxer(calculator: calculator)

@@ -121,7 +121,12 @@ public struct CampaignSpec: Sendable, Equatable {
     public var forbiddenElements: Set<Element> = []
     public var maxAtoms: Int = 20
     public var requireChargeBalance: Bool = true
+    /// Reduced compositions candidates must have (`[target] formulas`: crystal structure prediction);
+    /// empty: any composition of the chemical systems.
+    public var formulas: [Composition] = []
     public var generators: [GeneratorSpec]
+    /// Rounds of the closed loop (`[loop]`); nil: one round.
+    public var loop: LoopSpec?
     /// What stable, unique and new mean (docs/metrics.md): the threshold, the convergence rule and
     /// which member of a group of matching candidates is unique.
     public var verdicts = VerdictRules.campaign
@@ -148,8 +153,11 @@ public struct CampaignSpec: Sendable, Equatable {
                 verdicts: VerdictRules = .campaign, stabilityMargin: MarginSetting = .measured,
                 objectives: Objectives = Objectives(), ranking: Ranking = Ranking(), constraints: Constraints = Constraints(),
                 fmax: Double = 0.05, relaxSteps: Int = 500, exportFormats: [ExportFormat] = [.cif],
-                targets: [Target] = [], minTargetProbability: Double = 0.05) throws {
+                targets: [Target] = [], minTargetProbability: Double = 0.05, formulas: [Composition] = [],
+                loop: LoopSpec? = nil) throws {
         self.name = name
+        self.formulas = formulas
+        self.loop = loop
         self.chemicalSystems = chemicalSystems.map { $0.sorted { $0.symbol < $1.symbol } }
         self.generators = generators
         self.output = output ?? "kiln-out/\(name)"
@@ -204,6 +212,15 @@ public struct CampaignSpec: Sendable, Equatable {
         for case .target(let p) in ranking.objectives {
             guard let t = targets.first(where: { $0.property == p }), t.use != .constraint else {
                 throw CampaignSpecError(key: "ranking.objectives", reason: "target:\(p.rawValue) needs a [targets] \(p.rawValue) entry with use = \"objective\" or \"probability\"")
+            }
+        }
+        for f in formulas {
+            guard chemicalSystems.contains(f.elements.sorted { $0.symbol < $1.symbol }) else {
+                throw CampaignSpecError(key: "target.formulas", reason: "\(f.reducedFormula) is not made of exactly the elements of a target chemical system")
+            }
+            let size = Int(f.reduced.numAtoms.rounded())
+            guard size <= maxAtoms else {
+                throw CampaignSpecError(key: "target.formulas", reason: "\(f.reducedFormula) has \(size) atoms per formula unit, more than max_atoms \(maxAtoms)")
             }
         }
         guard !generators.isEmpty else {
@@ -263,9 +280,28 @@ extension CampaignSpec {
             systems.append(els)
         }
         if let els = try t.elements("elements") { systems.append(els) }
+        let formulas = try (t.strings("formulas") ?? []).map { f -> Composition in
+            let c: Composition
+            do { c = try Composition(f) } catch {
+                throw CampaignSpecError(key: "target.formulas", reason: "'\(f)' is not a formula: \(ErrorText.describe(error))")
+            }
+            guard c.numAtoms > 0, c.elements.allSatisfy({ c[$0] > 0 && c[$0] == c[$0].rounded() }) else {
+                throw CampaignSpecError(key: "target.formulas", reason: "'\(f)' must have whole, positive atom counts")
+            }
+            return c
+        }
+        if !formulas.isEmpty {
+            guard systems.isEmpty else {
+                throw CampaignSpecError(key: "target.formulas", reason: "give either formulas or chemical_systems/elements: the formulas set the systems")
+            }
+            for f in formulas where !systems.contains(f.elements.sorted { $0.symbol < $1.symbol }) {
+                systems.append(f.elements)
+            }
+        }
         let forbidden = Set(try t.elements("forbidden_elements") ?? [])
         let maxAtoms = try t.int("max_atoms", in: 1...200) ?? 20
-        let chargeBalance = try t.bool("charge_balance") ?? true
+        // Structure prediction of given formulas does not ask for charge balance unless told to.
+        let chargeBalance = try t.bool("charge_balance") ?? formulas.isEmpty
         try t.finish()
 
         var st = try r.table("stability")
@@ -355,6 +391,9 @@ extension CampaignSpec {
         }
         try ex.finish()
 
+        var lp = try r.table("loop")
+        let loop = try LoopSpec(&lp)
+
         var gens: [GeneratorSpec] = []
         for (i, var g) in try r.tables("generators").enumerated() {
             let kindText = try g.string("kind") ?? ""
@@ -371,25 +410,32 @@ extension CampaignSpec {
         try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
                       maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, stabilityMargin: margin, objectives: objectives,
                       ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif],
-                      targets: targets, minTargetProbability: minProbability)
+                      targets: targets, minTargetProbability: minProbability, formulas: formulas, loop: loop)
     }
 }
 
 /// Reads typed keys from a TOML table and rejects any key it was not asked for.
-private struct TableReader {
+struct TableReader {
     let table: TOMLTable
     let path: String
     var used: Set<String> = []
 
-    init(_ table: TOMLTable, path: String) {
+    init(_ table: TOMLTable, path: String, isPresent: Bool = true) {
         self.table = table
         self.path = path
+        self.isPresent = isPresent
     }
 
     private func key(_ k: String) -> String { path.isEmpty ? k : "\(path).\(k)" }
 
     /// Every key of the table, sorted.
     var keys: [String] { table.keys.sorted() }
+
+    /// The table was written in the file (not an absent table read as empty).
+    let isPresent: Bool
+
+    /// The key is set.
+    func has(_ k: String) -> Bool { table[k] != nil }
 
     private mutating func value(_ k: String) -> TOMLValueConvertible? {
         used.insert(k)
@@ -453,7 +499,7 @@ private struct TableReader {
 
     /// A sub-table (empty when absent).
     mutating func table(_ k: String) throws -> TableReader {
-        guard let v = value(k) else { return TableReader(TOMLTable(), path: key(k)) }
+        guard let v = value(k) else { return TableReader(TOMLTable(), path: key(k), isPresent: false) }
         guard let t = v.table else { throw CampaignSpecError(key: key(k), reason: "must be a table ([\(key(k))])") }
         return TableReader(t, path: key(k))
     }

@@ -21,6 +21,8 @@ public enum CandidateStatus: String, Codable, Sendable, CaseIterable {
     /// Not relaxed: before relaxation a "constraint" target was predicted too unlikely to be met
     /// (reason in `error`).
     case screenedOut = "screened_out"
+    /// Not relaxed: the acquisition function chose other proposals of its round (`[loop] acquisition`).
+    case notSelected = "not_selected"
 }
 
 /// One candidate crystal with its full provenance and evidence.
@@ -98,6 +100,16 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     /// TreeSHAP explanations of the learned targeted properties of the relaxed structure (their
     /// five largest contributions), per key.
     public var explanations: [String: LearnedModel.Explanation]?
+    /// The loop round that proposed it (0 for a campaign without `[loop]`).
+    public var round = 0
+    /// The search operator that made it (e.g. "heredity"), for search strategies.
+    public var operation: String?
+    /// Ids of the candidates it was made from, comma-separated (search strategies).
+    public var parents: String?
+    /// The search strategy's coordinates of it (e.g. a particle's position and velocity).
+    public var genome: [Double]?
+    /// The surrogate's E_hull prediction (mean ± σ, eV/atom) before relaxation (`[loop] acquisition`).
+    public var surrogate: PropertyValue?
 
     public init(id: String, ordinal: Int, generator: String, parent: String?, seed: Int64, substitution: String?,
                 formula: String, nSites: Int, nElements: Int, initialStructure: String) {
@@ -213,6 +225,12 @@ public final class KnowledgeStore: Sendable {
             try db.alter(table: CandidateRecord.databaseTableName) { t in
                 for c in ["screeningProperties", "properties", "propertyErrors", "explanations"] { t.add(column: c, .text) }
                 t.add(column: "targetProbability", .double)
+            }
+        }
+        migrator.registerMigration("v7-loop-rounds") { db in
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                t.add(column: "round", .integer).notNull().defaults(to: 0)
+                for c in ["operation", "parents", "genome", "surrogate"] { t.add(column: c, .text) }
             }
         }
         try migrator.migrate(db)
