@@ -167,11 +167,12 @@ extension CampaignRunner {
         let hulls = joined.map { hullPlots($0.diagram, $0.results, records: all) } ?? []
 
         let sources = try ReferenceProvenance(hull: hull, novelty: novelty, margins: margins)
-        return try writeOutputs(all, hulls: hulls, seconds: seconds, reference: hull.provenance, sources: sources)
+        return try writeOutputs(all, hulls: hulls, seconds: seconds, reference: hull.provenance, sources: sources,
+                                stopReason: try store.meta("stop_reason"))
     }
 
     private func writeOutputs(_ all: [CandidateRecord], hulls: [(system: String, svg: String)], seconds: Double,
-                              reference: String, sources: ReferenceProvenance) throws -> CampaignSummary {
+                              reference: String, sources: ReferenceProvenance, stopReason: String?) throws -> CampaignSummary {
         let ranked = all.filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
         let rest = all.filter { $0.rank == nil && ($0.status == .relaxed || $0.status == .failed) }
         let relaxed = all.filter { $0.status == .relaxed }
@@ -236,9 +237,10 @@ extension CampaignRunner {
             "Energies: \(calculator.name)" + (mp2020Corrections ? " with MP2020 corrections" : " (already on MP2020's scale)")
                 + ", MP elemental reference energies (matbench-discovery 2023-02-07)",
         ] + (hiddenFormulas.isEmpty ? [] : ["Hidden from prototypes and references: \(hiddenFormulas.sorted().joined(separator: ", "))"])
-        let report = CampaignReport(spec: spec, records: all, funnel: funnel, hulls: hulls, provenance: provenance,
+        var report = CampaignReport(spec: spec, records: all, funnel: funnel, hulls: hulls, provenance: provenance,
                                     wallSeconds: seconds, potential: calculator.name, campaignFile: campaignFile,
                                     symprec: SymmetryTolerance.symprec)
+        report.stopReason = stopReason
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.html().write(to: reportURL, atomically: true, encoding: .utf8)
 

@@ -24,6 +24,8 @@ public struct CampaignReport: Sendable {
     public var symprec: Double
     /// Detail per candidate id (structure-derived facts; analyses may add oxidation states).
     public var details: [String: CandidateDetail]
+    /// Why the loop stopped (`[loop]` campaigns).
+    public var stopReason: String?
 
     public init(spec: CampaignSpec, records: [CandidateRecord], funnel: [(stage: String, count: Int)],
                 hulls: [(system: String, svg: String)], provenance: [String], wallSeconds: Double,
@@ -80,6 +82,7 @@ public struct CampaignReport: Sendable {
         }
 
         if !spec.targets.isEmpty { h += targetsSection() }
+        if spec.loop != nil { h += roundsSection(stopReason: stopReason) }
 
         h += "<h2 id=\"candidates\">Candidates</h2>" + legend()
         h += """
@@ -266,7 +269,7 @@ public struct CampaignReport: Sendable {
     }
 
     private func fmt(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "" }
-    private func esc(_ s: String) -> String { HTML.escape(s) }
+    func esc(_ s: String) -> String { HTML.escape(s) }
     /// JSON inside a `<script>` element: no "</script>" or "<!--" can end or comment it.
     private func scriptSafe(_ json: String) -> String { json.replacingOccurrences(of: "<", with: "\\u003c") }
     private func percentEncoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? s }

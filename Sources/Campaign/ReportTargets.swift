@@ -56,5 +56,4 @@ extension CampaignReport {
         return String(format: digits, v.mean) + sigma + " " + v.unit
     }
 
-    private func esc(_ s: String) -> String { HTML.escape(s) }
 }
