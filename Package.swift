@@ -94,7 +94,7 @@ let package = Package(
             name: "Campaign",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
-                "Properties", "Generation", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Learning", "Properties", "Generation", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(

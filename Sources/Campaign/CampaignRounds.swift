@@ -108,6 +108,7 @@ extension CampaignRunner {
     private func stopReason(round: Int, _ records: [CandidateRecord], elapsed: Double, store: KnowledgeStore,
                             hull: HullService) throws -> String? {
         guard let loop = spec.loop else { return round >= 1 ? "one round without [loop]" : nil }
+        if let why = stopRule?(records) { return why }
         if round >= loop.rounds { return "\(loop.rounds) rounds done (loop.rounds)" }
         if let max = loop.maxRelaxations, relaxationCount(records) >= max {
             return "\(relaxationCount(records)) relaxations reached loop.max_relaxations = \(max)"

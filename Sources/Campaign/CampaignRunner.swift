@@ -39,6 +39,9 @@ public struct CampaignRunner: Sendable {
     /// When this run began, when a caller did set-up work for it first (the rediscovery
     /// benchmark's choice of hidden phases); nil: when `run()` is called. Counted in the wall time.
     public var started: Date? = nil
+    /// A further stopping rule checked before each round (the CSP benchmark stops at its first match):
+    /// the reason to stop, or nil.
+    public var stopRule: (@Sendable ([CandidateRecord]) -> String?)? = nil
     /// What computes the `[targets]` properties; nil: `TargetPredictors.standard` (the bundled
     /// models and the elastic tensor of `calculator`).
     public var targetPredictors: TargetPredictors? = nil
