@@ -3,8 +3,8 @@ import Foundation
 
 /// The variation operators of evolutionary crystal-structure search (the USPEX / XtalOpt set) for a
 /// fixed composition: heredity (cut-and-splice of two parents with lattice mixing), lattice strain,
-/// atom permutation and coordinate perturbation. Each returns a child of the parents' composition
-/// whose atoms are at least `minDistance` Å apart, or nil when `attempts` tries give none.
+/// atom permutation and coordinate perturbation. Each returns a child of the (first) parent's
+/// composition whose atoms are at least `minDistance` Å apart, or nil when `attempts` tries give none.
 public struct Variation: Sendable {
     /// Closest approach allowed in a child (Å).
     public var minDistance = 1.0
@@ -20,12 +20,13 @@ public struct Variation: Sendable {
     /// Cut-and-splice (Deaven–Ho heredity as USPEX and XtalOpt use it): both parents shifted by a
     /// random fractional offset, the child takes parent a's atoms on one side of a random plane
     /// normal to a lattice axis (at 30–70 % of the axis) and parent b's on the other, in the lattice
-    /// w·L_a + (1 − w)·L_b (w uniform in [0.25, 0.75]). The composition is then restored: surplus
-    /// atoms nearest the cut go, missing ones come from the unused atoms of either parent nearest
-    /// the cut. The parents must have the same cell composition.
+    /// w·L_a + (1 − w)·L_b (w uniform in [0.25, 0.75]). Parent a's cell composition is then
+    /// restored: surplus atoms nearest the cut go, missing ones come from the unused atoms of either
+    /// parent nearest the cut. The parents must have the same elements and number of sites (their
+    /// compositions may differ, as in a variable-composition search).
     public func heredity(_ a: Structure, _ b: Structure, rng: inout some RandomNumberGenerator) throws -> Structure? {
-        guard a.count == b.count, a.composition == b.composition else {
-            throw GenerationError.invalidTarget("heredity needs parents of one cell composition, not \(a.formula) and \(b.formula)")
+        guard a.count == b.count, Set(a.elements) == Set(b.elements) else {
+            throw GenerationError.invalidTarget("heredity needs parents of one chemical system and cell size, not \(a.formula) and \(b.formula)")
         }
         let needed = Dictionary(grouping: a.sites, by: \.element).mapValues(\.count)
         for _ in 0..<attempts {
