@@ -3,10 +3,12 @@ import Generation
 /// Settings of `EvolutionarySearch`: operator rates, selection and the bounds on its work.
 ///
 /// The rates are relative weights (they need not sum to 1): each child's operator is drawn with
-/// probability rate / (sum of the rates of the operators the target allows). Transmutation changes
-/// the composition, so a fixed-composition target (`GenerationTarget.formulas`) ignores its rate.
-/// A campaign's `[[generators]] kind = "evolutionary"` table names them in snake case
-/// (`population_size`, …), as do the validation errors.
+/// probability rate / (sum of the rates of the operators the target allows). The defaults are
+/// USPEX's (fracGene 0.5, fracRand 0.2, fracPerm, fracAtomsMut and fracLatMut 0.1; USPEX manual
+/// §4.4) plus transmutation, which changes the composition, so a fixed-composition target
+/// (`GenerationTarget.formulas`) ignores its rate. A campaign's `[[generators]] kind =
+/// "evolutionary"` table names the parameters in snake case (`population_size`, …), as do the
+/// validation errors.
 public struct EvolutionParameters: Sendable, Hashable {
     /// The variation operators; the raw value is the name recorded in `Provenance.operation`.
     enum Operator: String, CaseIterable, Sendable {
@@ -16,7 +18,7 @@ public struct EvolutionParameters: Sendable, Hashable {
     /// Rate of heredity (cut-and-splice of two parents of one system and cell size).
     public var heredity = 0.5
     /// Rate of lattice strain.
-    public var strain = 0.15
+    public var strain = 0.1
     /// Rate of permutation (swap of the species of two sites of different elements).
     public var permutation = 0.1
     /// Rate of coordinate perturbation.
@@ -24,7 +26,7 @@ public struct EvolutionParameters: Sendable, Hashable {
     /// Rate of transmutation (one atom changed to another element of its system; variable composition only).
     public var transmutation = 0.1
     /// Rate of symmetric random injection (a new `RandomSymmetricGenerator` structure).
-    public var injection = 0.05
+    public var injection = 0.2
     /// Parents are drawn from the best `populationSize` distinct relaxed structures told so far.
     public var populationSize = 20
     /// Entrants of each parent's tournament (the fittest entrant is the parent).

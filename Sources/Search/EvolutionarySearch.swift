@@ -15,7 +15,8 @@ import Matching
 /// strain, permutation, perturbation, transmutation (variable composition only) and random
 /// injection. A child outside the target or equal (`StructureMatcher`) to a population member or
 /// an earlier child of the batch is discarded (niching); after `attemptsPerChild` × `count`
-/// operator applications the rest of the batch is random injection.
+/// operator applications the rest of the batch is random injection (fewer when even random
+/// structures keep matching).
 public struct EvolutionarySearch: SearchStrategy {
     public var name: String { "evolutionary" }
     public let target: GenerationTarget
@@ -30,6 +31,9 @@ public struct EvolutionarySearch: SearchStrategy {
     /// Element sets of the target's systems.
     private let systems: Set<Set<Element>>
     private var told: [Evaluation] = []
+    /// Calls of the random generator (each for twice the places left) to fill a batch with
+    /// structures unlike the rest; random symmetric structures of a small cell often coincide.
+    private static let injectionCalls = 3
 
     /// A relaxed structure of the population, with its evaluation id and matcher form.
     struct Member {
@@ -77,12 +81,15 @@ public struct EvolutionarySearch: SearchStrategy {
             try breed(population, count: count, seed: roundSeed, into: &batch, rng: &rng)
         }
         let operation = population.isEmpty ? "random" : EvolutionParameters.Operator.injection.rawValue
-        for c in try randomStructures(count - batch.candidates.count, seed: rng.next()) where batch.candidates.count < count {
-            var provenance = c.provenance
-            provenance.generator = name
-            provenance.seed = roundSeed
-            provenance.operation = operation
-            batch.add(Candidate(structure: c.structure, provenance: provenance))
+        for _ in 0..<Self.injectionCalls where batch.candidates.count < count {
+            for c in try randomStructures(2 * (count - batch.candidates.count), seed: rng.next())
+            where batch.candidates.count < count {
+                var provenance = c.provenance
+                provenance.generator = name
+                provenance.seed = roundSeed
+                provenance.operation = operation
+                batch.add(Candidate(structure: c.structure, provenance: provenance))
+            }
         }
         return batch.candidates
     }
