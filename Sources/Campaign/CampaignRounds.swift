@@ -78,15 +78,18 @@ extension CampaignRunner {
     func generatorName(_ gi: Int) -> String { "\(spec.generators[gi].kind.rawValue)-\(gi)" }
 
     private func strategy(_ g: CampaignSpec.GeneratorSpec, target: GenerationTarget) throws -> any SearchStrategy {
+        var substitution = SubstitutionGenerator()
+        substitution.excludedFormulas = hiddenFormulas
+        substitution.excludedPrototypes = hiddenPrototypes
+        let random = RandomSymmetricGenerator(maxAttempts: g.maxAttempts, timeLimit: g.timeLimit)
         switch g.kind {
         case .substitution:
-            var gen = SubstitutionGenerator()
-            gen.excludedFormulas = hiddenFormulas
-            gen.excludedPrototypes = hiddenPrototypes
-            return SubstitutionSearch(generator: gen, target: target, seed: g.seed)
+            return SubstitutionSearch(generator: substitution, target: target, seed: g.seed)
         case .randomSymmetric:
-            return RandomSearch(generator: RandomSymmetricGenerator(maxAttempts: g.maxAttempts, timeLimit: g.timeLimit),
-                                target: target, seed: g.seed)
+            return RandomSearch(generator: random, target: target, seed: g.seed)
+        case .evolutionary:
+            return try EvolutionarySearch(target: target, parameters: g.evolution, seed: g.seed, random: random,
+                                          substitution: substitution)
         }
     }
 

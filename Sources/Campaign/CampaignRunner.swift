@@ -97,7 +97,10 @@ public struct CampaignRunner: Sendable {
         var parts = ["\(spec.chemicalSystems.map { $0.map(\.symbol) })", "\(spec.forbiddenElements.map(\.symbol).sorted())",
                      "\(spec.maxAtoms)", "\(spec.requireChargeBalance)", "\(spec.fmax)", "\(spec.relaxSteps)",
                      calculator.name, "\(hiddenFormulas.sorted())"]
-        parts += spec.generators.map { "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)" }
+        parts += spec.generators.map {
+            "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)"
+                + ($0.kind == .evolutionary ? "/\($0.evolution)" : "")
+        }
         if !spec.formulas.isEmpty { parts.append("formulas \(spec.formulas.map(\.reducedFormula))") }
         // The stopping rules (rounds, max_relaxations, time_limit, patience) may change between runs: a
         // finished campaign can be continued with a larger budget.

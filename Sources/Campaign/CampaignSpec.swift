@@ -3,12 +3,15 @@ import Evaluation
 import Foundation
 import TOMLKit
 import KilnSupport
+import Search
 
 /// A design campaign as written in its TOML file (every key is documented in docs/campaign.md).
 public struct CampaignSpec: Sendable, Equatable {
     /// One generator with its budget and seed.
     public struct GeneratorSpec: Sendable, Equatable {
-        public enum Kind: String, Sendable, CaseIterable { case substitution, randomSymmetric = "random_symmetric" }
+        public enum Kind: String, Sendable, CaseIterable {
+            case substitution, randomSymmetric = "random_symmetric", evolutionary
+        }
         public var kind: Kind
         /// Candidates to generate.
         public var budget: Int
@@ -17,6 +20,8 @@ public struct CampaignSpec: Sendable, Equatable {
         public var maxAttempts: Int = 200
         /// Random search: wall-time limit in seconds for the whole generator.
         public var timeLimit: Double = 60
+        /// Evolutionary search: operator rates, population and selection.
+        public var evolution = EvolutionParameters()
 
         public init(kind: Kind, budget: Int, seed: UInt64, maxAttempts: Int = 200, timeLimit: Double = 60) {
             self.kind = kind
@@ -394,17 +399,9 @@ extension CampaignSpec {
         var lp = try r.table("loop")
         let loop = try LoopSpec(&lp)
 
-        var gens: [GeneratorSpec] = []
-        for (i, var g) in try r.tables("generators").enumerated() {
-            let kindText = try g.string("kind") ?? ""
-            guard let kind = GeneratorSpec.Kind(rawValue: kindText) else {
-                throw CampaignSpecError(key: "generators[\(i)].kind", reason: "must be one of \(GeneratorSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(kindText)'")
-            }
-            gens.append(GeneratorSpec(kind: kind, budget: try g.int("budget", in: 1...1_000_000) ?? 50,
-                                      seed: UInt64(try g.int("seed", in: 0...Int.max) ?? 0),
-                                      maxAttempts: try g.int("max_attempts", in: 1...1_000_000) ?? 200,
-                                      timeLimit: try g.double("time_limit", in: 0.1...86_400) ?? 60))
-            try g.finish()
+        let gens = try r.tables("generators").enumerated().map { i, g in
+            var g = g
+            return try GeneratorSpec(&g, index: i)
         }
         try r.finish()
         try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
