@@ -24,6 +24,15 @@ final class LoopSpecTests: XCTestCase {
         XCTAssertNil(try CampaignSpec(toml: base).loop, "no [loop]: one round")
     }
 
+    func testReadsEvolutionKeys() throws {
+        let s = try CampaignSpec(toml: base.replacingOccurrences(of: "random_symmetric\"", with: "evolutionary\"\nheredity = 0.7\npopulation_size = 12\ndisplacement = 0.2"))
+        XCTAssertEqual(s.generators[0].kind, .evolutionary)
+        XCTAssertEqual(s.generators[0].evolution.heredity, 0.7)
+        XCTAssertEqual(s.generators[0].evolution.populationSize, 12)
+        XCTAssertEqual(s.generators[0].evolution.displacement, 0.2)
+        XCTAssertEqual(s.generators[0].evolution.strain, 0.1, "unset keys keep their defaults")
+    }
+
     func testFormulasSetTheSystems() throws {
         let s = try CampaignSpec(toml: "[target]\nformulas = [\"Mg2SiO4\", \"MgO\"]\nmax_atoms = 14\n[[generators]]\nkind = \"random_symmetric\"\n")
         XCTAssertEqual(s.formulas.map(\.reducedFormula), ["Mg2SiO4", "MgO"])
@@ -46,6 +55,13 @@ final class LoopSpecTests: XCTestCase {
              "target.formulas", "more than max_atoms 5"),
             ("[target]\nformulas = [\"MgO\"]\nchemical_systems = [\"Mg-O\"]\n[[generators]]\nkind = \"random_symmetric\"\n",
              "target.formulas", "either"),
+            (base.replacingOccurrences(of: "random_symmetric\"", with: "evolutionary\"\nheredity = -1"),
+             "generators[0].heredity", "between 0"),
+            (base.replacingOccurrences(of: "random_symmetric\"", with: "evolutionary\"\nheredity = 0\nstrain = 0\npermutation = 0\n"
+                + "perturbation = 0\ntransmutation = 0\ninjection = 0"), "generators[0]", "at least one operator rate"),
+            (base.replacingOccurrences(of: "random_symmetric\"", with: "evolutionary\"\npopulation_size = 0"),
+             "generators[0].population_size", "between 1"),
+            (base + "\nheredity = 0.5\n", "generators[0].heredity", "unknown key"),
             ("[target]\nformulas = [\"MgO0.5\"]\n[[generators]]\nkind = \"random_symmetric\"\n", "target.formulas", "whole"),
         ]
         for (text, key, words) in cases {
