@@ -35,12 +35,17 @@ public struct SurrogateFeatures: Sendable, Codable, Equatable {
 public struct SurrogateFeaturizer: Sendable {
     public let model: LearnedModel
     let chgnet: CHGNet
-    let hull: HullService
+    /// E_hull (eV/atom) of a formation-energy entry against the reference hull.
+    let energyAboveHull: @Sendable (ThermoEntry) throws -> Double
 
     public init(hull: HullService, chgnet: CHGNet) throws {
+        try self.init(chgnet: chgnet) { try hull.analyze($0, phaseSeparation: false).energyAboveHull }
+    }
+
+    init(chgnet: CHGNet, energyAboveHull: @escaping @Sendable (ThermoEntry) throws -> Double) throws {
         model = try LearnedModel.bundled(.formationEnergy, features: .structure)
         self.chgnet = chgnet
-        self.hull = hull
+        self.energyAboveHull = energyAboveHull
     }
 
     /// The features of an unrelaxed structure. Throws for an element the model never saw or the
@@ -49,7 +54,7 @@ public struct SurrogateFeaturizer: Sendable {
         let x = try model.features(structure, chgnet: chgnet)
         let formation = model.predict(features: x)
         let entry = try ThermoEntry(composition: structure.composition, energyPerAtom: formation.mean, id: "surrogate")
-        let eHull = try hull.analyze(entry, phaseSeparation: false).energyAboveHull
+        let eHull = try energyAboveHull(entry)
         let f = SurrogateFeatures(row: x + [eHull], priorMean: eHull, priorSigma: formation.sigma ?? 0)
         try f.validate("features of \(structure.composition.reducedFormula)")
         return f
