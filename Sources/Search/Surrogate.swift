@@ -64,24 +64,24 @@ public struct SurrogateFeaturizer: Sendable {
 /// Predicts the relaxed E_hull (eV/atom) of an unrelaxed proposal, with uncertainty.
 ///
 /// With fewer than `minTrainingSize` relaxed points it is the prior: the bundled model's E_hull
-/// estimate and σ. From then on, a bagged ensemble of small boosters learns the residual
-/// (relaxed E_hull − prior estimate) from the features of each relaxed candidate's initial
-/// structure; the prediction is the prior estimate plus the members' mean, and σ their spread
-/// scaled so that 68 % of the out-of-bag residuals fall within ±σ. Deterministic for a seed.
+/// estimate and σ. From then on, a bagged ensemble of small boosters learns the relaxed E_hull
+/// from the features of each relaxed candidate's initial structure (the prior estimate is one of
+/// them); the prediction is the members' mean, and σ their spread scaled so that 68 % of the
+/// out-of-bag errors fall within ±σ. Deterministic for a seed.
 public struct Surrogate: Sendable {
     public struct Parameters: Sendable, Equatable {
         /// Relaxed points needed before the online ensemble replaces the prior (≥ 5).
         public var minTrainingSize = 8
-        /// Bagged boosters (≥ 8, so that most rows are out of bag for at least two members).
-        public var members = 16
+        /// Bagged boosters (≥ 8, so that most rows are out of bag for some of them).
+        public var members = 10
         /// Small-data boosting: few shallow trees, small leaves; no early stopping.
         public var boosting: BoostingParameters = {
             var p = BoostingParameters()
-            p.learningRate = 0.1
-            p.maxLeaves = 8
+            p.learningRate = 0.15
+            p.maxLeaves = 6
             p.maxDepth = 4
             p.minSamplesLeaf = 2
-            p.maxRounds = 60
+            p.maxRounds = 40
             p.featureFraction = 0.3
             return p
         }()
@@ -128,30 +128,34 @@ public struct Surrogate: Sendable {
             return
         }
         let rows = training.map(\.features.row)
-        let residuals = training.map { $0.eHull - $0.features.priorMean }
+        let targets = training.map(\.eHull)
         let data = BinnedMatrix(rows: rows, bins: FeatureBins(rows: rows))
         var rng = SeededGenerator(seed: parameters.seed)
         var members: [GradientBoostedTrees] = []
         var bags: [[Double]] = []
         for _ in 0..<parameters.members {
             let w = BoostedEnsemble.bootstrapWeights(count: rows.count, rng: &rng)
-            members.append(.fit(data, targets: residuals, weights: w, loss: .squaredError, parameters: parameters.boosting, rng: &rng))
+            members.append(.fit(data, targets: targets, weights: w, loss: .squaredError, parameters: parameters.boosting, rng: &rng))
             bags.append(w)
         }
-        var oobMean: [Double] = [], oobSpread: [Double] = [], oobTarget: [Double] = []
+        // σ calibration on out-of-bag errors: row i's error is that of the mean of the m members
+        // that did not draw it, less the extra variance spread²(1/m − 1/members) of a mean over
+        // fewer members; the spread is all members' (steadier than that of a few).
+        let unscaled = BoostedEnsemble(members: members)
+        var spreads: [Double] = [], errors: [Double] = []
         for i in rows.indices {
             let values = members.indices.filter { bags[$0][i] == 0 }.map { members[$0].predict(rows[i]) }
-            guard values.count >= 2 else { continue }
-            let mean = values.reduce(0, +) / Double(values.count)
-            oobMean.append(mean)
-            oobSpread.append((values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot())
-            oobTarget.append(residuals[i])
+            guard !values.isEmpty else { continue }
+            let m = Double(values.count), spread = unscaled.predict(rows[i]).sigma
+            let error = targets[i] - values.reduce(0, +) / m
+            spreads.append(spread)
+            errors.append(max(error * error - spread * spread * (1 / m - 1 / Double(members.count)), 0).squareRoot())
         }
-        guard oobMean.count >= 3 else {
-            throw ActiveLearningError("only \(oobMean.count) rows are out of bag for two members: raise members to calibrate sigma")
+        guard errors.count >= 3 else {
+            throw ActiveLearningError("only \(errors.count) rows are out of bag: raise members to calibrate sigma")
         }
-        ensemble = BoostedEnsemble(members: members,
-                                   sigmaScale: BoostedEnsemble.calibrationScale(mean: oobMean, spread: oobSpread, targets: oobTarget))
+        ensemble = BoostedEnsemble(members: members, sigmaScale: BoostedEnsemble.calibrationScale(
+            mean: [Double](repeating: 0, count: errors.count), spread: spreads, targets: errors))
         width = rows[0].count
     }
 
@@ -162,7 +166,6 @@ public struct Surrogate: Sendable {
         guard features.row.count == width else {
             throw ActiveLearningError("features: \(features.row.count) values, the surrogate was fitted on \(width)")
         }
-        let (mean, sigma) = ensemble.predict(features.row)
-        return (features.priorMean + mean, sigma)
+        return ensemble.predict(features.row)
     }
 }
