@@ -123,7 +123,8 @@ public struct LearnedModel: Sendable, Codable {
         return try CompositionFeatures.features(of: composition)
     }
 
-    func predict(features x: [Double]) -> PropertyValue {
+    /// Mean and σ for a feature row from `features` (one CHGNet pass serves the row and the prediction).
+    public func predict(features x: [Double]) -> PropertyValue {
         let (mean, sigma) = ensemble.predict(x)
         return PropertyValue(mean: property.bounded(mean), sigma: sigma, unit: property.unit)
     }
