@@ -22,6 +22,10 @@ extension CampaignRunner {
         let records = try store.all()
         for r in 0..<done { try tell(&strategies, round: r, records, hull: hull) }
         var round = done
+        let selection = try spec.loop?.acquisition.map {
+            try CampaignSelection(acquisition: $0, hull: hull, calculator: calculator, threshold: spec.stabilityThreshold,
+                                  seed: spec.generators.map(\.seed).reduce(UInt64(0), ^))
+        }
         while true {
             var records = try store.all()
             if !records.contains(where: { $0.round == round }) {
@@ -54,12 +58,36 @@ extension CampaignRunner {
                 break
             }
             try screen(store, predictors)
+            if let selection { try choose(round: round, store: store, hull: hull, selection: selection) }
             try saveElapsed()
             try relax(store, saveElapsed: saveElapsed)
             done = round + 1
             try store.setMeta("rounds_done", String(done))
             try tell(&strategies, round: round, try store.all(), hull: hull)
             round += 1
+        }
+    }
+
+    /// Chooses, per generator, which of this round's pending proposals are relaxed: at most `batch`
+    /// minus what the round already relaxed, within `max_relaxations`. Idempotent, so a resumed round
+    /// keeps its choice.
+    private func choose(round: Int, store: KnowledgeStore, hull: HullService, selection: CampaignSelection) throws {
+        guard let loop = spec.loop else { return }
+        let records = try store.all()
+        var left = loop.maxRelaxations.map { $0 - relaxationCount(records) } ?? .max
+        let relaxed = records.compactMap { r -> (record: CandidateRecord, eHull: Double)? in
+            guard r.status == .relaxed, let e = r.finalEnergyPerAtom, let s = try? r.structure(relaxed: true),
+                  let h = hull.energyAboveHull(s.composition, energy: e * s.composition.numAtoms) else { return nil }
+            return (r, h)
+        }
+        for gi in spec.generators.indices {
+            let mine = records.filter { $0.round == round && $0.generator == generatorName(gi) }
+            let pool = mine.filter { $0.status == .generated }
+            let quota = max(0, min(loop.batch - relaxationCount(mine), left))
+            left -= min(quota, pool.count)
+            guard pool.count > quota else { continue }
+            log("round \(round + 1): \(loop.acquisition!.name) acquisition chooses \(quota) of \(pool.count) proposals of \(generatorName(gi))")
+            try store.update(try selection.choose(pool, quota: quota, relaxed: relaxed, round: round, workers: workers))
         }
     }
 
@@ -100,7 +128,7 @@ extension CampaignRunner {
         guard let loop = spec.loop else { return made == 0 ? g.budget : 0 }
         var batch = loop.batch
         if let max = loop.maxRelaxations { batch = min(batch, max - relaxationCount(records)) }
-        return max(0, min(left, batch * (loop.acquisition == .none ? 1 : loop.poolFactor)))
+        return max(0, min(left, batch * (loop.acquisition == nil ? 1 : loop.poolFactor)))
     }
 
     private func relaxationCount(_ records: [CandidateRecord]) -> Int {

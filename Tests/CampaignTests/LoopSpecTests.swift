@@ -1,5 +1,6 @@
 import Campaign
 import Crystal
+import Search
 import XCTest
 
 /// `[loop]` and `[target] formulas`: values read, and every bad value named by its key.
@@ -18,9 +19,8 @@ final class LoopSpecTests: XCTestCase {
         XCTAssertEqual(loop.batch, 3)
         XCTAssertEqual(loop.maxRelaxations, 12)
         XCTAssertEqual(loop.patience, 2)
-        XCTAssertEqual(loop.acquisition, .ucb)
+        XCTAssertEqual(loop.acquisition, .ucb(kappa: 2))
         XCTAssertEqual(loop.proposalsPerRound, 18)
-        XCTAssertEqual(loop.kappa, 2)
         XCTAssertNil(try CampaignSpec(toml: base).loop, "no [loop]: one round")
     }
 
@@ -45,7 +45,8 @@ final class LoopSpecTests: XCTestCase {
             (base + "\n[loop]\nbatch = 0\n", "loop.batch", "between 1"),
             (base + "\n[loop]\nrounds = -2\n", "loop.rounds", "between 1"),
             (base + "\n[loop]\nacquisition = \"best\"\n", "loop.acquisition", "greedy"),
-            (base + "\n[loop]\nkappa = 2\n", "loop.kappa", "acquisition"),
+            (base + "\n[loop]\nkappa = 2\n", "loop.kappa", "ucb"),
+            (base + "\n[loop]\npool_factor = 3\n", "loop.pool_factor", "acquisition"),
             (base + "\n[loop]\nmax_relaxations = 0\n", "loop.max_relaxations", "between 1"),
             (base + "\n[loop]\nround = 3\n", "loop.round", "unknown key"),
             (base.replacingOccurrences(of: "random_symmetric\"", with: "random_symmetric\"\nbudget = 0"),
