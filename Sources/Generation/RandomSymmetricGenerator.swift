@@ -59,7 +59,13 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     }
 
     public func generate(target: GenerationTarget, budget: Int, seed: UInt64) throws -> [Candidate] {
-        guard budget > 0 else { return [] }
+        try cells(target: target, count: budget, seed: seed).map { candidate($0, seed: seed) }
+    }
+
+    /// The symmetric cells behind `generate`'s candidates (same arguments, same structures), for
+    /// searches that move them in their parameter space. Throws as `generate` does.
+    public func cells(target: GenerationTarget, count: Int, seed: UInt64) throws -> [WyckoffCell] {
+        guard count > 0 else { return [] }
         if spaceGroups.isEmpty { throw GenerationError.invalidTarget("random-symmetric: no space groups allowed") }
         if let bad = spaceGroups.first(where: { !(1...230).contains($0) }) {
             throw GenerationError.invalidTarget("random-symmetric: space group \(bad) is outside 1–230")
@@ -69,17 +75,22 @@ public struct RandomSymmetricGenerator: StructureGenerator {
             throw GenerationError.invalidTarget("random-symmetric: distanceFactor must be ≥ 0, volumeFactor > 0, "
                 + "placementTries, maxAttempts and maxFormulaAtoms ≥ 1")
         }
-        return try run(target, budget, seed)
+        return try run(target, count, seed)
     }
 
-    private func run(_ target: GenerationTarget, _ budget: Int, _ seed: UInt64) throws -> [Candidate] {
+    private func candidate(_ cell: WyckoffCell, seed: UInt64) -> Candidate {
+        Candidate(structure: cell.structure, provenance: Provenance(
+            generator: name, seed: seed, spaceGroup: cell.template.spaceGroup, wyckoffPositions: cell.template.wyckoffPositions))
+    }
+
+    private func run(_ target: GenerationTarget, _ budget: Int, _ seed: UInt64) throws -> [WyckoffCell] {
         // Formulas of each system, enumerated when the system is first drawn; systems without any drop out.
         var formulas: [Int: (all: [Formula], common: [Formula])] = [:]
         var live = Array(target.systems.indices)
         let groups = try spaceGroups.map(WyckoffTable.group)
         var rng = SeededGenerator(seed: seed)
         let start = Date()
-        var out: [Candidate] = []
+        var out: [WyckoffCell] = []
         var attempts = 0, failures = 0
         while out.count < budget {
             let elapsed = Date().timeIntervalSince(start)
@@ -92,7 +103,7 @@ public struct RandomSymmetricGenerator: StructureGenerator {
                 throw GenerationError.limitReached(String(
                     format: "random-symmetric: %d of %d candidates for %@ after %d attempts in %.1f s, stopped by %@; "
                         + "lower distanceFactor (%.2f), widen volumeFactor or raise the limits",
-                    out.count, budget, systems, attempts, elapsed, why, distanceFactor), partial: out)
+                    out.count, budget, systems, attempts, elapsed, why, distanceFactor), partial: out.map { candidate($0, seed: seed) })
             }
             guard !live.isEmpty else {
                 throw GenerationError.invalidTarget("no \(target.requireChargeBalance ? "charge-balanced " : "")composition of "
@@ -112,9 +123,8 @@ public struct RandomSymmetricGenerator: StructureGenerator {
             let pool = !common.isEmpty && Double.random(in: 0..<1, using: &rng) < commonShare ? common : all
             let f = pool[Int.random(in: 0..<pool.count, using: &rng)]
             let units = Int.random(in: 1...(target.maxAtoms / f.size), using: &rng)
-            if let s = try attempt(f, units: units, groups: groups, rng: &rng) {
-                out.append(Candidate(structure: s.structure, provenance: Provenance(
-                    generator: name, seed: seed, spaceGroup: s.group, wyckoffPositions: s.wyckoff)))
+            if let cell = try attempt(f, units: units, groups: groups, rng: &rng) {
+                out.append(cell)
                 failures = 0
             }
         }
@@ -122,8 +132,7 @@ public struct RandomSymmetricGenerator: StructureGenerator {
     }
 
     /// One try: a space group compatible with the counts, a lattice, and atom placement.
-    private func attempt(_ f: Formula, units: Int, groups: [WyckoffTable], rng: inout SeededGenerator)
-        throws -> (structure: Structure, group: Int, wyckoff: [String])? {
+    private func attempt(_ f: Formula, units: Int, groups: [WyckoffTable], rng: inout SeededGenerator) throws -> WyckoffCell? {
         let counts = f.counts.map { $0 * units }
         var order = groups
         order.shuffle(using: &rng)
@@ -134,34 +143,8 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         guard let (group, assignment) = found else { return nil }
         let comp = Composition(zip(f.elements, counts).map { ($0, Double($1)) })
         let volume = try VolumeEstimator.volume(of: comp) * Double.random(in: volumeFactor, using: &rng)
-        let lattice = Self.randomLattice(group.crystalSystem, volume: volume, rng: &rng)
-        let radii = f.elements.map { $0.covalentRadius ?? $0.atomicRadius ?? 1.5 }
-        let dmin = radii.map { a in radii.map { b in distanceFactor * (a + b) } }
-        let checker = DistanceChecker(lattice: lattice, cutoff: dmin.flatMap { $0 }.max()!)
-        var frac: [Vec3] = []
-        var kinds: [Int] = []
-        var wyckoff: [String] = []
-        for (e, positions) in assignment.enumerated() {
-            for p in positions {
-                let w = group.positions[p]
-                var placed = false
-                for _ in 0..<(w.hasFreedom ? placementTries : 1) {
-                    let x = Vec3(Double.random(in: 0..<1, using: &rng), Double.random(in: 0..<1, using: &rng),
-                                 Double.random(in: 0..<1, using: &rng))
-                    let orbit = w.orbit(x)
-                    if checker.fits(orbit, kind: e, existing: frac, kinds: kinds, dmin: dmin) {
-                        frac += orbit
-                        kinds += Array(repeating: e, count: orbit.count)
-                        placed = true
-                        break
-                    }
-                }
-                guard placed else { return nil }
-                wyckoff.append("\(f.elements[e].symbol) \(w.multiplicity)\(w.letter)")
-            }
-        }
-        let s = Structure(lattice: lattice, species: kinds.map { f.elements[$0] }, fracCoords: frac)
-        return (s, group.number, wyckoff)
+        return WyckoffCell.random(WyckoffCell.Template(table: group, elements: f.elements, assignment: assignment),
+                                  volume: volume, distanceFactor: distanceFactor, placementTries: placementTries, rng: &rng)
     }
 
     /// Reduced atom-count vectors of one system with at most min(`maxAtoms`, `maxFormulaAtoms`) atoms
@@ -199,9 +182,9 @@ public struct RandomSymmetricGenerator: StructureGenerator {
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 
-    /// Random cell of the crystal system (standard setting: unique axis b for monoclinic, hexagonal
-    /// axes for trigonal groups) with the given volume; edge ratios within a factor e^0.8.
-    static func randomLattice(_ system: CrystalSystem, volume: Double, rng: inout SeededGenerator) -> Lattice {
+    /// Free lattice parameters (as `WyckoffCell.Template.parameters` lists them) of a random cell of
+    /// the crystal system with the given volume; edge ratios within a factor e^0.8.
+    static func randomLattice(_ system: CrystalSystem, volume: Double, rng: inout SeededGenerator) -> [Double] {
         func ratio() -> Double { exp(Double.random(in: -0.4...0.4, using: &rng)) }
         func angle(_ r: ClosedRange<Double>) -> Double { Double.random(in: r, using: &rng) }
         var (a, b, c) = (ratio(), ratio(), ratio())
@@ -219,7 +202,13 @@ public struct RandomSymmetricGenerator: StructureGenerator {
         }
         let unit = Lattice(a: a, b: b, c: c, alpha: alpha, beta: beta, gamma: gamma)
         let k = cbrt(volume / unit.volume)
-        return Lattice(a: a * k, b: b * k, c: c * k, alpha: alpha, beta: beta, gamma: gamma)
+        switch system {
+        case .triclinic: return [a * k, b * k, c * k, alpha, beta, gamma]
+        case .monoclinic: return [a * k, b * k, c * k, beta]
+        case .orthorhombic: return [a * k, b * k, c * k]
+        case .tetragonal, .trigonal, .hexagonal: return [a * k, c * k]
+        case .cubic: return [a * k]
+        }
     }
 }
 
