@@ -36,7 +36,7 @@ public enum CSPBenchmark {
     }
 
     /// The search methods compared.
-    public static let methods: [CampaignSpec.GeneratorSpec.Kind] = [.evolutionary, .randomSymmetric]
+    public static let methods: [CampaignSpec.GeneratorSpec.Kind] = [.evolutionary, .particleSwarm, .randomSymmetric]
 
     /// Site-count bins of the selection, per number of elements (three formulas per bin).
     static let bins: [(elements: Int, sites: ClosedRange<Int>)] = [

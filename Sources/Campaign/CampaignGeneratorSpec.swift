@@ -29,6 +29,15 @@ extension CampaignSpec.GeneratorSpec {
             }
             evolution = p
         }
+        if kind == .particleSwarm {
+            var p = ParticleSwarmSearch.Parameters()
+            p.swarmSize = try g.int("swarm_size", in: 1...100_000) ?? p.swarmSize
+            p.inertia = try g.double("inertia", in: 0...0.999) ?? p.inertia
+            p.cognitive = try g.double("cognitive", in: 0...10) ?? p.cognitive
+            p.social = try g.double("social", in: 0...10) ?? p.social
+            p.regenerationShare = try g.double("regeneration_share", in: 0...1) ?? p.regenerationShare
+            swarm = p
+        }
         try g.finish()
     }
 }

@@ -115,6 +115,10 @@ extension CampaignRunner {
             return SubstitutionSearch(generator: substitution, target: target, seed: g.seed)
         case .randomSymmetric:
             return RandomSearch(generator: random, target: target, seed: g.seed)
+        case .particleSwarm:
+            var p = g.swarm
+            p.generator = random
+            return try ParticleSwarmSearch(target: target, parameters: p, seed: g.seed)
         case .evolutionary:
             return try EvolutionarySearch(target: target, parameters: g.evolution, seed: g.seed, random: random,
                                           substitution: substitution)

@@ -10,7 +10,7 @@ public struct CampaignSpec: Sendable, Equatable {
     /// One generator with its budget and seed.
     public struct GeneratorSpec: Sendable, Equatable {
         public enum Kind: String, Sendable, CaseIterable {
-            case substitution, randomSymmetric = "random_symmetric", evolutionary
+            case substitution, randomSymmetric = "random_symmetric", evolutionary, particleSwarm = "particle_swarm"
         }
         public var kind: Kind
         /// Candidates to generate.
@@ -22,6 +22,9 @@ public struct CampaignSpec: Sendable, Equatable {
         public var timeLimit: Double = 60
         /// Evolutionary search: operator rates, population and selection.
         public var evolution = EvolutionParameters()
+        /// Particle-swarm search: swarm size, inertia, pulls and regeneration (its `generator` is set
+        /// from `maxAttempts` and `timeLimit` when the strategy is made).
+        public var swarm = ParticleSwarmSearch.Parameters()
 
         public init(kind: Kind, budget: Int, seed: UInt64, maxAttempts: Int = 200, timeLimit: Double = 60) {
             self.kind = kind

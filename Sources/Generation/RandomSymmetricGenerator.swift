@@ -10,7 +10,7 @@ import Symmetry
 /// a volume near `VolumeEstimator`'s, and places every orbit at random free coordinates so that no
 /// two atoms are closer than `distanceFactor` × the sum of their covalent radii.
 /// Deterministic from the seed; bounded by `maxAttempts` and `timeLimit`.
-public struct RandomSymmetricGenerator: StructureGenerator {
+public struct RandomSymmetricGenerator: StructureGenerator, Equatable {
     public var name: String { "random-symmetric" }
     /// Space groups to draw from (uniformly among those compatible with the atom counts).
     public var spaceGroups: [Int]

@@ -12,7 +12,8 @@ struct CSPCommand: ParsableCommand {
             SHA-256 of their material ids; --list shows them) are searched by each method with the formula given, at most \
             as many sites per cell as the MP structure, and the formula hidden from every reference and prototype. A run \
             succeeds when a relaxed candidate matches the MP structure (StructureMatcher, pymatgen's defaults) and stops \
-            there. Every method gets the same relaxation budget, batch and seeds. Runs are stored under --out and skipped \
+            there. Every method gets the same relaxation budget, batch and seeds; the particle swarm has --batch \
+            particles (one generation per round). Runs are stored under --out and skipped \
             when already finished, so an interrupted benchmark resumes.
             """)
 
@@ -89,7 +90,8 @@ struct CSPCommand: ParsableCommand {
                         continue
                     }
                     printError("kiln: csp \(f.formula) (\(f.sites) sites) by \(kind.rawValue), seed \(seed)")
-                    let method = CampaignSpec.GeneratorSpec(kind: kind, budget: budget * 20, seed: UInt64(seed), timeLimit: 60)
+                    var method = CampaignSpec.GeneratorSpec(kind: kind, budget: budget * 20, seed: UInt64(seed), timeLimit: 60)
+                    method.swarm.swarmSize = batch  // one generation of the swarm per round
                     let run = try CSPBenchmark.run(f, method: method, budget: budget, batch: batch, relaxSteps: steps,
                                                    outputDirectory: dir, calculator: calculator, workers: workers)
                     try JSONEncoder().encode(run).write(to: saved, options: .atomic)

@@ -31,7 +31,7 @@ import Matching
 /// genome is [particle, x…, v…] and its provenance holds the template (`spaceGroup`,
 /// `wyckoffPositions`), so the swarm is rebuilt from what the strategy is told.
 public struct ParticleSwarmSearch: SearchStrategy {
-    public struct Parameters: Sendable {
+    public struct Parameters: Sendable, Equatable {
         /// Number of particles.
         public var swarmSize: Int
         /// Inertia weight w, in [0, 1).
