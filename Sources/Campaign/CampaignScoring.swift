@@ -204,7 +204,7 @@ extension CampaignRunner {
         try writeStructureFiles(ranked: ranked, all: all, hullReference: reference, margins: sources.margins)
         let header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
                       "corrected_energy_per_atom", "decomposition", "space_group", "structure_type", "stable", "stability", "unique", "novel", "novelty_level", "novelty_match",
-                      "known_formula", "hhi", "abundance", "n_sites", "generator", "parent", "substitution", "relax_outcome",
+                      "known_formula", "hhi", "abundance", "n_sites", "generator", "round", "operation", "parents", "parent", "substitution", "relax_outcome",
                       "relax_steps", "status", "violations", "pareto_front", "pareto_crowding"]
             + spec.targets.flatMap { ["\($0.property.rawValue)_mean", "\($0.property.rawValue)_sigma", "\($0.property.rawValue)_p"] }
             + (spec.targets.isEmpty ? [] : ["p_targets"])
@@ -215,7 +215,8 @@ extension CampaignRunner {
             rows.append([r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
                          n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
                          r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
-                         n(r.abundance), String(r.nSites), r.generator, r.parent ?? "", r.substitution ?? "",
+                         n(r.abundance), String(r.nSites), r.generator, String(r.round + 1), r.operation ?? "", r.parents ?? "",
+                         r.parent ?? "", r.substitution ?? "",
                          r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "",
                          r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""])
             for t in spec.targets {

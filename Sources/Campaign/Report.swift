@@ -201,8 +201,10 @@ public struct CampaignReport: Sendable {
         }
         if let e = r.finalEnergyPerAtom { rows.append(("energy", String(format: "%.4f eV/atom (%@)", e, esc(potential)))) }
         rows.append(("decomposition", esc(r.decomposition.map { $0.isEmpty ? "none (on the hull)" : $0 } ?? "–")))
-        var chain = [esc(r.generator)]
+        var chain = [esc(r.generator) + (spec.loop != nil ? " (round \(r.round + 1))" : "")]
+        if let op = r.operation { chain.append(esc(op) + (r.parents.map { " of " + esc($0.replacingOccurrences(of: ",", with: ", ")) } ?? "")) }
         if let p = r.parent { chain.append("parent " + esc(p)) }
+        if let s = r.surrogate { chain.append(String(format: "surrogate E_hull %.3f ± %.3f eV/atom", s.mean, s.sigma ?? 0)) }
         if let s = r.substitution { chain.append("substitution " + esc(s)) }
         chain.append("relaxation " + esc(r.relaxOutcome ?? r.status.rawValue) + (r.relaxSteps.map { " after \($0) steps" } ?? ""))
         rows.append(("provenance", chain.joined(separator: " → ")))

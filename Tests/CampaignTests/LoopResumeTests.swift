@@ -2,8 +2,10 @@ import Campaign
 import Foundation
 import XCTest
 
-/// A looped campaign killed with SIGKILL inside a round and again at a round boundary, then re-run,
-/// ends with exactly the candidates, structures and energies of an uninterrupted run.
+/// A looped campaign (evolutionary search, which learns from every earlier round, with active
+/// learning choosing the relaxations) killed with SIGKILL inside a round and again at a round
+/// boundary, then re-run, ends with exactly the candidates, choices, structures and energies of an
+/// uninterrupted run.
 final class LoopResumeTests: XCTestCase {
     let campaign = """
         name = "loop-resume-test"
@@ -13,11 +15,13 @@ final class LoopResumeTests: XCTestCase {
         [relax]
         steps = 150
         [loop]
-        rounds = 3
-        batch = 2
+        rounds = 4
+        batch = 3
+        acquisition = "ei"
+        pool_factor = 2
         [[generators]]
-        kind = "random_symmetric"
-        budget = 20
+        kind = "evolutionary"
+        budget = 40
         seed = 7
         time_limit = 10
         """
@@ -61,7 +65,9 @@ final class LoopResumeTests: XCTestCase {
         whole.waitUntilExit()
         XCTAssertEqual(whole.terminationStatus, 0)
         let expected = try KnowledgeStore(path: reference.appendingPathComponent("campaign.sqlite").path).all()
-        XCTAssertEqual(Set(expected.map(\.round)), [0, 1, 2], "three rounds")
+        XCTAssertEqual(Set(expected.map(\.round)), [0, 1, 2, 3], "four rounds")
+        XCTAssertTrue(expected.contains { $0.status == .notSelected }, "the acquisition chose")
+        XCTAssertTrue(expected.contains { $0.round > 0 && $0.parents != nil }, "children of earlier rounds")
 
         let out = dir.appendingPathComponent("killed")
         let path = out.appendingPathComponent("campaign.sqlite").path
@@ -81,6 +87,8 @@ final class LoopResumeTests: XCTestCase {
         XCTAssertEqual(after.map(\.round), expected.map(\.round))
         XCTAssertEqual(try after.map { try $0.structure() }, try expected.map { try $0.structure() })
         XCTAssertEqual(after.map(\.status), expected.map(\.status))
+        XCTAssertEqual(after.map(\.parents), expected.map(\.parents))
+        XCTAssertEqual(after.map(\.surrogate), expected.map(\.surrogate))
         XCTAssertEqual(after.map(\.finalEnergyPerAtom), expected.map(\.finalEnergyPerAtom))
         for old in first where old.status == .relaxed {
             XCTAssertEqual(after.first { $0.id == old.id }?.relaxSeconds, old.relaxSeconds, "\(old.id) was relaxed again")
