@@ -43,33 +43,24 @@ final class RLAgentTests: XCTestCase {
         return -els.reduce(0) { $0 + abs(c[$1] / c.numAtoms - goal[$1] / goal.numAtoms) }
     }
 
-    /// Mean toy reward and episodes within 0.1 of the goal, of 200 uniformly random masked episodes.
+    /// Mean toy reward and number of episodes within 0.1 of the goal, of 200 episodes of `draw`.
+    private func score(_ draw: (inout SeededGenerator) -> CompositionEnvironment.State,
+                       _ env: CompositionEnvironment) -> (reward: Double, near: Int) {
+        var rng = SeededGenerator(seed: 7)
+        let rewards = (0..<200).map { _ in toyReward(env.composition(draw(&rng))) }
+        return (rewards.reduce(0, +) / 200, rewards.filter { $0 >= -0.1 }.count)
+    }
+
+    /// `score` of uniformly random masked episodes.
     private func randomBaseline(_ env: CompositionEnvironment) -> (reward: Double, near: Int) {
-        var rng = SeededGenerator(seed: 99)
-        var total = 0.0, hits = 0
-        for _ in 0..<200 {
+        score({ rng in
             var s = env.initial
             while !env.isTerminal(s) {
                 let m = env.mask(s)
                 s = env.apply(m.indices.filter { m[$0] }.randomElement(using: &rng)!, to: s)
             }
-            let c = env.composition(s)
-            total += toyReward(c)
-            if toyReward(c) >= -0.1 { hits += 1 }
-        }
-        return (total / 200, hits)
-    }
-
-    private func score(_ draw: (inout SeededGenerator) -> CompositionEnvironment.State,
-                       _ env: CompositionEnvironment) -> (reward: Double, near: Int) {
-        var rng = SeededGenerator(seed: 7)
-        var total = 0.0, hits = 0
-        for _ in 0..<200 {
-            let c = env.composition(draw(&rng))
-            total += toyReward(c)
-            if toyReward(c) >= -0.1 { hits += 1 }
-        }
-        return (total / 200, hits)
+            return s
+        }, env)
     }
 
     func testPolicyGradientLearnsToyReward() throws {

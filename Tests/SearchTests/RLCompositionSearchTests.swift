@@ -1,4 +1,6 @@
 import Crystal
+import CrystalIO
+import Foundation
 import Generation
 import Search
 import XCTest
@@ -11,7 +13,7 @@ final class RLCompositionSearchTests: XCTestCase {
     }
 
     /// Loaded once: the MP hull takes seconds to load in a debug build.
-    private static let predictor = Result { try PredictedHullEnergy(elements: Set(["Li", "Mn", "O"].map { try Element($0) })) }
+    static let predictor = Result { try PredictedHullEnergy(elements: Set(["Li", "Mn", "O"].map { try Element($0) })) }
 
     private func search(_ p: RLCompositionSearch.Parameters, seed: UInt64) throws -> RLCompositionSearch {
         try RLCompositionSearch(target: target(), parameters: p, seed: seed, predictor: Self.predictor.get())
@@ -96,5 +98,60 @@ final class RLCompositionSearchTests: XCTestCase {
         try refuses({ $0.steps = 11 }, "steps")
         try refuses({ $0.maxAmount = 0 }, "max_amount")
         XCTAssertThrowsError(try RLCompositionSearch(target: GenerationTarget(compositions: [try Composition("LiMnO2")]), seed: 1))
+    }
+}
+
+/// The RL-versus-random composition benchmark (`RLCompositionBenchmark`).
+final class RLCompositionBenchmarkTests: XCTestCase {
+    /// Every method proposes distinct compositions of the system, each with structures of that composition.
+    func testProposals() throws {
+        let target = try GenerationTarget(systems: ["Li-Mn-O"], maxAtoms: 10)
+        let p = RLCompositionSearch.Parameters(episodes: 32, steps: 3, maxAmount: 3, hidden: 8, batchSize: 8)
+        for method in RLCompositionBenchmark.Method.allCases {
+            let out = try RLCompositionBenchmark.propose(method, target: target, parameters: p, count: 2, seed: 1,
+                                                         predictor: RLCompositionSearchTests.predictor.get(),
+                                                         substitutions: 0, randomStructures: 1)
+            XCTAssertEqual(Set(out.map(\.composition.reducedFormula)).count, 2, method.rawValue)
+            for proposal in out {
+                XCTAssertEqual(proposal.composition.chemicalSystem, "Li-Mn-O")
+                XCTAssertFalse(proposal.structures.isEmpty, proposal.composition.formula)
+                XCTAssertTrue(proposal.structures.allSatisfy { $0.structure.reducedFormula == proposal.composition.reducedFormula })
+            }
+        }
+    }
+
+    /// The measurement driver (scripts/rl_composition_benchmark.sh): with KILN_RL_BENCHMARK_OUT set,
+    /// writes every method's proposals (proposals.csv) and their structures (structures/SYSTEM/METHOD/
+    /// FORMULA-k.cif) for `kiln relax`. KILN_RL_BENCHMARK_SYSTEMS (comma-separated, default
+    /// Li-Mn-O,Na-Ti-O), KILN_RL_BENCHMARK_COUNT (default 20) and KILN_RL_BENCHMARK_SEED (default 1).
+    func testWriteBenchmarkInputs() throws {
+        let env = ProcessInfo.processInfo.environment
+        guard let out = env["KILN_RL_BENCHMARK_OUT"].map(URL.init(fileURLWithPath:)) else { throw XCTSkip("set KILN_RL_BENCHMARK_OUT to write the benchmark inputs") }
+        let systems = (env["KILN_RL_BENCHMARK_SYSTEMS"] ?? "Li-Mn-O,Na-Ti-O").split(separator: ",").map(String.init)
+        let count = Int(env["KILN_RL_BENCHMARK_COUNT"] ?? "20")!
+        let seed = UInt64(env["KILN_RL_BENCHMARK_SEED"] ?? "1")!
+        var rows = ["system,method,formula,predicted_e_hull,mp_known,structures"]
+        for system in systems {
+            let target = try GenerationTarget(systems: [system], maxAtoms: 10)
+            let predictor = try PredictedHullEnergy(elements: Set(target.systems[0]))
+            let known = try CompositionReward.knownFormulas(predictor.hull)
+            for method in RLCompositionBenchmark.Method.allCases {
+                let proposals = try RLCompositionBenchmark.propose(method, target: target, parameters: .init(), count: count,
+                                                                   seed: seed, predictor: predictor,
+                                                                   substitutions: 2, randomStructures: 1)
+                XCTAssertEqual(proposals.count, count, "\(system) \(method.rawValue)")
+                let folder = out.appendingPathComponent("structures/\(system)/\(method.rawValue)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                for p in proposals {
+                    let formula = p.composition.reducedFormula
+                    for (k, c) in p.structures.enumerated() {
+                        try StructureFile.write(c.structure, to: folder.appendingPathComponent("\(formula)-\(k).cif"))
+                    }
+                    rows.append("\(system),\(method.rawValue),\(formula),\(p.predictedEHull.map { String($0) } ?? ""),"
+                        + "\(known.contains(formula)),\(p.structures.count)")
+                }
+            }
+        }
+        try (rows.joined(separator: "\n") + "\n").write(to: out.appendingPathComponent("proposals.csv"), atomically: true, encoding: .utf8)
     }
 }
