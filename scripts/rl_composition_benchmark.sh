@@ -17,15 +17,19 @@ if [ ! -f "$out/proposals.csv" ]; then
     KILN_RL_BENCHMARK_OUT="$out" swift test --skip-build --filter 'RLCompositionBenchmarkTests/testWriteBenchmarkInputs'
 fi
 [ -x .build/release/kiln ] || swift build -c release --product kiln
-.build/release/kiln relax "$out/structures" --out "$out/relaxed" --fmax 0.1 --steps 300 >/dev/null
+for dir in "$out"/structures/*/; do
+    system="$(basename "$dir")"
+    .build/release/kiln relax "$dir" --out "$out/relaxed/$system" --fmax 0.1 --steps 300 >/dev/null
+done
 python3 - "$out" <<'PY'
 import csv, json, statistics, sys
 out = sys.argv[1]
 best = {}
-for r in json.load(open(f"{out}/relaxed/summary.json")):
-    if r["outcome"] in ("converged", "not_converged") and r.get("e_above_hull") is not None:
-        key = r["id"].rsplit("-", 1)[0]  # SYSTEM/METHOD/FORMULA
-        best[key] = min(best.get(key, float("inf")), r["e_above_hull"])
+for system in {row["system"] for row in csv.DictReader(open(f"{out}/proposals.csv"))}:
+    for r in json.load(open(f"{out}/relaxed/{system}/summary.json")):
+        if r["outcome"] in ("converged", "not_converged") and r.get("e_above_hull") is not None:
+            key = system + "/" + r["id"].rsplit("-", 1)[0]  # SYSTEM/METHOD/FORMULA
+            best[key] = min(best.get(key, float("inf")), r["e_above_hull"])
 groups = {}
 for row in csv.DictReader(open(f"{out}/proposals.csv")):
     groups.setdefault((row["system"], row["method"]), []).append(row)
