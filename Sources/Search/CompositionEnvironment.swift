@@ -78,13 +78,13 @@ public struct CompositionEnvironment: Sendable {
     }
 
     /// The network input: counts as fractions of `maxAtoms`, then the step one-hot.
-    public func features(_ s: State) -> [Double] {
+    func features(_ s: State) -> [Double] {
         var x = s.counts.map { Double($0) / Double(maxAtoms) }
         x += (0..<steps).map { $0 == s.step ? 1 : 0 }
         return x
     }
 
-    public var featureCount: Int { elements.count + steps }
+    var featureCount: Int { elements.count + steps }
 
     public func composition(_ s: State) -> Composition {
         Composition(zip(elements, s.counts).filter { $0.1 > 0 }.map { ($0.0, Double($0.1)) })

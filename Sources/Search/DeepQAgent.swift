@@ -20,11 +20,11 @@ public struct DeepQAgent: Sendable {
     private var target: RLNetwork
     private var replay: [Transition] = []
     private var replayNext = 0
-    public var learningRate: Double
-    public var batchSize: Int
-    public var replayCapacity: Int
-    public var targetSync: Int
-    public var epsilon: ClosedRange<Double>
+    private let learningRate: Double
+    private let batchSize: Int
+    private let replayCapacity: Int
+    private let targetSync: Int
+    private let epsilon: ClosedRange<Double>
     private var updates = 0
 
     public init(environment: CompositionEnvironment, hidden: Int, learningRate: Double, batchSize: Int,

@@ -8,10 +8,10 @@ import Foundation
 public struct PolicyGradientAgent: Sendable {
     public let environment: CompositionEnvironment
     private var policy: RLNetwork
-    public var learningRate: Double
+    private let learningRate: Double
     /// Episodes per policy update.
-    public var batchSize: Int
-    public var entropyBonus = 0.01
+    private let batchSize: Int
+    private let entropyBonus = 0.01
 
     public init(environment: CompositionEnvironment, hidden: Int, learningRate: Double, batchSize: Int,
                 rng: inout SeededGenerator) {

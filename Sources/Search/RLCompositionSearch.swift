@@ -6,7 +6,9 @@ import Generation
 ///
 /// Every `ask` trains a fresh agent from the seed and round (`episodes` episodes), with the reward's
 /// E_hull taken from the campaign's relaxations for compositions it has been told about, then
-/// samples `count` distinct reduced formulas it has not proposed before.
+/// samples `count` distinct reduced formulas it has not proposed before. A proposal's provenance has
+/// operation "policy_gradient" or "deep_q" and genome = the atom counts per element of
+/// `environment.elements`, then the composition's reward.
 public struct RLCompositionSearch: SearchStrategy {
     public enum Agent: String, Sendable, CaseIterable {
         /// REINFORCE with a baseline (`PolicyGradientAgent`).
@@ -78,7 +80,7 @@ public struct RLCompositionSearch: SearchStrategy {
     public let target: GenerationTarget
     public let parameters: Parameters
     public let seed: UInt64
-    public var structureGenerator = RandomSymmetricGenerator()
+    private let structureGenerator = RandomSymmetricGenerator()
     public let environment: CompositionEnvironment
     private let predictor: PredictedHullEnergy
     private let known: Set<String>
@@ -124,7 +126,7 @@ public struct RLCompositionSearch: SearchStrategy {
     }
 
     /// Trains a fresh agent and samples up to `count` new compositions with their rewards.
-    public func compositions(count: Int, round: Int) -> [(composition: Composition, reward: Double)] {
+    func compositions(count: Int, round: Int) -> [(composition: Composition, reward: Double)] {
         var rng = SeededGenerator(seed: SearchSeed.mix(seed, round))
         var reward = reward()
         let p = parameters
