@@ -101,7 +101,7 @@ let package = Package(
             name: "KilnCommands",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
-                "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Generation", "Search", "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 11: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Generation", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport"]),
         .testTarget(

@@ -79,8 +79,8 @@ public enum CSPBenchmark {
         return picked.flatMap { $0 }
     }
 
-    /// Searches one formula with the generator `method` (its seed, budget ample), relaxing at most
-    /// `budget` structures in rounds of `batch`, and stops at the first match.
+    /// Searches one formula with the generator `method` (its seed and proposal budget), relaxing at
+    /// most `budget` structures in rounds of `batch`, and stops at the first match.
     public static func run(_ f: Formula, method: CampaignSpec.GeneratorSpec, budget: Int, batch: Int, relaxSteps: Int,
                            outputDirectory: URL, calculator: any Calculator, workers: Int,
                            log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Run {
@@ -90,7 +90,9 @@ public enum CSPBenchmark {
             name: "csp-\(f.formula)-\(method.kind.rawValue)-\(method.seed)", chemicalSystems: [target.composition.elements],
             generators: [method], maxAtoms: f.sites, requireChargeBalance: false, stabilityMargin: .fixed(0),
             fmax: 0.1, relaxSteps: relaxSteps, formulas: [target.composition.reduced],
-            loop: LoopSpec(rounds: (budget + batch - 1) / batch, batch: batch, maxRelaxations: budget))
+            // Rounds are not the limit: a round whose proposals are all duplicates relaxes nothing, and every
+            // method gets `budget` relaxations (or stops when its proposal budget runs out).
+            loop: LoopSpec(rounds: 10 * ((budget + batch - 1) / batch), batch: batch, maxRelaxations: budget))
         var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, calculator: calculator)
         runner.hiddenFormulas = [f.formula]
         runner.workers = workers

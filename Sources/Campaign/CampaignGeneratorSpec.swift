@@ -38,6 +38,31 @@ extension CampaignSpec.GeneratorSpec {
             p.regenerationShare = try g.double("regeneration_share", in: 0...1) ?? p.regenerationShare
             swarm = p
         }
+        if kind == .rlComposition {
+            var p = RLCompositionSearch.Parameters()
+            if let a = try g.string("agent") {
+                guard let agent = RLCompositionSearch.Agent(rawValue: a) else {
+                    throw CampaignSpecError(key: "generators[\(i)].agent", reason: "must be \"policy_gradient\" or \"deep_q\", not '\(a)'")
+                }
+                p.agent = agent
+            }
+            p.episodes = try g.int("episodes", in: 1...100_000) ?? p.episodes
+            p.steps = try g.int("steps", in: 1...20) ?? p.steps
+            p.maxAmount = try g.int("max_amount", in: 1...20) ?? p.maxAmount
+            p.hidden = try g.int("hidden", in: 1...1024) ?? p.hidden
+            p.learningRate = try g.double("learning_rate", in: 1e-6...1) ?? p.learningRate
+            p.batchSize = try g.int("batch_size", in: 1...4096) ?? p.batchSize
+            p.replayCapacity = try g.int("replay_capacity", in: 1...1_000_000) ?? p.replayCapacity
+            p.targetSync = try g.int("target_sync", in: 1...100_000) ?? p.targetSync
+            p.temperature = try g.double("temperature", in: 1e-6...100) ?? p.temperature
+            p.weights.stability = try g.double("stability_weight", in: 0...100) ?? p.weights.stability
+            p.weights.chargeBalance = try g.double("charge_balance_weight", in: 0...100) ?? p.weights.chargeBalance
+            p.weights.novelty = try g.double("novelty_weight", in: 0...100) ?? p.weights.novelty
+            do { try p.validate() } catch GenerationError.invalidTarget(let why) {
+                throw CampaignSpecError(key: "generators[\(i)]", reason: why)
+            }
+            agent = p
+        }
         try g.finish()
     }
 }

@@ -4,6 +4,7 @@ import Evaluation
 import Foundation
 import Generation
 import KilnSupport
+import Properties
 import Search
 import Thermo
 
@@ -16,7 +17,7 @@ extension CampaignRunner {
     func runRounds(_ store: KnowledgeStore, _ predictors: TargetPredictors?, hull: HullService,
                    elapsed: () -> Double, saveElapsed: () throws -> Void) throws {
         let target = try generationTarget()
-        var strategies = try spec.generators.map { try strategy($0, target: target) }
+        var strategies = try spec.generators.map { try strategy($0, target: target, hull: hull) }
         let names = spec.generators.indices.map(generatorName)
         var done = Int(try store.meta("rounds_done") ?? "0") ?? 0
         let records = try store.all()
@@ -105,7 +106,7 @@ extension CampaignRunner {
     /// Name of the generator at a position of the campaign file, e.g. "substitution-0".
     func generatorName(_ gi: Int) -> String { "\(spec.generators[gi].kind.rawValue)-\(gi)" }
 
-    private func strategy(_ g: CampaignSpec.GeneratorSpec, target: GenerationTarget) throws -> any SearchStrategy {
+    private func strategy(_ g: CampaignSpec.GeneratorSpec, target: GenerationTarget, hull: HullService) throws -> any SearchStrategy {
         var substitution = SubstitutionGenerator()
         substitution.excludedFormulas = hiddenFormulas
         substitution.excludedPrototypes = hiddenPrototypes
@@ -119,6 +120,9 @@ extension CampaignRunner {
             var p = g.swarm
             p.generator = random
             return try ParticleSwarmSearch(target: target, parameters: p, seed: g.seed)
+        case .rlComposition:
+            return try RLCompositionSearch(target: target, parameters: g.agent, seed: g.seed,
+                                           predictor: PredictedHullEnergy(hull: hull, model: LearnedModel.bundled(.formationEnergy)))
         case .evolutionary:
             return try EvolutionarySearch(target: target, parameters: g.evolution, seed: g.seed, random: random,
                                           substitution: substitution)

@@ -11,6 +11,7 @@ public struct CampaignSpec: Sendable, Equatable {
     public struct GeneratorSpec: Sendable, Equatable {
         public enum Kind: String, Sendable, CaseIterable {
             case substitution, randomSymmetric = "random_symmetric", evolutionary, particleSwarm = "particle_swarm"
+            case rlComposition = "rl_composition"
         }
         public var kind: Kind
         /// Candidates to generate.
@@ -25,6 +26,8 @@ public struct CampaignSpec: Sendable, Equatable {
         /// Particle-swarm search: swarm size, inertia, pulls and regeneration (its `generator` is set
         /// from `maxAttempts` and `timeLimit` when the strategy is made).
         public var swarm = ParticleSwarmSearch.Parameters()
+        /// RL composition agent: agent, training and reward weights.
+        public var agent = RLCompositionSearch.Parameters()
 
         public init(kind: Kind, budget: Int, seed: UInt64, maxAttempts: Int = 200, timeLimit: Double = 60) {
             self.kind = kind
@@ -230,6 +233,9 @@ public struct CampaignSpec: Sendable, Equatable {
             guard size <= maxAtoms else {
                 throw CampaignSpecError(key: "target.formulas", reason: "\(f.reducedFormula) has \(size) atoms per formula unit, more than max_atoms \(maxAtoms)")
             }
+        }
+        if !formulas.isEmpty, let i = generators.firstIndex(where: { $0.kind == .rlComposition }) {
+            throw CampaignSpecError(key: "generators[\(i)].kind", reason: "rl_composition chooses compositions, so it cannot be used with target.formulas")
         }
         guard !generators.isEmpty else {
             throw CampaignSpecError(key: "generators", reason: "add at least one [[generators]] table (kind = \"substitution\" or \"random_symmetric\")")

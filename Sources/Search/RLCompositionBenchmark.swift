@@ -5,7 +5,7 @@ import Generation
 /// distinct compositions of a target, and each composition gets a few structures (substitution
 /// proposals at that composition and random symmetric ones) to be relaxed and placed on the hull;
 /// a composition counts as a hit when its best structure ends within 0.1 eV/atom of the hull.
-/// scripts/rl_composition_benchmark.sh runs it and relaxes the structures with `kiln relax`.
+/// `kiln benchmark rl-composition` runs it and relaxes the structures.
 public enum RLCompositionBenchmark {
     public enum Method: String, Sendable, CaseIterable {
         case policyGradient = "policy_gradient"

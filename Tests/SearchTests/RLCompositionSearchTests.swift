@@ -1,5 +1,4 @@
 import Crystal
-import CrystalIO
 import Foundation
 import Generation
 import Search
@@ -118,40 +117,5 @@ final class RLCompositionBenchmarkTests: XCTestCase {
                 XCTAssertTrue(proposal.structures.allSatisfy { $0.structure.reducedFormula == proposal.composition.reducedFormula })
             }
         }
-    }
-
-    /// The measurement driver (scripts/rl_composition_benchmark.sh): with KILN_RL_BENCHMARK_OUT set,
-    /// writes every method's proposals (proposals.csv) and their structures (structures/SYSTEM/METHOD/
-    /// FORMULA-k.cif) for `kiln relax`. KILN_RL_BENCHMARK_SYSTEMS (comma-separated, default
-    /// Li-Mn-O,Na-Ti-O), KILN_RL_BENCHMARK_COUNT (default 20) and KILN_RL_BENCHMARK_SEED (default 1).
-    func testWriteBenchmarkInputs() throws {
-        let env = ProcessInfo.processInfo.environment
-        guard let out = env["KILN_RL_BENCHMARK_OUT"].map(URL.init(fileURLWithPath:)) else { throw XCTSkip("set KILN_RL_BENCHMARK_OUT to write the benchmark inputs") }
-        let systems = (env["KILN_RL_BENCHMARK_SYSTEMS"] ?? "Li-Mn-O,Na-Ti-O").split(separator: ",").map(String.init)
-        let count = Int(env["KILN_RL_BENCHMARK_COUNT"] ?? "20")!
-        let seed = UInt64(env["KILN_RL_BENCHMARK_SEED"] ?? "1")!
-        var rows = ["system,method,formula,predicted_e_hull,mp_known,structures"]
-        for system in systems {
-            let target = try GenerationTarget(systems: [system], maxAtoms: 10)
-            let predictor = try PredictedHullEnergy(elements: Set(target.systems[0]))
-            let known = try CompositionReward.knownFormulas(predictor.hull)
-            for method in RLCompositionBenchmark.Method.allCases {
-                let proposals = try RLCompositionBenchmark.propose(method, target: target, parameters: .init(), count: count,
-                                                                   seed: seed, predictor: predictor,
-                                                                   substitutions: 2, randomStructures: 1)
-                XCTAssertEqual(proposals.count, count, "\(system) \(method.rawValue)")
-                let folder = out.appendingPathComponent("structures/\(system)/\(method.rawValue)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                for p in proposals {
-                    let formula = p.composition.reducedFormula
-                    for (k, c) in p.structures.enumerated() {
-                        try StructureFile.write(c.structure, to: folder.appendingPathComponent("\(formula)-\(k).cif"))
-                    }
-                    rows.append("\(system),\(method.rawValue),\(formula),\(p.predictedEHull.map { String($0) } ?? ""),"
-                        + "\(known.contains(formula)),\(p.structures.count)")
-                }
-            }
-        }
-        try (rows.joined(separator: "\n") + "\n").write(to: out.appendingPathComponent("proposals.csv"), atomically: true, encoding: .utf8)
     }
 }
