@@ -63,6 +63,11 @@ final class LoopSpecTests: XCTestCase {
             (base.replacingOccurrences(of: "random_symmetric\"", with: "evolutionary\"\npopulation_size = 0"),
              "generators[0].population_size", "between 1"),
             (base + "\nheredity = 0.5\n", "generators[0].heredity", "unknown key"),
+            (base.replacingOccurrences(of: "random_symmetric\"", with: "rl_composition\"\nagent = \"sarsa\""),
+             "generators[0].agent", "deep_q"),
+            (base.replacingOccurrences(of: "random_symmetric\"", with: "rl_composition\"\nbatch_size = 64\nreplay_capacity = 10"),
+             "generators[0]", "replay_capacity"),
+            ("[target]\nformulas = [\"MgO\"]\n[[generators]]\nkind = \"rl_composition\"\n", "generators[0].kind", "formulas"),
             ("[target]\nformulas = [\"MgO0.5\"]\n[[generators]]\nkind = \"random_symmetric\"\n", "target.formulas", "whole"),
         ]
         for (text, key, words) in cases {
