@@ -37,11 +37,7 @@ public struct StabilityMargin: Sendable, Codable, Equatable {
     /// Offsets of the converged phases.
     public var offsets: [Double] { phases.compactMap(\.offset) }
     public var count: Int { offsets.count }
-    public var median: Double? {
-        let o = offsets.sorted()
-        guard !o.isEmpty else { return nil }
-        return o.count % 2 == 1 ? o[o.count / 2] : (o[o.count / 2 - 1] + o[o.count / 2]) / 2
-    }
+    public var median: Double? { offsets.median }
     public var min: Double? { offsets.min() }
     public var max: Double? { offsets.max() }
     /// max(0, median offset); 0 when no phase was measured.

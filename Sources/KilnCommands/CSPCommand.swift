@@ -1,6 +1,7 @@
 import ArgumentParser
 import Campaign
 import Foundation
+import KilnSupport
 
 /// `kiln benchmark csp`: crystal structure prediction of MP ground states by each search method.
 struct CSPCommand: ParsableCommand {
@@ -117,9 +118,8 @@ struct CSPCommand: ParsableCommand {
         print("\n| method | runs | found | success rate | median relaxations to success |\n|---|---|---|---|---|")
         for k in kinds {
             let mine = runs.filter { $0.method == k.rawValue }
-            let hits = mine.compactMap(\.relaxationsToSuccess).sorted()
-            let median = hits.isEmpty ? "–" : String(format: "%g", hits.count % 2 == 1 ? Double(hits[hits.count / 2])
-                                                    : Double(hits[hits.count / 2 - 1] + hits[hits.count / 2]) / 2)
+            let hits = mine.compactMap(\.relaxationsToSuccess)
+            let median = hits.map(Double.init).median.map { String(format: "%g", $0) } ?? "–"
             print("| \(k.rawValue) | \(mine.count) | \(hits.count) | \(String(format: "%.0f %%", 100 * Double(hits.count) / Double(max(mine.count, 1)))) | \(median) |")
         }
         print(String(format: "\nbudget %d relaxations per run, batch %d, %d optimiser steps at most; total wall time %.0f s",

@@ -122,8 +122,7 @@ struct RLCompositionCommand: ParsableCommand {
         print("| system | method | compositions (relaxed) | hits: best relaxed E_hull ≤ 0.1 | predicted E_hull ≤ 0.1 | median best E_hull |")
         print("|---|---|---|---|---|---|")
         for r in rows {
-            let e = r.bestEHull.compactMap { $0 }.sorted()
-            let median = e.isEmpty ? "–" : String(format: "%.3f", e.count % 2 == 1 ? e[e.count / 2] : (e[e.count / 2 - 1] + e[e.count / 2]) / 2)
+            let median = r.bestEHull.compactMap { $0 }.median.map { String(format: "%.3f", $0) } ?? "–"
             print("| \(r.system) | \(r.method) | \(r.compositions) (\(r.relaxed)) | \(r.hits) (\(String(format: "%.2f", Double(r.hits) / Double(r.compositions)))) | "
                   + "\(r.predictedHits) | \(median) |")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnSupport
 
 /// Clocks and table formatting shared by the benchmarks.
 enum Timing {
@@ -30,10 +31,7 @@ enum Timing {
         return (best, (cpuSeconds() - cpuStart) / Double(repeats))
     }
 
-    static func median(_ x: [Double]) -> Double {
-        let s = x.sorted()
-        return s.isEmpty ? .nan : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    static func median(_ x: [Double]) -> Double { x.median ?? .nan }
 
     /// Peak resident memory of the process (MB).
     static func peakMemoryMB() -> Double {

@@ -30,9 +30,12 @@ final class DesignResumeTests: XCTestCase {
         return dirs.map { $0.appendingPathComponent("kiln") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    func run(_ args: [String]) throws -> Process {
+    func run(_ args: [String]) throws -> Process { try Self.launch(args) }
+
+    /// Starts `kiln` with `args`, output discarded.
+    static func launch(_ args: [String]) throws -> Process {
         let p = Process()
-        p.executableURL = try XCTUnwrap(Self.kiln, "the kiln executable must be built with the tests")
+        p.executableURL = try XCTUnwrap(kiln, "the kiln executable must be built with the tests")
         p.arguments = args
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice

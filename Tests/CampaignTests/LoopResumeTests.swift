@@ -26,15 +26,7 @@ final class LoopResumeTests: XCTestCase {
         time_limit = 10
         """
 
-    func run(_ args: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = try XCTUnwrap(DesignResumeTests.kiln, "the kiln executable must be built with the tests")
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
+    func run(_ args: [String]) throws -> Process { try DesignResumeTests.launch(args) }
 
     /// Runs the campaign into `out` and kills it once `condition` holds for its store.
     func runAndKill(_ args: [String], store path: String, when condition: (KnowledgeStore) throws -> Bool) throws {
