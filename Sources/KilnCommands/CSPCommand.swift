@@ -71,14 +71,23 @@ struct CSPCommand: ParsableCommand {
     }
 
     func run() throws {
-        let formulas = try CSPBenchmark.formulas(perBin: perBin)
+        // The selection reads every MP hull of the candidate systems (minutes); it is kept in --out.
+        let root = URL(fileURLWithPath: out)
+        let saved = root.appendingPathComponent("formulas-\(perBin).json")
+        let formulas: [CSPBenchmark.Formula]
+        if let data = try? Data(contentsOf: saved), let f = try? JSONDecoder().decode([CSPBenchmark.Formula].self, from: data) {
+            formulas = f
+        } else {
+            formulas = try CSPBenchmark.formulas(perBin: perBin)
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            try JSONEncoder().encode(formulas).write(to: saved, options: .atomic)
+        }
         if list {
             if json { print(try jsonText(encoding: formulas)); return }
             print("| formula | MP id | sites | elements |\n|---|---|---|---|")
             for f in formulas { print("| \(f.formula) | \(f.materialID) | \(f.sites) | \(f.elements) |") }
             return
         }
-        let root = URL(fileURLWithPath: out)
         let calculator = try CHGNetOptions.model()
         var runs: [CSPBenchmark.Run] = []
         for f in formulas {
