@@ -3,6 +3,7 @@ import Crystal
 import CrystalIO
 import Evaluation
 import Foundation
+import KilnSupport
 import Symmetry
 
 /// What a ranked candidate's structure files record besides the structure: energies, stability,
@@ -133,13 +134,17 @@ struct CandidateFiles {
             siteLoop: moments.map { m in
                 .init(labelTag: "_kiln_site_label", columns: [("_kiln_site_magnetic_moment", m.map { String(format: "%.4f", $0) })])
             })
-        guard let cell else {
-            // spglib found no space group: the relaxed cell in P1, saying so.
-            var p1 = extras
-            p1.comments.insert("no space group found at symprec \(SymmetryTolerance.symprec); the relaxed cell in P1", at: 0)
-            return try CIFWriter().string(decorated, spaceGroup: CIFSpaceGroup(operations: [.identity]), extras: p1, blockName: blockName)
+        // Without a space group from spglib, or when the idealised cell does not map onto itself under
+        // its operations at the CIF writer's tolerance: the relaxed cell in P1, saying why.
+        var why = "no space group found at symprec \(SymmetryTolerance.symprec)"
+        if let cell {
+            do { return try cell.cif(extras: extras, blockName: blockName) } catch {
+                why = "the symmetrised cell could not be written (\(Self.ascii(ErrorText.describe(error))))"
+            }
         }
-        return try cell.cif(extras: extras, blockName: blockName)
+        var p1 = extras
+        p1.comments.insert(why + "; the relaxed cell in P1", at: 0)
+        return try CIFWriter().string(decorated, spaceGroup: CIFSpaceGroup(operations: [.identity]), extras: p1, blockName: blockName)
     }
 
     var poscarComment: String {

@@ -137,4 +137,21 @@ final class ExportTests: XCTestCase {
             }
         }
     }
+
+    /// A relaxed Zr3Te cell (from an evolutionary CSP run) whose spglib-idealised conventional cell does
+    /// not map onto itself under its own operations at the CIF writer's tolerance: the CIF falls back
+    /// to the relaxed cell in P1 and says why, instead of stopping the campaign.
+    func testUnsymmetrisableCellFallsBackToP1() throws {
+        let s = try StructureCoding.decode(#"{"lattice":[[7.349863928760096,0.04552333349656776,-0.038751513153005956],[0.017376269696141252,6.758992962743622,0.05317984461815989],[0.01666210513177324,0.05506328863534865,7.277803887607006]],"species":["Te","Te","Zr","Zr","Zr","Zr","Zr","Zr","Te","Te","Zr","Zr","Zr","Zr","Zr","Zr"],"frac_coords":[[0.3265396469390571,0.8195305218336523,0.42641045155670865],[0.3236968635683242,0.8140296651604791,0.9269604454192949],[0.08401642579329803,0.5609048794139048,0.674675190913816],[0.06712064452761024,0.0482039648663985,0.1747459991576711],[0.08170594046946691,0.5605474453552854,0.18251709703244784],[0.06738200409444849,0.04932392998563189,0.6766011295800123],[0.32757648471174117,0.2903249439958793,0.4252712977536691],[0.32169594321037676,0.29500868452804974,0.9273381189815217],[0.8242982054026795,0.7990974668487251,0.4266932369078763],[0.8266487835552323,0.7862055108345349,-0.07339811930804047],[0.8269527866852007,0.31764240394466325,0.9262000312855184],[0.5810697432968739,0.04726955608409631,0.6791268448190241],[0.5682102506548926,0.5621588383766308,0.1774735652823093],[0.5684246257725741,0.5593235802425635,0.675505464328064],[0.5829806551351004,1.048668871862632,0.17075781385733568],[0.821472721797661,0.31028924572807315,0.4261092335150643]]}"#)
+        let annotations = CandidateAnnotations(
+            campaign: "csp", id: "evolutionary-0-0019", rank: 1, potential: "CHGNet 0.3.0", energyPerAtom: -7,
+            formationEnergyPerAtom: nil, energyAboveHull: nil, hullReference: "MP", stability: nil, stabilityThreshold: 0.1,
+            stabilityMargin: 0, unique: true, novelty: nil, noveltyMatch: nil, decomposition: nil, magneticMoments: nil,
+            generator: "evolutionary-0", parent: nil, substitution: nil)
+        let cif = try CandidateFiles(annotations: annotations, structure: s).text(.cif, stem: "Zr3Te")
+        XCTAssertTrue(cif.contains("the symmetrised cell could not be written"), cif)
+        let back = try CIFReader().read(cif)[0].structure
+        XCTAssertEqual(back.count, s.count)
+        XCTAssertEqual(back.composition.reducedFormula, "Zr3Te")
+    }
 }
