@@ -87,7 +87,7 @@ public enum CSPBenchmark {
         let started = Date()
         let target = try f.structure
         let spec = try CampaignSpec(
-            name: "csp-\(f.formula)-\(method.kind.rawValue)-\(method.seed)", chemicalSystems: [target.composition.elements],
+            name: "csp-\(f.materialID)-\(method.kind.rawValue)-\(method.seed)", chemicalSystems: [target.composition.elements],
             generators: [method], maxAtoms: f.sites, requireChargeBalance: false, stabilityMargin: .fixed(0),
             fmax: 0.1, relaxSteps: relaxSteps, formulas: [target.composition.reduced],
             // Rounds are not the limit: a round whose proposals are all duplicates relaxes nothing, and every
