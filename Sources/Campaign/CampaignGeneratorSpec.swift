@@ -58,6 +58,7 @@ extension CampaignSpec.GeneratorSpec {
             p.weights.stability = try g.double("stability_weight", in: 0...100) ?? p.weights.stability
             p.weights.chargeBalance = try g.double("charge_balance_weight", in: 0...100) ?? p.weights.chargeBalance
             p.weights.novelty = try g.double("novelty_weight", in: 0...100) ?? p.weights.novelty
+            p.weights.target = try g.double("target_weight", in: 0...100) ?? p.weights.target
             do { try p.validate() } catch GenerationError.invalidTarget(let why) {
                 throw CampaignSpecError(key: "generators[\(i)]", reason: why)
             }

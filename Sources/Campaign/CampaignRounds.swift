@@ -122,11 +122,21 @@ extension CampaignRunner {
             return try ParticleSwarmSearch(target: target, parameters: p, seed: g.seed)
         case .rlComposition:
             return try RLCompositionSearch(target: target, parameters: g.agent, seed: g.seed,
-                                           predictor: PredictedHullEnergy(hull: hull, model: LearnedModel.bundled(.formationEnergy)))
+                                           predictor: PredictedHullEnergy(hull: hull, model: LearnedModel.bundled(.formationEnergy)),
+                                           targetTerm: g.agent.weights.target > 0 ? try compositionTargetTerm() : nil)
         case .evolutionary:
             return try EvolutionarySearch(target: target, parameters: g.evolution, seed: g.seed, random: random,
                                           substitution: substitution)
         }
+    }
+
+    /// The RL reward's target term: the probability that a composition meets every learned `[targets]`
+    /// window, from the bundled composition models (the same models that screen before relaxation).
+    func compositionTargetTerm() throws -> @Sendable (Composition) -> Double {
+        let models = try spec.targets.filter { $0.property.stage == .learned }.map { t in
+            (t, try LearnedModel.bundled(LearnedProperty(rawValue: t.property.rawValue)!))
+        }
+        return { c in models.reduce(1) { p, m in p * ((try? m.1.predict(c)).map(m.0.probability) ?? 0) } }
     }
 
     /// Proposals to ask of a generator this round: its whole budget without `[loop]`; otherwise the

@@ -234,6 +234,10 @@ public struct CampaignSpec: Sendable, Equatable {
                 throw CampaignSpecError(key: "target.formulas", reason: "\(f.reducedFormula) has \(size) atoms per formula unit, more than max_atoms \(maxAtoms)")
             }
         }
+        if let i = generators.firstIndex(where: { $0.kind == .rlComposition && $0.agent.weights.target > 0 }),
+           !targets.contains(where: { $0.property.stage == .learned }) {
+            throw CampaignSpecError(key: "generators[\(i)].target_weight", reason: "needs a [targets] entry with a learned property (\(TargetProperty.allCases.filter { $0.stage == .learned }.map(\.rawValue).joined(separator: ", ")))")
+        }
         if !formulas.isEmpty, let i = generators.firstIndex(where: { $0.kind == .rlComposition }) {
             throw CampaignSpecError(key: "generators[\(i)].kind", reason: "rl_composition chooses compositions, so it cannot be used with target.formulas")
         }
