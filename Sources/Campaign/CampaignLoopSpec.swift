@@ -18,9 +18,12 @@ public struct LoopSpec: Sendable, Equatable {
     public var acquisition: Acquisition?
     /// With an acquisition: proposals per relaxation each round (the pool it chooses from).
     public var poolFactor: Int
+    /// eV/atom added to a candidate's fitness per unit of 1 − P(its `[targets]` windows are met), the
+    /// probability from the screening predictions (composition and learned targets).
+    public var targetWeight: Double
 
     public init(rounds: Int, batch: Int, maxRelaxations: Int? = nil, timeLimit: Double? = nil, patience: Int? = nil,
-                acquisition: Acquisition? = nil, poolFactor: Int = 4) {
+                acquisition: Acquisition? = nil, poolFactor: Int = 4, targetWeight: Double = 0.1) {
         self.rounds = rounds
         self.batch = batch
         self.maxRelaxations = maxRelaxations
@@ -28,6 +31,7 @@ public struct LoopSpec: Sendable, Equatable {
         self.patience = patience
         self.acquisition = acquisition
         self.poolFactor = poolFactor
+        self.targetWeight = targetWeight
     }
 
     /// Proposals a generator is asked for per round.
@@ -52,7 +56,8 @@ extension LoopSpec {
         let acquisition = name == "none" ? nil : try Acquisition(name: name, kappa: kappa ?? 2)
         self.init(rounds: rounds, batch: batch, maxRelaxations: try r.int("max_relaxations", in: 1...10_000_000),
                   timeLimit: try r.double("time_limit", in: 1...1e7), patience: try r.int("patience", in: 1...100_000),
-                  acquisition: acquisition, poolFactor: try r.int("pool_factor", in: 2...100) ?? 4)
+                  acquisition: acquisition, poolFactor: try r.int("pool_factor", in: 2...100) ?? 4,
+                  targetWeight: try r.double("target_weight", in: 0...10) ?? 0.1)
         if acquisition == nil && r.has("pool_factor") {
             throw CampaignSpecError(key: "loop.pool_factor", reason: "applies only with an acquisition function (acquisition = \"greedy\", \"ucb\", \"ei\" or \"random\")")
         }

@@ -221,9 +221,17 @@ extension CampaignRunner {
             e.relaxed = relaxed
             e.energyPerAtom = energy
             e.eHull = hull.energyAboveHull(relaxed.composition, energy: energy * relaxed.composition.numAtoms)
-            e.fitness = e.eHull
+            e.fitness = e.eHull.map { $0 + (spec.loop?.targetWeight ?? 0) * (1 - targetProbability(r)) }
         }
         return e
+    }
+
+    /// P(every composition or learned `[targets]` window is met) from the candidate's screening
+    /// predictions (1 without such targets; a missing prediction counts as 0).
+    func targetProbability(_ r: CandidateRecord) -> Double {
+        spec.targets.filter { $0.property.stage == .composition || $0.property.stage == .learned }.reduce(1) { p, t in
+            p * (r.screeningProperties?[t.property.rawValue].map(t.probability) ?? 0)
+        }
     }
 
     /// Stable (E_hull ≤ threshold against the MP reference and the campaign's candidates, no margin),

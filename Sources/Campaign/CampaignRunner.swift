@@ -106,7 +106,7 @@ public struct CampaignRunner: Sendable {
         if !spec.formulas.isEmpty { parts.append("formulas \(spec.formulas.map(\.reducedFormula))") }
         // The stopping rules (rounds, max_relaxations, time_limit, patience) may change between runs: a
         // finished campaign can be continued with a larger budget.
-        if let l = spec.loop { parts.append("loop \(l.batch)/\(l.acquisition.map { "\($0)" } ?? "none")/\(l.poolFactor)") }
+        if let l = spec.loop { parts.append("loop \(l.batch)/\(l.acquisition.map { "\($0)" } ?? "none")/\(l.poolFactor)/\(l.targetWeight)") }
         if !hiddenPrototypes.isEmpty {
             parts.append("hidden prototypes " + hiddenPrototypes.keys.sorted { $0.rawValue < $1.rawValue }
                 .map { "\($0.rawValue):\(hiddenPrototypes[$0]!.sorted())" }.joined(separator: " "))
