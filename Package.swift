@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "Learning", dependencies: ["KilnSupport"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
         .target(name: "Potentials", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Tensor", "COpenBLAS", "CKilnKernels"],
-                resources: [.copy("Resources/chgnet-0.3.0")]),
+                resources: [.copy("Resources/chgnet-0.3.0"), .copy("Resources/sevennet-0"), .copy("Resources/sevennet-l3i5")]),
         // Layer 7: candidate generators (substitution, random symmetric).
         .target(
             name: "Generation", dependencies: ["KilnSupport", "Crystal", "Symmetry", "ReferenceData"],
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Crystal", "CrystalIO", "Symmetry", "Matching", "KilnTestSupport"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "KilnTestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Crystal"]),
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
