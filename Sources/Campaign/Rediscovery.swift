@@ -104,9 +104,9 @@ public struct Rediscovery: Sendable {
     /// Runs the benchmark for one system with the given campaign settings. With `hideAnalogues`,
     /// every prototype of a hidden phase's structure type (`analogues(of:maxAtoms:)`) is also kept
     /// from the substitution generator, so a phase cannot come back from a one-ion swap on an
-    /// isostructural compound (SrTiO3 from SrRuO3).
+    /// isostructural compound (SrTiO3 from SrRuO3). `potential` relaxes, `committee` judges too.
     public static func run(system: [Element], spec base: CampaignSpec, limit: Int?, outputDirectory: URL,
-                           calculator: any Calculator, workers: Int = 2, hideAnalogues: Bool = false,
+                           potential: LoadedPotential, committee: [LoadedPotential] = [], workers: Int = 2, hideAnalogues: Bool = false,
                            log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Result {
         let started = Date()
         let name = system.map(\.symbol).joined(separator: "-")
@@ -134,7 +134,7 @@ public struct Rediscovery: Sendable {
         var spec = base
         spec.name = "rediscovery-\(name)"
         spec.chemicalSystems = [system]
-        var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, calculator: calculator)
+        var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, potential: potential, committee: committee)
         runner.hiddenFormulas = hiddenFormulas
         runner.hiddenPrototypes = hiddenPrototypes
         runner.workers = workers

@@ -1,17 +1,18 @@
 import ArgumentParser
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 import KilnSupport
 import Potentials
 import Symmetry
 import Thermo
 
-/// `kiln relax FILES|DIR --out DIR`: relaxes many structures with CHGNet, resumably.
+/// `kiln relax FILES|DIR --out DIR`: relaxes many structures with a universal potential, resumably.
 struct RelaxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relax",
-        abstract: "Relax structures with CHGNet (FIRE + Fréchet cell filter) and summarize them; rerun to resume.",
+        abstract: "Relax structures with a universal potential (--model; FIRE + Fréchet cell filter) and summarize them; rerun to resume.",
         discussion: """
             Inputs are structure files (.cif, POSCAR/CONTCAR/.vasp, .xyz/.extxyz, .json, each \
             optionally .gz) or directories searched recursively for them. Each structure gets the id \
@@ -23,7 +24,8 @@ struct RelaxCommand: ParsableCommand {
             input file changed since it was journalled is relaxed again (the journal keeps a \
             fingerprint of each file). Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
             energy, collapsing atoms or cell; the last good structure is kept), error (unreadable \
-            input or refused by CHGNet).
+            input or refused by the potential). Every record names the model and its version \
+            ("model"); E_hull adds the MP2020 corrections to models trained on uncorrected energies.
             """)
 
     @OptionGroup var inputs: StructureFiles
@@ -60,12 +62,14 @@ struct RelaxCommand: ParsableCommand {
 
     func run() throws {
         let items = try collectItems()
-        var relaxer = try relaxation.relaxer()
+        let potential = try relaxation.potential.load()
+        var relaxer = relaxation.relaxer(potential)
         relaxer.pressure = pressure
         relaxer.symmetryTolerance = keepSymmetry ? symmetry.symprec : nil
         var batch = BatchRelaxer(relaxer: relaxer, outputDirectory: URL(fileURLWithPath: out),
                                  structureFile: ("cif", { String(decoding: try StructureFile.data([$0], format: .cif), as: UTF8.self) }))
         batch.workers = workers
+        batch.model = potential.label
         batch.trajectories = trajectory
         batch.changedInputs = { ids in
             printError("input changed since the last run, relaxing again: \(ids.joined(separator: ", "))")
@@ -75,9 +79,8 @@ struct RelaxCommand: ParsableCommand {
             (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
         }
         if !noHull {
-            // CHGNet 0.3.0 energies are already on MP2020's scale (trained on MPtrj), so no correction is added.
             let hull: HullService
-            do { hull = try HullService() } catch { throw CommandError("cannot load the bundled MP hull: \(describe(error))") }
+            do { hull = try HullService(corrections: .init(potential)) } catch { throw CommandError("cannot load the bundled MP hull: \(describe(error))") }
             batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
         }
 

@@ -4,6 +4,9 @@ public enum PotentialModel: String, CaseIterable, Sendable {
     /// CHGNet 0.3.0 (bundled).
     case chgnet
 
+    /// The model commands and campaigns use unless told otherwise.
+    public static let `default` = PotentialModel.chgnet
+
     /// Loads the model's bundled weights.
     public func load() throws -> any Calculator {
         switch self {

@@ -54,6 +54,8 @@ public struct BatchRelaxer: Sendable {
     public var spaceGroup: (@Sendable (Structure) -> String?)? = nil
     /// Energy above hull (eV/atom) of a structure with a total energy (eV), or nil.
     public var energyAboveHull: (@Sendable (Structure, Double) -> Double?)? = nil
+    /// The potential's name and version, written into each record (nil: not recorded).
+    public var model: String? = nil
     /// Write an extended XYZ trajectory per structure.
     public var trajectories = false
     /// Called before relaxing with the ids whose input changed since their journal record.
@@ -118,6 +120,7 @@ public struct BatchRelaxer: Sendable {
         let t0 = Date()
         var record = BatchRecord(id: item.id, source: item.source, outcome: "error", seconds: 0)
         record.inputHash = item.inputHash
+        record.model = model
         do {
             let structure = try item.load()
             record.formula = structure.composition.formula
