@@ -28,7 +28,7 @@ public struct CommitteeJudgement: Codable, Sendable, Equatable {
 
 extension CandidateRecord {
     /// The judgement of the model named `model`, when stored.
-    func judgement(_ model: String) -> CommitteeJudgement? { committee?.first { $0.model == model } }
+    public func judgement(_ model: String) -> CommitteeJudgement? { committee?.first { $0.model == model } }
 
     /// Every model of the committee finds it stable; nil without a committee.
     public var committeeStable: Bool? { committee.map { $0.allSatisfy { $0.stability == .stable } } }

@@ -240,36 +240,36 @@ extension CampaignRunner {
         // Structure files first (each folder swapped whole, CampaignExport), then the CSV and the
         // report, each written to a temporary file and renamed.
         try writeStructureFiles(ranked: ranked, all: all, hullReference: reference, margins: sources.margins)
+        let judges = committee.isEmpty ? [] : [potential] + committee
         var header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
                       "corrected_energy_per_atom", "decomposition", "space_group", "structure_type", "stable", "stability", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "round", "operation", "parents", "parent", "substitution", "relax_outcome",
-                      "relax_steps", "status", "violations", "pareto_front", "pareto_crowding"]
+                      "relax_steps", "status", "violations", "model"]
+        if !judges.isEmpty { header += ["e_above_hull_spread", "committee_stable", "verdict_depends_on_model"] + judges.map { "e_above_hull_\($0.name)" } }
+        header += ["pareto_front", "pareto_crowding"]
             + spec.targets.flatMap { ["\($0.property.rawValue)_mean", "\($0.property.rawValue)_sigma", "\($0.property.rawValue)_p"] }
             + (spec.targets.isEmpty ? [] : ["p_targets"])
-        let judges = committee.isEmpty ? [] : [potential] + committee
-        header.append("model")
-        if !judges.isEmpty { header += ["e_above_hull_spread", "committee_stable", "verdict_depends_on_model"] + judges.map { "e_above_hull_\($0.name)" } }
         var rows: [[String]] = []
         func n(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
         func b(_ x: Bool?) -> String { x.map { $0 ? "true" : "false" } ?? "" }
         for r in ranked + rest {
-            rows.append([r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
-                         n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
-                         r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
-                         n(r.abundance), String(r.nSites), r.generator, String(r.round + 1), r.operation ?? "", r.parents ?? "",
-                         r.parent ?? "", r.substitution ?? "",
-                         r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "",
-                         r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""])
-            for t in spec.targets {
-                let v = r.properties?[t.property.rawValue]
-                rows[rows.count - 1] += [n(v?.mean), n(v?.sigma), n(v.map(t.probability))]
-            }
-            if !spec.targets.isEmpty { rows[rows.count - 1].append(n(r.targetProbability)) }
-            rows[rows.count - 1].append(r.model ?? "")
+            var row = [r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
+                       n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
+                       r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
+                       n(r.abundance), String(r.nSites), r.generator, String(r.round + 1), r.operation ?? "", r.parents ?? "",
+                       r.parent ?? "", r.substitution ?? "",
+                       r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "", r.model ?? ""]
             if !judges.isEmpty {
-                rows[rows.count - 1] += [n(r.energyAboveHullSpread), b(r.committeeStable), b(r.verdictDependsOnModel)]
+                row += [n(r.energyAboveHullSpread), b(r.committeeStable), b(r.verdictDependsOnModel)]
                     + judges.map { n(r.judgement($0.name)?.energyAboveHull) }
             }
+            row += [r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""]
+            for t in spec.targets {
+                let v = r.properties?[t.property.rawValue]
+                row += [n(v?.mean), n(v?.sigma), n(v.map(t.probability))]
+            }
+            if !spec.targets.isEmpty { row.append(n(r.targetProbability)) }
+            rows.append(row)
         }
         let csvURL = outputDirectory.appendingPathComponent("candidates.csv")
         // Spreadsheet-safe: a text cell starting with =, +, - or @ is not read as a formula.
