@@ -56,6 +56,9 @@ public struct BatchRelaxer: Sendable {
     public var energyAboveHull: (@Sendable (Structure, Double) -> Double?)? = nil
     /// The potential's name and version, written into each record (nil: not recorded).
     public var model: String? = nil
+    /// E_hull (eV/atom, nil when it cannot be placed) of a final structure by each committee model,
+    /// by name; nil: no committee.
+    public var committee: (@Sendable (Structure) -> [String: Double?])? = nil
     /// Write an extended XYZ trajectory per structure.
     public var trajectories = false
     /// Called before relaxing with the ids whose input changed since their journal record.
@@ -140,6 +143,11 @@ public struct BatchRelaxer: Sendable {
             record.finalVolume = final.volume
             record.finalSpaceGroup = spaceGroup?(final)
             record.energyAboveHull = energyAboveHull?(final, result.final.result.energy)
+            if let judged = committee?(final) {
+                record.committee = judged.compactMapValues { $0 }
+                let values = Array(record.committee!.values) + (record.energyAboveHull.map { [$0] } ?? [])
+                record.energyAboveHullSpread = values.count > 1 ? values.max()! - values.min()! : nil
+            }
             let name = "\(base).\(structureFile.fileExtension)"
             try writeDurably(Data(try structureFile.text(final).utf8), to: outputDirectory.appendingPathComponent(name))
             record.output = name
