@@ -147,6 +147,15 @@ struct RediscoveryCommand: ParsableCommand {
             print("| \(r.system) | \(r.hidden.count) | \(r.found) | \(found.joined(separator: ", ")) | \(missed.joined(separator: ", ")) |\(hidden) "
                   + "\(r.candidatesRelaxed) | \(String(format: "%.0f", r.wallSeconds)) | \(String(format: "%.0f", r.cumulativeWallSeconds)) |")
         }
+        for r in results {
+            guard let c = r.committee else { continue }
+            let found = r.hidden.filter(\.found).map { p in
+                p.formula + (p.energyAboveHullSpread.map { String(format: " spread %.3f", $0) } ?? "") + (p.committeeStable == true ? " (all stable)" : "")
+            }
+            print("\(r.system): committee \(c.models.joined(separator: ", ")): SUN \(c.sunSingleModel) by the first alone, "
+                  + "\(c.sunAgreed) with all agreeing; \(c.modelDependent) verdicts depend on the model"
+                  + (found.isEmpty ? "" : "; rediscovered: " + found.joined(separator: ", ")))
+        }
         if bandGap != nil { targetedTable(results) }
         let total = results.map(\.wallSeconds).reduce(0, +), cumulative = results.map(\.cumulativeWallSeconds).reduce(0, +)
         print(String(format: "\ntotal wall time: %.0f s this run, %.0f s over all runs", total, cumulative))
