@@ -93,7 +93,7 @@ extension CampaignRunner {
 
     /// A model and how its energies meet MP's hull, for the report's provenance.
     static func energyScale(_ p: LoadedPotential) -> String {
-        p.label + (p.mp2020Corrections ? " with MP2020 corrections" : " (already on MP2020's scale)")
+        p.label + (p.mp2020Corrections ? " with MP2020 corrections" : ", already on MP2020's scale")
     }
 
     /// The committee's judgements of one relaxed candidate, the relaxing model first, by the

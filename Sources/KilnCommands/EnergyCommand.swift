@@ -8,7 +8,7 @@ import Potentials
 struct EnergyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "energy",
-        abstract: "Energy per atom, forces, stress and magnetic moments from a universal potential (default CHGNet 0.3.0).",
+        abstract: "Energy per atom, forces, stress and magnetic moments from a universal potential (--model, default \(PotentialModel.default.rawValue)).",
         discussion: """
             Reads every structure in each file (CIF, POSCAR/CONTCAR/.vasp, extended XYZ, pymatgen JSON; \
             .gz accepted) and in the structure files below each folder. Units: eV/atom, eV/Å, GPa \

@@ -4,8 +4,7 @@ import Potentials
 
 /// `--model NAME` (and CHGNet's `--engine`) for the commands that judge with a universal potential.
 public struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Potential: \(PotentialModel.allCases.map(\.rawValue).joined(separator: ", ")) (default \(PotentialModel.default.rawValue)).",
-                               valueName: "name"))
+    @Option(help: ArgumentHelp("The universal potential.", valueName: "name"))
     public var model: PotentialModel = .default
 
     @Option(help: "CHGNet engine: fused (fast kernels, default) or tensor (Tensor ops, forces and stress by autodiff). CHGNet only.")
