@@ -7,10 +7,8 @@ import XCTest
 /// upgraded in place.
 final class StoreMigrationTests: XCTestCase {
     func testAV7StoreIsReadableAndGainsTheCommitteeColumns() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-migrate-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("campaign.sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-migrate-\(UUID()).sqlite").path
+        addTeardownBlock { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         var old = CandidateRecord(id: "substitution-0-0000", ordinal: 0, generator: "substitution-0", parent: nil, seed: 1,
                                   substitution: nil, formula: "NaCl", nSites: 2, nElements: 2, initialStructure: "{}")
         old.status = .relaxed
