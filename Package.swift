@@ -131,7 +131,8 @@ let package = Package(
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
-        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport"]),
+        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport",
+                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [

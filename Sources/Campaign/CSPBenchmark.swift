@@ -82,7 +82,7 @@ public enum CSPBenchmark {
     /// Searches one formula with the generator `method` (its seed and proposal budget), relaxing at
     /// most `budget` structures in rounds of `batch`, and stops at the first match.
     public static func run(_ f: Formula, method: CampaignSpec.GeneratorSpec, budget: Int, batch: Int, relaxSteps: Int,
-                           outputDirectory: URL, calculator: any Calculator, workers: Int,
+                           outputDirectory: URL, potential: LoadedPotential, workers: Int,
                            log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Run {
         let started = Date()
         let target = try f.structure
@@ -93,7 +93,7 @@ public enum CSPBenchmark {
             // Rounds are not the limit: a round whose proposals are all duplicates relaxes nothing, and every
             // method gets `budget` relaxations (or stops when its proposal budget runs out).
             loop: LoopSpec(rounds: 10 * ((budget + batch - 1) / batch), batch: batch, maxRelaxations: budget))
-        var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, calculator: calculator)
+        var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, potential: potential)
         runner.hiddenFormulas = [f.formula]
         runner.workers = workers
         runner.log = log

@@ -120,7 +120,7 @@ extension CampaignRunner {
 
     func annotations(_ r: CandidateRecord, structure: Structure, hullReference: String, margins: CampaignMargins) -> CandidateAnnotations {
         CandidateAnnotations(
-            campaign: spec.name, id: r.id, rank: r.rank, potential: calculator.name, energyPerAtom: r.finalEnergyPerAtom,
+            campaign: spec.name, id: r.id, rank: r.rank, potential: r.model ?? potential.label, energyPerAtom: r.finalEnergyPerAtom,
             formationEnergyPerAtom: r.formationEnergyPerAtom, energyAboveHull: r.energyAboveHull, hullReference: hullReference,
             stability: r.stability, stabilityThreshold: spec.stabilityThreshold,
             stabilityMargin: margins.margin(for: Set(structure.composition.elements)), unique: r.isUnique, novelty: r.noveltyLevel?.rawValue,

@@ -48,7 +48,7 @@ extension CampaignRunner {
     /// stored at once.
     func stabilityMargins(_ store: KnowledgeStore, hull: HullService) throws -> CampaignMargins {
         guard case .measured = spec.stabilityMargin else { return CampaignMargins(setting: spec.stabilityMargin, measured: []) }
-        var relaxer = Relaxer(calculator: calculator)
+        var relaxer = Relaxer(calculator: potential.calculator)
         relaxer.fmax = spec.fmax
         relaxer.maxSteps = spec.relaxSteps
         var measurer = MarginMeasurer(relaxer: relaxer)

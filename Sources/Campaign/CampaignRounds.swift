@@ -24,7 +24,7 @@ extension CampaignRunner {
         for r in 0..<done { try tell(&strategies, round: r, records, hull: hull) }
         var round = done
         let selection = try spec.loop?.acquisition.map {
-            try CampaignSelection(acquisition: $0, hull: hull, calculator: calculator, threshold: spec.stabilityThreshold,
+            try CampaignSelection(acquisition: $0, hull: hull, calculator: potential.calculator, threshold: spec.stabilityThreshold,
                                   seed: spec.generators.map(\.seed).reduce(UInt64(0), ^))
         }
         while true {

@@ -1,5 +1,6 @@
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 import Generation
 import KilnSupport
@@ -9,15 +10,23 @@ import ReferenceData
 import Symmetry
 import Thermo
 
-/// Runs a campaign: generate → validity → de-duplicate → relax (CHGNet) → stability margins → E_hull
-/// against the MP reference plus the campaign's own candidates → uniqueness and novelty →
+/// Runs a campaign: generate → validity → de-duplicate → relax (the campaign's potential) → stability
+/// margins → committee single points → E_hull against the MP reference plus the campaign's own
+/// candidates, per model → uniqueness and novelty →
 /// constraints → ranking → outputs. Every state change is written to the knowledge store as it
 /// happens, so re-running the same command after a crash or kill resumes without losing or
 /// repeating work.
 public struct CampaignRunner: Sendable {
     public var spec: CampaignSpec
     public var outputDirectory: URL
-    public var calculator: any Calculator
+    /// The potential that relaxes and scores (`[relax] model`), with the MP2020 treatment its
+    /// energies need: CHGNet 0.3.0's training targets (MPtrj) already carry the corrections, so
+    /// uncorrected CHGNet formation energies of MP ground states (MgO, NaCl, TiO2, Li2MnO3) land
+    /// within 25–60 meV/atom of MP's, corrected ones 0.28–0.56 eV/atom too low (docs/campaign.md).
+    public var potential: LoadedPotential
+    /// The committee (`[relax] committee`): models that judge each relaxed structure by a single
+    /// point; names distinct from each other and from `potential`'s.
+    public var committee: [LoadedPotential]
     /// Structures relaxed at once (each on its own core).
     public var workers = 2
     /// Reduced formulas hidden from prototypes, the hull reference and the novelty reference
@@ -25,11 +34,6 @@ public struct CampaignRunner: Sendable {
     public var hiddenFormulas: Set<String> = []
     /// Prototypes (record indices per reference set) the substitution generator must not use.
     public var hiddenPrototypes: [ReferenceSet: Set<Int>] = [:]
-    /// Apply the MP2020 corrections to the calculator's energies before placing them on the hull.
-    /// Off for CHGNet 0.3.0, whose training targets (MPtrj) already carry them: uncorrected CHGNet
-    /// formation energies of MP ground states (MgO, NaCl, TiO2, Li2MnO3) land within 25–60 meV/atom
-    /// of MP's, corrected ones 0.28–0.56 eV/atom too low (docs/campaign.md).
-    public var mp2020Corrections = false
     /// The campaign file (path and text) the spec was read from, recorded in the report.
     public var campaignFile: CampaignFile?
     /// Progress lines (stage changes, warnings).
@@ -43,13 +47,14 @@ public struct CampaignRunner: Sendable {
     /// the reason to stop, or nil.
     public var stopRule: (@Sendable ([CandidateRecord]) -> String?)? = nil
     /// What computes the `[targets]` properties; nil: `TargetPredictors.standard` (the bundled
-    /// models and the elastic tensor of `calculator`).
+    /// models and the elastic tensor of `potential`).
     public var targetPredictors: TargetPredictors? = nil
 
-    public init(spec: CampaignSpec, outputDirectory: URL, calculator: any Calculator) {
+    public init(spec: CampaignSpec, outputDirectory: URL, potential: LoadedPotential, committee: [LoadedPotential] = []) {
         self.spec = spec
         self.outputDirectory = outputDirectory
-        self.calculator = calculator
+        self.potential = potential
+        self.committee = committee
     }
 
     public var storePath: String { outputDirectory.appendingPathComponent("campaign.sqlite").path }
@@ -77,8 +82,11 @@ public struct CampaignRunner: Sendable {
 
         // Fail before generating anything when the hull cannot place the target's elements.
         // One hull for the whole run: it checks the elements now and scores the candidates at the end.
-        let hull = try HullService(corrections: mp2020Corrections ? .mp2020 : .none, elements: spec.elements,
-                                   hiddenFormulas: hiddenFormulas)
+        let names = ([potential] + committee).map(\.name)
+        guard Set(names).count == names.count else {
+            throw CampaignSpecError(key: "relax.committee", reason: "each model may judge once, not \(names.joined(separator: ", "))")
+        }
+        let hull = try HullService(corrections: .init(potential), elements: spec.elements, hiddenFormulas: hiddenFormulas)
         let missing = hull.unsupportedElements(spec.elements)
         guard missing.isEmpty else {
             throw CampaignSpecError(key: "target", reason: "no Materials Project reference energy for "
@@ -87,6 +95,7 @@ public struct CampaignRunner: Sendable {
         try runRounds(store, predictors, hull: hull, elapsed: elapsed, saveElapsed: saveElapsed)
         let margins = try stabilityMargins(store, hull: hull)
         try saveElapsed()
+        try committeeSinglePoints(store, saveElapsed: saveElapsed)
         let summary = try score(store, hull: hull, margins: margins, predictors: predictors, seconds: elapsed())
         try saveElapsed()  // scoring and outputs included
         return summary
@@ -96,7 +105,7 @@ public struct CampaignRunner: Sendable {
     func fingerprint(_ predictors: TargetPredictors?) -> String {
         var parts = ["\(spec.chemicalSystems.map { $0.map(\.symbol) })", "\(spec.forbiddenElements.map(\.symbol).sorted())",
                      "\(spec.maxAtoms)", "\(spec.requireChargeBalance)", "\(spec.fmax)", "\(spec.relaxSteps)",
-                     calculator.name, "\(hiddenFormulas.sorted())"]
+                     potential.calculator.name, "\(hiddenFormulas.sorted())"]
         parts += spec.generators.map {
             "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)"
                 + ($0.kind == .evolutionary ? "/\($0.evolution)" : "")
@@ -160,7 +169,7 @@ public struct CampaignRunner: Sendable {
     func relax(_ store: KnowledgeStore, saveElapsed: () throws -> Void) throws {
         let pending = try store.candidates(status: .generated)
         guard !pending.isEmpty else { return }
-        var relaxer = Relaxer(calculator: calculator)
+        var relaxer = Relaxer(calculator: potential.calculator)
         relaxer.fmax = spec.fmax
         relaxer.maxSteps = spec.relaxSteps
         let started = Date()
@@ -181,6 +190,7 @@ public struct CampaignRunner: Sendable {
                     r.error = why
                 } else {
                     r.status = .relaxed
+                    r.model = potential.label
                     r.finalEnergyPerAtom = result.finalEnergyPerAtom
                     r.relaxedStructure = StructureCoding.encode(result.final.structure)
                     r.magneticMoments = result.final.result.magmoms.isEmpty ? nil : result.final.result.magmoms

@@ -27,6 +27,8 @@ public struct CampaignSummary: Codable, Sendable {
         public var spaceGroup: String?
         /// P(every target met), with `[targets]`.
         public var targetProbability: Double?
+        /// Largest minus smallest E_hull of the committee's models (eV/atom), with a committee.
+        public var energyAboveHullSpread: Double?
         /// The targeted properties of its relaxed structure (mean, σ, unit), with `[targets]`.
         public var properties: [String: PropertyValue]?
     }
@@ -45,6 +47,8 @@ public struct CampaignSummary: Codable, Sendable {
     /// Stable, unique and a new composition (no MP table lists the formula): the headline SUN.
     public var sun: Int
     public var top: [Top]
+    /// With `[relax] committee`: SUN by the relaxing model alone and with every model agreeing.
+    public var committee: CommitteeCounts?
     public var wallSeconds: Double
     public var relaxedPerMinute: Double
     public var sunPerCPUHour: Double
@@ -53,6 +57,20 @@ public struct CampaignSummary: Codable, Sendable {
     public var stabilityMargins: [StabilityMargin]
     /// The reference's size, age and sources, and the margin, one line each (as in the report).
     public var provenance: [String]
+
+    /// The committee's models and what their agreement changes.
+    public struct CommitteeCounts: Codable, Sendable {
+        /// Every model with its version, the relaxing one first.
+        public var models: [String]
+        /// Whether `sun` counts only candidates every model finds stable (`[relax] require_agreement`).
+        public var requireAgreement: Bool
+        /// SUN (new composition) by the relaxing model alone.
+        public var sunSingleModel: Int
+        /// SUN (new composition) with every model finding it stable.
+        public var sunAgreed: Int
+        /// Relaxed candidates whose stable verdict depends on the model.
+        public var modelDependent: Int
+    }
 }
 
 extension CampaignRunner {
@@ -88,6 +106,8 @@ extension CampaignRunner {
             }
         }
 
+        let memberEHulls = try committeeEnergiesAboveHull(all, relaxed: relaxed, structures: structures, hull: hull)
+
         // Stable, unique and new, by the campaign's verdict rules (docs/metrics.md), against the
         // built-in MP structures of the target elements.
         let novelty = try NoveltyChecker.materialsProject(elements: targetElements, hiddenFormulas: hiddenFormulas,
@@ -98,8 +118,16 @@ extension CampaignRunner {
                          stabilityMargin: margins.margin(for: Set(structures[k].composition.elements)))
         }, rules: spec.verdicts, novelty: novelty)
         for (k, i) in relaxed.enumerated() {
-            all[i].isStable = verdicts[k].stable
-            all[i].stability = verdicts[k].stability
+            var level = verdicts[k].stability
+            let margin = margins.margin(for: Set(structures[k].composition.elements))
+            let judged = judgements(all[i], level: level, memberEHulls: memberEHulls.map { $0[k] }, margin: margin)
+            all[i].committee = judged?.judgements
+            all[i].energyAboveHullSpread = judged?.spread
+            // With require_agreement, stable needs every model; a candidate only its relaxing model
+            // finds stable is possibly stable.
+            if spec.requireAgreement && level == .stable && all[i].committeeStable == false { level = .possiblyStable }
+            all[i].isStable = level == .stable
+            all[i].stability = level
             all[i].isUnique = verdicts[k].unique
             all[i].duplicateOf = verdicts[k].unique ? nil : all[relaxed[verdicts[k].representative]].id
             all[i].isNovel = verdicts[k].novel
@@ -198,32 +226,50 @@ extension CampaignRunner {
             ("stable, unique, structure not in the built-in MP structures", sunNewStructure.count),
             ("stable, unique and new composition (SUN)", sun.count),
         ]
+        let committeeCounts = committee.isEmpty ? nil : CampaignSummary.CommitteeCounts(
+            models: ([potential] + committee).map(\.label), requireAgreement: spec.requireAgreement,
+            sunSingleModel: relaxed.filter { $0.stableByModel == true && $0.isUnique == true && $0.noveltyLevel == .newComposition }.count,
+            sunAgreed: relaxed.filter { $0.committeeStable == true && $0.isUnique == true && $0.noveltyLevel == .newComposition }.count,
+            modelDependent: relaxed.filter { $0.verdictDependsOnModel == true }.count)
+        if let c = committeeCounts {
+            funnel += [("SUN by \(potential.name) alone", c.sunSingleModel),
+                       ("SUN with all \(c.models.count) models agreeing (\(([potential] + committee).map(\.name).joined(separator: ", ")))", c.sunAgreed),
+                       ("relaxed, verdict depends on the model", c.modelDependent)]
+        }
 
         // Structure files first (each folder swapped whole, CampaignExport), then the CSV and the
         // report, each written to a temporary file and renamed.
         try writeStructureFiles(ranked: ranked, all: all, hullReference: reference, margins: sources.margins)
-        let header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
+        let judges = committee.isEmpty ? [] : [potential] + committee
+        var header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
                       "corrected_energy_per_atom", "decomposition", "space_group", "structure_type", "stable", "stability", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "round", "operation", "parents", "parent", "substitution", "relax_outcome",
-                      "relax_steps", "status", "violations", "pareto_front", "pareto_crowding"]
+                      "relax_steps", "status", "violations", "model"]
+        if !judges.isEmpty { header += ["e_above_hull_spread", "committee_stable", "verdict_depends_on_model"] + judges.map { "e_above_hull_\($0.name)" } }
+        header += ["pareto_front", "pareto_crowding"]
             + spec.targets.flatMap { ["\($0.property.rawValue)_mean", "\($0.property.rawValue)_sigma", "\($0.property.rawValue)_p"] }
             + (spec.targets.isEmpty ? [] : ["p_targets"])
         var rows: [[String]] = []
         func n(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "" }
         func b(_ x: Bool?) -> String { x.map { $0 ? "true" : "false" } ?? "" }
         for r in ranked + rest {
-            rows.append([r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
-                         n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
-                         r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
-                         n(r.abundance), String(r.nSites), r.generator, String(r.round + 1), r.operation ?? "", r.parents ?? "",
-                         r.parent ?? "", r.substitution ?? "",
-                         r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "",
-                         r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""])
+            var row = [r.rank.map(String.init) ?? "", r.id, r.formula, n(r.energyAboveHull), n(r.formationEnergyPerAtom),
+                       n(r.finalEnergyPerAtom), n(r.correctedEnergyPerAtom), r.decomposition ?? "", r.spaceGroupAfter ?? "",
+                       r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
+                       n(r.abundance), String(r.nSites), r.generator, String(r.round + 1), r.operation ?? "", r.parents ?? "",
+                       r.parent ?? "", r.substitution ?? "",
+                       r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "", r.model ?? ""]
+            if !judges.isEmpty {
+                row += [n(r.energyAboveHullSpread), b(r.committeeStable), b(r.verdictDependsOnModel)]
+                    + judges.map { n(r.judgement($0.name)?.energyAboveHull) }
+            }
+            row += [r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""]
             for t in spec.targets {
                 let v = r.properties?[t.property.rawValue]
-                rows[rows.count - 1] += [n(v?.mean), n(v?.sigma), n(v.map(t.probability))]
+                row += [n(v?.mean), n(v?.sigma), n(v.map(t.probability))]
             }
-            if !spec.targets.isEmpty { rows[rows.count - 1].append(n(r.targetProbability)) }
+            if !spec.targets.isEmpty { row.append(n(r.targetProbability)) }
+            rows.append(row)
         }
         let csvURL = outputDirectory.appendingPathComponent("candidates.csv")
         // Spreadsheet-safe: a text cell starting with =, +, - or @ is not read as a formula.
@@ -235,13 +281,18 @@ extension CampaignRunner {
                 + "unique = the \(spec.verdicts.representative.label); novelty: known structure (a built-in MP structure matches), "
                 + "known composition (the formula is in the MP tables, the structure is not), new composition (in neither); "
                 + "SUN counts new compositions only (docs/metrics.md)",
-            "Energies: \(calculator.name)" + (mp2020Corrections ? " with MP2020 corrections" : " (already on MP2020's scale)")
-                + ", MP elemental reference energies (matbench-discovery 2023-02-07)",
-        ] + (hiddenFormulas.isEmpty ? [] : ["Hidden from prototypes and references: \(hiddenFormulas.sorted().joined(separator: ", "))"])
+            "Energies: \(Self.energyScale(potential)), MP elemental reference energies (matbench-discovery 2023-02-07)",
+        ] + (committee.isEmpty ? [] : [
+            "Committee: " + committee.map(Self.energyScale).joined(separator: "; ")
+                + "; a single point of each on every relaxed structure, placed on the same reference with its own candidates; "
+                + "each model's verdict by the same rule (threshold, margin, convergence); the E_hull spread (max − min) is the verdict's uncertainty"
+                + (spec.requireAgreement ? "; require_agreement: stable only when every model finds it stable, otherwise possibly stable" : ""),
+        ]) + (hiddenFormulas.isEmpty ? [] : ["Hidden from prototypes and references: \(hiddenFormulas.sorted().joined(separator: ", "))"])
         var report = CampaignReport(spec: spec, records: all, funnel: funnel, hulls: hulls, provenance: provenance,
-                                    wallSeconds: seconds, potential: calculator.name, campaignFile: campaignFile,
+                                    wallSeconds: seconds, potential: potential.label, campaignFile: campaignFile,
                                     symprec: SymmetryTolerance.symprec)
         report.stopReason = stopReason
+        report.committee = committee.map(\.label)
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.html().write(to: reportURL, atomically: true, encoding: .utf8)
 
@@ -253,8 +304,10 @@ extension CampaignRunner {
             top: ranked.prefix(10).map {
                 CampaignSummary.Top(rank: $0.rank!, id: $0.id, formula: $0.formula, energyAboveHull: $0.energyAboveHull!,
                                     isUnique: $0.isUnique ?? false, novelty: $0.noveltyLevel?.rawValue, spaceGroup: $0.spaceGroupAfter,
-                                    targetProbability: $0.targetProbability, properties: spec.targets.isEmpty ? nil : $0.properties)
+                                    targetProbability: $0.targetProbability, energyAboveHullSpread: $0.energyAboveHullSpread,
+                                    properties: spec.targets.isEmpty ? nil : $0.properties)
             },
+            committee: committeeCounts,
             wallSeconds: seconds,
             relaxedPerMinute: seconds > 0 ? Double(relaxed.count) / (seconds / 60) : 0,
             sunPerCPUHour: relaxSeconds > 0 ? Double(sun.count) / (relaxSeconds / 3600) : 0,

@@ -1,6 +1,7 @@
 import Crystal
 import Evaluation
 import Foundation
+import Potentials
 import TOMLKit
 import KilnSupport
 import Search
@@ -148,6 +149,14 @@ public struct CampaignSpec: Sendable, Equatable {
     public var constraints = Constraints()
     public var fmax: Double = 0.05
     public var relaxSteps: Int = 500
+    /// The potential that relaxes and scores the candidates (`[relax] model`).
+    public var model = PotentialModel.default
+    /// Further models that judge each relaxed structure by a single point (`[relax] committee`):
+    /// their E_hull spread is the verdict's uncertainty. Neither repeated nor the main model.
+    public var committee: [PotentialModel] = []
+    /// A candidate is stable only when every model of the committee finds it stable
+    /// (`[relax] require_agreement`; needs a committee).
+    public var requireAgreement = false
     public var output: String
     /// Structure files written for the ranked candidates (`[export] formats`, docs/campaign.md).
     public var exportFormats: [ExportFormat] = [.cif]
@@ -163,7 +172,8 @@ public struct CampaignSpec: Sendable, Equatable {
                 forbiddenElements: Set<Element> = [], maxAtoms: Int = 20, requireChargeBalance: Bool = true,
                 verdicts: VerdictRules = .campaign, stabilityMargin: MarginSetting = .measured,
                 objectives: Objectives = Objectives(), ranking: Ranking = Ranking(), constraints: Constraints = Constraints(),
-                fmax: Double = 0.05, relaxSteps: Int = 500, exportFormats: [ExportFormat] = [.cif],
+                fmax: Double = 0.05, relaxSteps: Int = 500, model: PotentialModel = .default,
+                committee: [PotentialModel] = [], requireAgreement: Bool = false, exportFormats: [ExportFormat] = [.cif],
                 targets: [Target] = [], minTargetProbability: Double = 0.05, formulas: [Composition] = [],
                 loop: LoopSpec? = nil) throws {
         self.name = name
@@ -182,6 +192,9 @@ public struct CampaignSpec: Sendable, Equatable {
         self.constraints = constraints
         self.fmax = fmax
         self.relaxSteps = relaxSteps
+        self.model = model
+        self.committee = committee
+        self.requireAgreement = requireAgreement
         self.exportFormats = exportFormats
         self.targets = targets.sorted { a, b in
             TargetProperty.allCases.firstIndex(of: a.property)! < TargetProperty.allCases.firstIndex(of: b.property)!
@@ -207,6 +220,13 @@ public struct CampaignSpec: Sendable, Equatable {
         }
         if Set(chemicalSystems.flatMap { $0 }).isSubset(of: forbiddenElements) {
             throw CampaignSpecError(key: "target.forbidden_elements", reason: "forbids every target element")
+        }
+        if let repeated = committee.first(where: { m in m == model || committee.filter { $0 == m }.count > 1 }) {
+            throw CampaignSpecError(key: "relax.committee", reason: "'\(repeated.rawValue)' is "
+                                    + (repeated == model ? "the main model (relax.model); list the other models" : "listed twice"))
+        }
+        if requireAgreement && committee.isEmpty {
+            throw CampaignSpecError(key: "relax.require_agreement", reason: "needs a committee (relax.committee = [\"…\"])")
         }
         guard !exportFormats.isEmpty, Set(exportFormats).count == exportFormats.count else {
             throw CampaignSpecError(key: "export.formats", reason: "list each of \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")) at most once, and at least one")
@@ -345,6 +365,12 @@ extension CampaignSpec {
         var rx = try r.table("relax")
         let fmax = try rx.double("fmax", in: 1e-4...10) ?? 0.05
         let relaxSteps = try rx.int("steps", in: 1...100_000) ?? 500
+        let model = try rx.string("model").map { try PotentialModel(named: $0, key: "relax.model") } ?? .default
+        let committee = try rx.strings("committee")?.map { try PotentialModel(named: $0, key: "relax.committee") }
+        if committee?.isEmpty == true {
+            throw CampaignSpecError(key: "relax.committee", reason: "name at least one model (\(PotentialModel.names)), or leave the key out")
+        }
+        let requireAgreement = try rx.bool("require_agreement") ?? false
         try rx.finish()
 
         var ob = try r.table("objectives")
@@ -419,8 +445,22 @@ extension CampaignSpec {
         try r.finish()
         try self.init(name: name, chemicalSystems: systems, generators: gens, output: output, forbiddenElements: forbidden,
                       maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, stabilityMargin: margin, objectives: objectives,
-                      ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif],
+                      ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, model: model,
+                      committee: committee ?? [], requireAgreement: requireAgreement, exportFormats: formats ?? [.cif],
                       targets: targets, minTargetProbability: minProbability, formulas: formulas, loop: loop)
+    }
+}
+
+extension PotentialModel {
+    /// Every model name, for error messages.
+    static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The model named `name`; an unknown name is an error naming `key` and the known models.
+    init(named name: String, key: String) throws {
+        guard let model = PotentialModel(rawValue: name) else {
+            throw CampaignSpecError(key: key, reason: "unknown model '\(name)'; use one of \(PotentialModel.names)")
+        }
+        self = model
     }
 }
 

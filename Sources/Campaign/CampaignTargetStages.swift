@@ -10,7 +10,7 @@ extension CampaignRunner {
     /// The predictors of this run: `targetPredictors`, else the standard ones; nil without targets.
     func resolvedPredictors() throws -> TargetPredictors? {
         if spec.targets.isEmpty { return nil }
-        return try targetPredictors ?? .standard(for: spec.targets.map(\.property), calculator: calculator)
+        return try targetPredictors ?? .standard(for: spec.targets.map(\.property), calculator: potential.calculator)
     }
 
     /// The "constraint" targets known before relaxation (composition and learned ones).

@@ -110,6 +110,13 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var genome: [Double]?
     /// The surrogate's E_hull prediction (mean ± σ, eV/atom) before relaxation (`[loop] acquisition`).
     public var surrogate: PropertyValue?
+    /// The potential that relaxed it, with its version (`LoadedPotential.label`).
+    public var model: String?
+    /// With `[relax] committee`: each model's judgement of the relaxed structure, the relaxing
+    /// model first (`CommitteeJudgement`).
+    public var committee: [CommitteeJudgement]?
+    /// Largest minus smallest E_hull of the committee's models (eV/atom): the verdict's uncertainty.
+    public var energyAboveHullSpread: Double?
 
     public init(id: String, ordinal: Int, generator: String, parent: String?, seed: Int64, substitution: String?,
                 formula: String, nSites: Int, nElements: Int, initialStructure: String) {
@@ -233,7 +240,20 @@ public final class KnowledgeStore: Sendable {
                 for c in ["operation", "parents", "genome", "surrogate"] { t.add(column: c, .text) }
             }
         }
+        Self.registerCommitteeMigration(&migrator)
         try migrator.migrate(db)
+    }
+
+    /// v8: which model relaxed each candidate, and the committee's judgements. Older stores read as
+    /// relaxed by an unrecorded model, without a committee.
+    private static func registerCommitteeMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8-models-and-committee") { db in
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                t.add(column: "model", .text)
+                t.add(column: "committee", .text)
+                t.add(column: "energyAboveHullSpread", .double)
+            }
+        }
     }
 
     /// A stored setting (e.g. the campaign fingerprint), nil when absent.

@@ -20,6 +20,10 @@ public struct Rediscovery: Sendable {
         public var candidate: String?
         /// E_hull (eV/atom) of that candidate on the hull without the hidden phases.
         public var energyAboveHull: Double?
+        /// With a committee: the spread of the models' E_hull of that candidate, and whether every
+        /// model finds it stable.
+        public var energyAboveHullSpread: Double?
+        public var committeeStable: Bool?
         /// Prototypes of its structure type hidden with it ("set/id"; other formulas only), or
         /// nil when analogues were not hidden.
         public var hiddenAnalogues: [String]?
@@ -43,6 +47,8 @@ public struct Rediscovery: Sendable {
         /// Wall time over every run in this output folder, interrupted and resumed ones included (s).
         public var cumulativeWallSeconds: Double
         public var report: String
+        /// With a committee: SUN counts by the relaxing model alone and with every model agreeing.
+        public var committee: CampaignSummary.CommitteeCounts?
     }
 
     /// Stable MP phases containing every element of `system` (at most `maxAtoms` sites in their
@@ -104,9 +110,9 @@ public struct Rediscovery: Sendable {
     /// Runs the benchmark for one system with the given campaign settings. With `hideAnalogues`,
     /// every prototype of a hidden phase's structure type (`analogues(of:maxAtoms:)`) is also kept
     /// from the substitution generator, so a phase cannot come back from a one-ion swap on an
-    /// isostructural compound (SrTiO3 from SrRuO3).
+    /// isostructural compound (SrTiO3 from SrRuO3). `potential` relaxes, `committee` judges too.
     public static func run(system: [Element], spec base: CampaignSpec, limit: Int?, outputDirectory: URL,
-                           calculator: any Calculator, workers: Int = 2, hideAnalogues: Bool = false,
+                           potential: LoadedPotential, committee: [LoadedPotential] = [], workers: Int = 2, hideAnalogues: Bool = false,
                            log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Result {
         let started = Date()
         let name = system.map(\.symbol).joined(separator: "-")
@@ -134,7 +140,7 @@ public struct Rediscovery: Sendable {
         var spec = base
         spec.name = "rediscovery-\(name)"
         spec.chemicalSystems = [system]
-        var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, calculator: calculator)
+        var runner = CampaignRunner(spec: spec, outputDirectory: outputDirectory, potential: potential, committee: committee)
         runner.hiddenFormulas = hiddenFormulas
         runner.hiddenPrototypes = hiddenPrototypes
         runner.workers = workers
@@ -160,6 +166,8 @@ public struct Rediscovery: Sendable {
                     phase.found = true
                     phase.candidate = r.id
                     phase.energyAboveHull = r.energyAboveHull
+                    phase.energyAboveHullSpread = r.energyAboveHullSpread
+                    phase.committeeStable = r.committeeStable
                 }
                 if let rank = r.rank, rank < (phase.rank ?? .max) {
                     phase.rank = rank
@@ -172,6 +180,6 @@ public struct Rediscovery: Sendable {
         return Result(system: name, hidden: phases, candidatesRelaxed: records.count,
                       wallSeconds: finished.timeIntervalSince(started),
                       cumulativeWallSeconds: previous + finished.timeIntervalSince(started),
-                      report: summary.report)
+                      report: summary.report, committee: summary.committee)
     }
 }

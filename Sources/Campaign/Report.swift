@@ -17,8 +17,10 @@ public struct CampaignReport: Sendable {
     /// Where the reference energies and structures come from, the verdict rules, energies.
     public var provenance: [String]
     public var wallSeconds: Double
-    /// The potential with its version, e.g. "CHGNet 0.3.0".
+    /// The relaxing potential with its version, e.g. "chgnet (CHGNet 0.3.0)".
     public var potential: String
+    /// The committee's other models with their versions (`[relax] committee`).
+    public var committee: [String] = []
     public var campaignFile: CampaignFile?
     /// Symmetry tolerance (Å) of the space groups shown.
     public var symprec: Double
@@ -93,6 +95,7 @@ public struct CampaignReport: Sendable {
             """
         h += "<p class=\"muted\">Unique candidates only, by rank; duplicates are folded under their representative. "
             + "Space groups: spglib, symprec \(symprec) Å. Drag a 3D view to rotate it.</p>"
+        if !committee.isEmpty { h += committeeNote() }
         h += "<table id=\"ranked\">" + tableHeader() + ranked.map(row).joined() + "</table>"
         if ranked.isEmpty { h += "<p class=\"muted\">No candidate is ranked (none is unique, relaxed and within the constraints).</p>" }
         let failed = other.filter { $0.representative.status == .failed }.count
@@ -156,7 +159,7 @@ public struct CampaignReport: Sendable {
         h += "<tr><td class=\"num\">\(r.rank.map(String.init) ?? "")</td><td>\(detail.map { StructureDrawing.svg($0.scene) } ?? "")</td>"
         h += "<td class=\"\(isSUN ? "sun" : "")\">\(esc(r.formula))</td>"
         h += "<td class=\"num\">\(fmt(r.energyAboveHull))</td><td class=\"num\">\(fmt(r.formationEnergyPerAtom))</td>"
-        h += "<td>\(esc(r.spaceGroupAfter ?? ""))</td><td>\(esc(r.structureType ?? ""))</td><td>\(esc(r.stability?.label ?? ""))</td>"
+        h += "<td>\(esc(r.spaceGroupAfter ?? ""))</td><td>\(esc(r.structureType ?? ""))</td><td>\(esc(r.stability?.label ?? ""))\(modelBadge(r))</td>"
         h += "<td>\(esc(r.noveltyLevel?.label ?? ""))\(r.noveltyMatch.map { " <span class=\"muted\">(\(esc($0)))</span>" } ?? "")</td>"
         h += "<td class=\"num\">\(r.hhi.map { String(format: "%.0f", $0) } ?? "")</td>"
         if !spec.targets.isEmpty { h += "<td class=\"num\">\(r.targetProbability.map { String(format: "%.2f", $0) } ?? "")</td>" }
@@ -199,7 +202,13 @@ public struct CampaignReport: Sendable {
         if let d, let ox = d.oxidationStates, ox.count == d.siteElements.count {
             rows.append(("oxidation states (mean per element)", esc(d.perElement(ox, format: "%+.2f"))))
         }
-        if let e = r.finalEnergyPerAtom { rows.append(("energy", String(format: "%.4f eV/atom (%@)", e, esc(potential)))) }
+        if let e = r.finalEnergyPerAtom { rows.append(("energy", String(format: "%.4f eV/atom (%@)", e, esc(r.model ?? potential)))) }
+        if let judged = r.committee {
+            rows.append(("committee E_hull", judged.map { j in
+                esc(j.model) + " " + (j.energyAboveHull.map { String(format: "%.3f", $0) } ?? "– (" + esc(j.error ?? "no energy") + ")")
+                    + (j.stability.map { " " + esc($0.label) } ?? "")
+            }.joined(separator: "; ") + (r.energyAboveHullSpread.map { String(format: " · spread %.3f eV/atom", $0) } ?? "")))
+        }
         rows.append(("decomposition", esc(r.decomposition.map { $0.isEmpty ? "none (on the hull)" : $0 } ?? "–")))
         var chain = [esc(r.generator) + (spec.loop != nil ? " (round \(r.round + 1))" : "")]
         if let op = r.operation { chain.append(esc(op) + (r.parents.map { " of " + esc($0.replacingOccurrences(of: ",", with: ", ")) } ?? "")) }
@@ -229,6 +238,8 @@ public struct CampaignReport: Sendable {
         var rows: [(String, String)] = [
             ("Kiln", esc("\(KilnVersion.number), commit \(commit)")),
             ("potential", esc(potential)),
+            ("committee", esc(committee.isEmpty ? "none" : committee.joined(separator: ", ")
+                              + (spec.requireAgreement ? " (require_agreement: stable only when every model agrees)" : ""))),
             ("wall time", String(format: "%.0f s (all runs of this campaign)", wallSeconds)),
         ]
         if let f = campaignFile { rows.append(("campaign file", esc(f.path))) }
@@ -252,6 +263,9 @@ public struct CampaignReport: Sendable {
             ("stability.threshold", "\(v.stabilityThreshold) eV/atom"), ("stability.require_converged", "\(v.requireConverged)"),
             ("stability.unique_by", v.representative.rawValue),
             ("relax", "FIRE with a Fréchet cell filter, fmax \(spec.fmax) eV/Å, at most \(spec.relaxSteps) steps"),
+            ("relax.model", spec.model.rawValue),
+            ("relax.committee", spec.committee.map(\.rawValue).joined(separator: ", ").ifEmpty("none")),
+            ("relax.require_agreement", "\(spec.requireAgreement)"),
             ("objectives", "supply_risk \(o.supplyRisk), abundance \(o.abundance), n_elements \(o.elements)"),
             ("ranking", spec.ranking.method == .pareto
                 ? "pareto over " + spec.ranking.objectives.map(\.name).joined(separator: ", ") : "weighted"),
@@ -268,6 +282,22 @@ public struct CampaignReport: Sendable {
                          + (g.kind == .randomSymmetric ? ", max_attempts \(g.maxAttempts), time_limit \(g.timeLimit) s" : "")))
         }
         return rows
+    }
+
+    /// A badge on a candidate whose stable verdict depends on the model, with each model's E_hull.
+    private func modelBadge(_ r: CandidateRecord) -> String {
+        guard r.verdictDependsOnModel == true, let judged = r.committee else { return "" }
+        let title = judged.map { "\($0.model): " + ($0.energyAboveHull.map { String(format: "%.3f", $0) } ?? "no energy") }.joined(separator: ", ")
+        return "<span class=\"badge\" title=\"E_hull \(esc(title))\">model-dependent</span>"
+    }
+
+    /// What the committee is and what the model-dependent badge means.
+    private func committeeNote() -> String {
+        let n = records.filter { $0.status == .relaxed && $0.verdictDependsOnModel == true }.count
+        return "<p class=\"muted\">Committee: \(esc(([potential] + committee).joined(separator: ", "))) each place every relaxed "
+            + "structure on the hull. <span class=\"badge\">model-dependent</span> marks the \(n) relaxed candidate\(n == 1 ? "" : "s") "
+            + "whose stable verdict changes with the model (details list each model's E<sub>hull</sub> and their spread)"
+            + (spec.requireAgreement ? "; with require_agreement such a candidate counts as possibly stable, not stable." : ".") + "</p>"
     }
 
     private func fmt(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "" }

@@ -8,6 +8,7 @@ enum ReportAssets {
         .cards{display:flex;gap:12px;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:120px}
         .card b{display:block;font-size:22px} .bar{background:#4c78a8;height:18px;display:inline-block}
         .sun{color:#2a7f2a;font-weight:bold} .muted{color:#777}
+        .badge{display:inline-block;background:#fbe3c4;color:#8a4b00;border-radius:4px;padding:0 4px;font-size:11px;margin-left:4px}
         #legend{margin:8px 0;line-height:32px} #legend .el{display:inline-flex;align-items:center;gap:3px;margin-right:12px}
         #filters{margin:8px 0;display:flex;gap:18px;align-items:center}
         tr.detail>td{border-top:none;padding:0 6px} tr.detail summary{cursor:pointer;color:#36c;font-size:12px;padding:2px 0}

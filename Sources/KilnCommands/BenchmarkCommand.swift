@@ -2,6 +2,7 @@ import ArgumentParser
 import Campaign
 import Crystal
 import Foundation
+import Potentials
 
 /// `kiln benchmark …`: scientific benchmarks of the design pipeline.
 struct BenchmarkCommand: ParsableCommand {
@@ -71,10 +72,15 @@ struct RediscoveryCommand: ParsableCommand {
     @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers = 2
 
+    @OptionGroup var potential: ModelOptions
+
+    @OptionGroup var committee: CommitteeOptions
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
+        _ = try committee.models(main: potential.model)
         if let h = holdout, h < 1 { throw ValidationError("--holdout must be at least 1") }
         try RelaxationOptions.validate(workers: workers)
         guard (1...200).contains(maxAtoms) else { throw ValidationError("--max-atoms must be between 1 and 200") }
@@ -98,21 +104,24 @@ struct RediscoveryCommand: ParsableCommand {
     func run() throws {
         var results: [Rediscovery.Result] = []
         var failures = 0
+        let potential = try self.potential.load()
+        let committeeModels = try committee.models(main: self.potential.model)
+        let committee = try committeeModels.map(ModelOptions.load)
         for (text, els) in zip(systems, try elements()) {
             var spec = try CampaignSpec(
                 name: "rediscovery", chemicalSystems: [els],
                 generators: [.init(kind: .substitution, budget: substitutionBudget, seed: 1),
                              .init(kind: .randomSymmetric, budget: randomBudget, seed: 2, timeLimit: 30)],
-                maxAtoms: maxAtoms)
+                maxAtoms: maxAtoms, model: self.potential.model, committee: committeeModels)
             if let target = try bandGapTarget() {
                 spec.targets = [target]
                 spec.ranking = .init(method: .pareto, objectives: [.eHull, .target(.bandGap)])
             }
             let dir = URL(fileURLWithPath: out).appendingPathComponent(els.map(\.symbol).joined(separator: "-"))
-            let runner = try DesignCommand.runner(spec, dir, workers: workers)
+            let runner = DesignCommand.runner(spec, dir, workers: workers, potential: potential, committee: committee)
             do {
                 results.append(try Rediscovery.run(system: els, spec: spec, limit: holdout, outputDirectory: dir,
-                                                   calculator: runner.calculator, workers: workers, hideAnalogues: hideAnalogues,
+                                                   potential: potential, committee: committee, workers: workers, hideAnalogues: hideAnalogues,
                                                    log: runner.log))
             } catch {
                 printError("error: \(text): \(describe(error))")
@@ -137,6 +146,15 @@ struct RediscoveryCommand: ParsableCommand {
             let hidden = hideAnalogues ? " " + r.hidden.map { "\($0.formula) \($0.hiddenAnalogues?.count ?? 0)" }.joined(separator: ", ") + " |" : ""
             print("| \(r.system) | \(r.hidden.count) | \(r.found) | \(found.joined(separator: ", ")) | \(missed.joined(separator: ", ")) |\(hidden) "
                   + "\(r.candidatesRelaxed) | \(String(format: "%.0f", r.wallSeconds)) | \(String(format: "%.0f", r.cumulativeWallSeconds)) |")
+        }
+        for r in results {
+            guard let c = r.committee else { continue }
+            let found = r.hidden.filter(\.found).map { p in
+                p.formula + (p.energyAboveHullSpread.map { String(format: " spread %.3f", $0) } ?? "") + (p.committeeStable == true ? " (all stable)" : "")
+            }
+            print("\(r.system): committee \(c.models.joined(separator: ", ")): SUN \(c.sunSingleModel) by the first alone, "
+                  + "\(c.sunAgreed) with all agreeing; \(c.modelDependent) verdicts depend on the model"
+                  + (found.isEmpty ? "" : "; rediscovered: " + found.joined(separator: ", ")))
         }
         if bandGap != nil { targetedTable(results) }
         let total = results.map(\.wallSeconds).reduce(0, +), cumulative = results.map(\.cumulativeWallSeconds).reduce(0, +)

@@ -14,8 +14,8 @@ struct CSPCommand: ParsableCommand {
             as many sites per cell as the MP structure, and the formula hidden from every reference and prototype. A run \
             succeeds when a relaxed candidate matches the MP structure (StructureMatcher, pymatgen's defaults) and stops \
             there. Every method gets the same relaxation budget, batch and seeds; the particle swarm has --batch \
-            particles (one generation per round). Runs are stored under --out and skipped \
-            when already finished, so an interrupted benchmark resumes.
+            particles (one generation per round). Relaxations use --model. Runs are stored under --out and skipped \
+            when already finished, so an interrupted benchmark resumes (use one --out per model).
             """)
 
     @Option(help: "Search methods, comma-separated: evolutionary, particle_swarm, random_symmetric.")
@@ -41,6 +41,8 @@ struct CSPCommand: ParsableCommand {
 
     @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers = 2
+
+    @OptionGroup var potential: ModelOptions
 
     @Flag(help: "Only list the formulas.")
     var list = false
@@ -88,7 +90,7 @@ struct CSPCommand: ParsableCommand {
             for f in formulas { print("| \(f.formula) | \(f.materialID) | \(f.sites) | \(f.elements) |") }
             return
         }
-        let calculator = try CHGNetOptions.model()
+        let potential = try self.potential.load()
         var runs: [CSPBenchmark.Run] = []
         for f in formulas {
             for kind in try kinds() {
@@ -103,7 +105,7 @@ struct CSPCommand: ParsableCommand {
                     var method = CampaignSpec.GeneratorSpec(kind: kind, budget: budget * 20, seed: UInt64(seed), timeLimit: 60)
                     method.swarm.swarmSize = batch  // one generation of the swarm per round
                     let run = try CSPBenchmark.run(f, method: method, budget: budget, batch: batch, relaxSteps: steps,
-                                                   outputDirectory: dir, calculator: calculator, workers: workers)
+                                                   outputDirectory: dir, potential: potential, workers: workers)
                     try JSONEncoder().encode(run).write(to: saved, options: .atomic)
                     runs.append(run)
                 }

@@ -2,15 +2,18 @@ import ArgumentParser
 import Campaign
 import Evaluation
 import Foundation
+import Potentials
 
 /// `kiln design CAMPAIGN.toml`: the main job — generate, relax, judge and rank candidates.
 struct DesignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "design",
-        abstract: "Run a design campaign: generate candidates, relax them with CHGNet, rank them on the MP hull.",
+        abstract: "Run a design campaign: generate candidates, relax them with a universal potential, rank them on the MP hull.",
         discussion: """
             Re-running the same command resumes an interrupted campaign from its knowledge store \
-            (OUT/campaign.sqlite): finished candidates are not redone. The campaign file format is in docs/campaign.md.
+            (OUT/campaign.sqlite): finished candidates are not redone. The potential is the campaign's \
+            `[relax] model` (default \(PotentialModel.default.rawValue)), with its `[relax] committee`. The campaign file \
+            format is in docs/campaign.md.
             """)
 
     @Argument(help: "Campaign file (TOML).")
@@ -35,7 +38,8 @@ struct DesignCommand: ParsableCommand {
     func run() throws {
         try CommandError.requireExisting(campaign)
         let spec = try CommandError.naming(campaign) { try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) }
-        var runner = try Self.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers)
+        var runner = Self.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers,
+                                 potential: try ModelOptions.load(spec.model), committee: try spec.committee.map(ModelOptions.load))
         runner.campaignFile = (try? String(contentsOfFile: campaign, encoding: .utf8)).map { CampaignFile(path: campaign, text: $0) }
         if resume && !FileManager.default.fileExists(atPath: runner.storePath) {
             throw CommandError("--resume: no knowledge store at \(runner.storePath)")
@@ -45,9 +49,10 @@ struct DesignCommand: ParsableCommand {
         try Self.print(summary, json: json)
     }
 
-    /// A runner with CHGNet, logging to stderr and a progress bar.
-    static func runner(_ spec: CampaignSpec, _ out: URL, workers: Int) throws -> CampaignRunner {
-        var runner = CampaignRunner(spec: spec, outputDirectory: out, calculator: try CHGNetOptions.model())
+    /// A runner with `potential` and `committee`, logging to stderr and a progress bar.
+    static func runner(_ spec: CampaignSpec, _ out: URL, workers: Int, potential: LoadedPotential,
+                       committee: [LoadedPotential]) -> CampaignRunner {
+        var runner = CampaignRunner(spec: spec, outputDirectory: out, potential: potential, committee: committee)
         runner.workers = workers
         runner.log = { printError("kiln: \($0)") }
         let bar = ProgressBar()
@@ -65,6 +70,10 @@ struct DesignCommand: ParsableCommand {
         }
         Swift.print("campaign \(s.name): \(String(format: "%.0f", s.wallSeconds)) s")
         for st in s.funnel { Swift.print(String(format: "  %-44@ %5d", st.stage, st.count)) }
+        if let c = s.committee {
+            Swift.print("  committee \(c.models.joined(separator: ", ")): SUN \(c.sunSingleModel) by the first alone, \(c.sunAgreed) with all agreeing; "
+                        + "\(c.modelDependent) verdicts depend on the model" + (c.requireAgreement ? " (require_agreement)" : ""))
+        }
         for m in s.stabilityMargins {
             Swift.print(String(format: "  stability margin %@: %.3f eV/atom (median offset of %d MP hull compounds)", m.system, m.margin, m.count))
         }
@@ -73,7 +82,8 @@ struct DesignCommand: ParsableCommand {
             for t in s.top {
                 let novelty = t.novelty.flatMap(NoveltyLevel.init(rawValue:))?.label ?? "novelty not checked"
                 let targets = t.targetProbability.map { String(format: "  P(targets) %.2f", $0) } ?? ""
-                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f eV/atom  %@  %@%@", t.rank, t.formula, t.energyAboveHull,
+                let spread = t.energyAboveHullSpread.map { String(format: " (spread %.3f)", $0) } ?? ""
+                Swift.print(String(format: "    %2d  %-14@ E_hull %.3f%@ eV/atom  %@  %@%@", t.rank, t.formula, t.energyAboveHull, spread,
                                    novelty, t.spaceGroup ?? "", targets))
             }
         }

@@ -5,7 +5,7 @@ import KilnSupport
 import Thermo
 
 /// `kiln evaluate GENERATED`: the generative-model scorecard (validity, uniqueness, novelty,
-/// CDVAE distribution and CSP metrics, and with --relax CHGNet stability and SUN rates).
+/// CDVAE distribution and CSP metrics, and with --relax stability and SUN rates from a universal potential).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
@@ -37,16 +37,13 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("ground-truth"), help: "Ground truth paired by position with GENERATED, for CSP match rate and RMSE.")
     var groundTruth: String?
 
-    @Flag(help: "Relax with CHGNet (FIRE) and report E_hull, stable and SUN rates and RMSD.")
+    @Flag(help: "Relax with the potential (--model, FIRE) and report E_hull, stable and SUN rates and RMSD.")
     var relax = false
 
     @Option(name: .customLong("relax-limit"), help: "Relax only the first N structures.")
     var relaxLimit: Int?
 
     @OptionGroup(title: "Relaxation (with --relax)") var relaxation: RelaxationOptions
-
-    @Flag(name: .customLong("mp2020"), help: "Add MP2020 corrections to the potential's energies (not for CHGNet, which predicts corrected energies).")
-    var mp2020 = false
 
     @Option(name: .customLong("unique-by"),
             help: "Which member of a group of matching structures is unique: first (MatterGen's convention) or lowest_energy (campaigns').")
@@ -121,11 +118,15 @@ struct EvaluateCommand: ParsableCommand {
         }
         if relax {
             do {
-                input.stability = StabilityEvaluation(relaxer: try relaxation.relaxer(), hull: try HullService(corrections: mp2020 ? .mp2020 : .none))
+                // The MP2020 corrections are added for models trained on uncorrected energies.
+                let potential = try relaxation.potential.load()
+                let corrections = HullService.Corrections(potential)
+                input.stability = StabilityEvaluation(relaxer: relaxation.relaxer(potential), hull: try HullService(corrections: corrections))
                 input.relaxLimit = relaxLimit
-                input.labels["relaxation"] = relaxation.summary + (mp2020 ? ", MP2020 corrections added" : "")
+                input.labels["relaxation"] = relaxation.summary + (corrections == .mp2020 ? ", MP2020 corrections added" : "")
+                input.labels["model"] = potential.label
             } catch {
-                input.stabilitySkipReason = "cannot load CHGNet or the MP hull: \(describe(error))"
+                input.stabilitySkipReason = "cannot load the potential or the MP hull: \(describe(error))"
                 log("warning: \(input.stabilitySkipReason)")
             }
         }

@@ -9,12 +9,13 @@ import Thermo
 struct MarginCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "margin",
-        abstract: "Relax the MP hull compounds of chemical systems with CHGNet and report their offsets from the MP hull.",
+        abstract: "Relax the MP hull compounds of chemical systems with a potential (--model) and report their offsets from the MP hull.",
         discussion: """
             For every system, each compound on the hull of the bundled MP energy table (made of the system's elements, \
             elemental phases left out) that has a bundled MP structure of at most --max-atoms sites is relaxed (by default \
             as a campaign relaxes: FIRE, Fréchet cell filter, fmax 0.05 eV/Å, 500 steps) and placed on that hull with \
-            no corrections added to CHGNet's energies. Only converged relaxations count. Its offset is its signed E_hull: positive when CHGNet puts the known phase above MP's hull. A \
+            the MP2020 corrections added when the model needs them (not for CHGNet, trained on corrected energies). Only \
+            converged relaxations count. Its offset is its signed E_hull: positive when the potential puts the known phase above MP's hull. A \
             campaign's stability margin (`[stability] margin = "measured"`) is max(0, median offset) of its system.
             """)
 
@@ -42,12 +43,13 @@ struct MarginCommand: ParsableCommand {
     private func elements() throws -> [[Element]] { try BenchmarkCommand.chemicalSystems(systems) }
 
     func run() throws {
-        var measurer = MarginMeasurer(relaxer: try relaxation.relaxer())
+        let potential = try relaxation.potential.load()
+        var measurer = MarginMeasurer(relaxer: relaxation.relaxer(potential))
         measurer.maxAtoms = maxAtoms
         measurer.workers = workers
         var results: [StabilityMargin] = []
         for els in try elements() {
-            let hull = try HullService(elements: Set(els))
+            let hull = try HullService(corrections: .init(potential), elements: Set(els))
             let name = StabilityMargin.name(els)
             let bar = ProgressBar()
             let started = Date()

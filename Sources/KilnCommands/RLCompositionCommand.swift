@@ -1,5 +1,6 @@
 import ArgumentParser
 import Crystal
+import Evaluation
 import Foundation
 import Generation
 import KilnSupport
@@ -19,8 +20,9 @@ struct RLCompositionCommand: ParsableCommand {
             compositions the agents' episodes can reach) each propose --count distinct compositions (the agents trained on \
             their reward: the bundled formation-energy composition model placed on the MP hull, plus a charge-balance \
             bonus). Each composition gets --substitutions substitution structures and --random-structures random \
-            symmetric ones, relaxed with CHGNet (FIRE, fmax 0.1 eV/Å); a composition is a hit when its best structure ends \
-            within 0.1 eV/atom of the MP hull. Results per system and method are stored under --out and reused.
+            symmetric ones, relaxed with --model (FIRE, fmax 0.1 eV/Å); a composition is a hit when its best structure ends \
+            within 0.1 eV/atom of the MP hull (MP2020 corrections added for models that need them). Results per system \
+            and method are stored under --out and reused (use one --out per model).
             """)
 
     @Option(name: .customLong("chemsys"), help: "Chemical system, e.g. Li-Mn-O (repeat for several).")
@@ -50,6 +52,8 @@ struct RLCompositionCommand: ParsableCommand {
     @Option(help: "Structures relaxed at once.")
     var workers = 2
 
+    @OptionGroup var potential: ModelOptions
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -77,14 +81,14 @@ struct RLCompositionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let chgnet = try CHGNetOptions.model()
-        var relaxer = Relaxer(calculator: chgnet)
+        let potential = try self.potential.load()
+        var relaxer = Relaxer(calculator: potential.calculator)
         relaxer.fmax = 0.1
         relaxer.maxSteps = steps
         var rows: [Row] = []
         for (text, els) in zip(systems, try BenchmarkCommand.chemicalSystems(systems)) {
             let target = try GenerationTarget(systems: [els], maxAtoms: maxAtoms)
-            let hull = try HullService(elements: Set(els))
+            let hull = try HullService(corrections: .init(potential), elements: Set(els))
             let predictor = PredictedHullEnergy(hull: hull, model: try LearnedModel.bundled(.formationEnergy))
             for method in RLCompositionBenchmark.Method.allCases {
                 let saved = URL(fileURLWithPath: out).appendingPathComponent("\(text)-\(method.rawValue)-s\(seed).json")

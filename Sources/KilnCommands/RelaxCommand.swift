@@ -1,17 +1,18 @@
 import ArgumentParser
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 import KilnSupport
 import Potentials
 import Symmetry
 import Thermo
 
-/// `kiln relax FILES|DIR --out DIR`: relaxes many structures with CHGNet, resumably.
+/// `kiln relax FILES|DIR --out DIR`: relaxes many structures with a universal potential, resumably.
 struct RelaxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relax",
-        abstract: "Relax structures with CHGNet (FIRE + Fréchet cell filter) and summarize them; rerun to resume.",
+        abstract: "Relax structures with a universal potential (--model; FIRE + Fréchet cell filter) and summarize them; rerun to resume.",
         discussion: """
             Inputs are structure files (.cif, POSCAR/CONTCAR/.vasp, .xyz/.extxyz, .json, each \
             optionally .gz) or directories searched recursively for them. Each structure gets the id \
@@ -23,7 +24,11 @@ struct RelaxCommand: ParsableCommand {
             input file changed since it was journalled is relaxed again (the journal keeps a \
             fingerprint of each file). Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
             energy, collapsing atoms or cell; the last good structure is kept), error (unreadable \
-            input or refused by CHGNet).
+            input or refused by the potential). Every record names the model and its version \
+            ("model"); E_hull adds the MP2020 corrections to models trained on uncorrected energies. \
+            With --committee, each other model's single point on the final structure is placed on the same \
+            hull (its own MP2020 treatment); each model's E_hull and their spread (max − min) are recorded \
+            and printed.
             """)
 
     @OptionGroup var inputs: StructureFiles
@@ -50,22 +55,29 @@ struct RelaxCommand: ParsableCommand {
     @Flag(name: .customLong("no-hull"), help: "Skip the energy above the bundled MP hull.")
     var noHull = false
 
+    @OptionGroup var committee: CommitteeOptions
+
     @Flag(help: "Print the summary records (summary.json) instead of the one-line summary.")
     var json = false
 
     func validate() throws {
         guard pressure.isFinite else { throw ValidationError("--pressure must be a number (GPa)") }
+        if try !committee.models(main: relaxation.potential.model).isEmpty && noHull {
+            throw ValidationError("--committee compares E_hull, so it cannot go with --no-hull")
+        }
         try RelaxationOptions.validate(workers: workers)
     }
 
     func run() throws {
         let items = try collectItems()
-        var relaxer = try relaxation.relaxer()
+        let potential = try relaxation.potential.load()
+        var relaxer = relaxation.relaxer(potential)
         relaxer.pressure = pressure
         relaxer.symmetryTolerance = keepSymmetry ? symmetry.symprec : nil
         var batch = BatchRelaxer(relaxer: relaxer, outputDirectory: URL(fileURLWithPath: out),
                                  structureFile: ("cif", { String(decoding: try StructureFile.data([$0], format: .cif), as: UTF8.self) }))
         batch.workers = workers
+        batch.model = potential.label
         batch.trajectories = trajectory
         batch.changedInputs = { ids in
             printError("input changed since the last run, relaxing again: \(ids.joined(separator: ", "))")
@@ -75,10 +87,20 @@ struct RelaxCommand: ParsableCommand {
             (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
         }
         if !noHull {
-            // CHGNet 0.3.0 energies are already on MP2020's scale (trained on MPtrj), so no correction is added.
             let hull: HullService
-            do { hull = try HullService() } catch { throw CommandError("cannot load the bundled MP hull: \(describe(error))") }
+            do { hull = try HullService(corrections: .init(potential)) } catch { throw CommandError("cannot load the bundled MP hull: \(describe(error))") }
             batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
+            let members = try committee.models(main: relaxation.potential.model).map(ModelOptions.load)
+            if !members.isEmpty {
+                let hulls = try members.map { m in
+                    m.mp2020Corrections == potential.mp2020Corrections ? hull : try HullService(corrections: .init(m))
+                }
+                batch.committee = { s in
+                    Dictionary(uniqueKeysWithValues: zip(members, hulls).map { m, h in
+                        (m.name, (try? m.calculator.calculate(s, properties: .energy)).flatMap { h.energyAboveHull(s.composition, energy: $0.energy) })
+                    })
+                }
+            }
         }
 
         installInterruptMessage()
@@ -104,8 +126,20 @@ struct RelaxCommand: ParsableCommand {
         for r in records { counts[r.outcome, default: 0] += 1 }
         let summary = ["converged", "not_converged", "failed", "error"].compactMap { k in counts[k].map { "\($0) \(k)" } }
         print("\(records.count) structures: \(summary.joined(separator: ", ")); summary in \(out)/summary.csv")
+        if committee.committee != nil { printCommittee(records, main: potential.name) }
         if nothingRelaxed {
             throw CommandError("no input could be relaxed; reasons in \(out)/summary.csv")
+        }
+    }
+
+    /// Each relaxed structure's E_hull by every model and their spread.
+    private func printCommittee(_ records: [BatchRecord], main: String) {
+        func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "–" }
+        let names = (try? committee.models(main: relaxation.potential.model).map(\.rawValue)) ?? []
+        print("E_hull (eV/atom) by model:\n| id | " + ([main] + names).joined(separator: " | ") + " | spread |")
+        print("|---|" + String(repeating: "---|", count: names.count + 2))
+        for r in records where r.energyAboveHull != nil {
+            print("| \(r.id) | \(f(r.energyAboveHull)) | " + names.map { f(r.committee?[$0]) }.joined(separator: " | ") + " | \(f(r.energyAboveHullSpread)) |")
         }
     }
 

@@ -15,7 +15,7 @@ public struct RelaxationOptions: ParsableArguments {
     @Option(help: "Cell degrees of freedom: full, fixed, fixed-volume or hydrostatic.")
     public var cell: CellRelaxation = .full
 
-    @OptionGroup public var chgnet: CHGNetOptions
+    @OptionGroup public var potential: ModelOptions
 
     public init() {}
 
@@ -36,9 +36,9 @@ public struct RelaxationOptions: ParsableArguments {
         guard steps >= 0 else { throw ValidationError("--steps must be 0 or more") }
     }
 
-    /// A relaxer with these settings around CHGNet (loading it is a run-time error).
-    public func relaxer() throws -> Relaxer {
-        var relaxer = Relaxer(calculator: try chgnet.model())
+    /// A relaxer with these settings around `potential` (the chosen model, `self.potential.load()`).
+    public func relaxer(_ potential: LoadedPotential) -> Relaxer {
+        var relaxer = Relaxer(calculator: potential.calculator)
         relaxer.fmax = fmax
         relaxer.maxSteps = steps
         relaxer.minimizer = optimizer.kind
@@ -46,9 +46,9 @@ public struct RelaxationOptions: ParsableArguments {
         return relaxer
     }
 
-    /// The settings in words, e.g. "CHGNet, FIRE, fmax 0.05 eV/Å, ≤ 500 steps".
+    /// The settings in words, e.g. "chgnet, FIRE, fmax 0.05 eV/Å, ≤ 500 steps".
     public var summary: String {
-        "CHGNet" + (chgnet.engine == .fused ? "" : " (\(chgnet.engine) engine)") + ", \(optimizer.kind.name), fmax \(fmax) eV/Å, ≤ \(steps) steps"
+        potential.summary + ", \(optimizer.kind.name), fmax \(fmax) eV/Å, ≤ \(steps) steps"
             + (cell == .full ? "" : ", cell \(cell.rawValue)")
     }
 

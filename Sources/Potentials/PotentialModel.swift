@@ -8,6 +8,9 @@ public enum PotentialModel: String, CaseIterable, Sendable {
     /// SevenNet-l3i5 (bundled).
     case sevennetL3i5 = "sevennet-l3i5"
 
+    /// The model commands and campaigns use unless told otherwise.
+    public static let `default` = PotentialModel.chgnet
+
     /// Loads the model's bundled weights.
     public func load() throws -> any Calculator {
         switch self {

@@ -45,7 +45,7 @@ struct BenchRelaxCommand: ParsableCommand {
         let machine = try JSONSerialization.data(withJSONObject: ["machine": Machine.current.dictionary], options: [.sortedKeys])
         print(String(decoding: machine, as: UTF8.self))
         let cases = try loadCases()
-        let relaxer = try relaxation.relaxer()
+        let relaxer = relaxation.relaxer(try relaxation.potential.load())
         _ = try relaxer.relax(cases[0].start)  // warm-up: first-touch costs out of the timings
 
         let t0 = Date()

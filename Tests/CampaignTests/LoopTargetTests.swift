@@ -19,7 +19,7 @@ final class LoopTargetTests: XCTestCase {
             target_weight = 1
             """)
         XCTAssertEqual(spec.generators[0].agent.weights.target, 1)
-        let runner = CampaignRunner(spec: spec, outputDirectory: FileManager.default.temporaryDirectory, calculator: RefusingCalculator())
+        let runner = CampaignRunner(spec: spec, outputDirectory: FileManager.default.temporaryDirectory, potential: .test(RefusingCalculator()))
         let term = try runner.compositionTargetTerm()
         let oxide = term(try Composition("MgO")), metal = term(try Composition("Mg"))
         XCTAssertGreaterThan(oxide, 0.5, "MgO's band gap (7.8 eV in MP) lies above 2 eV")
@@ -45,7 +45,7 @@ final class LoopTargetTests: XCTestCase {
             kind = "evolutionary"
             """)
         XCTAssertEqual(spec.loop?.targetWeight, 0.2)
-        let runner = CampaignRunner(spec: spec, outputDirectory: FileManager.default.temporaryDirectory, calculator: RefusingCalculator())
+        let runner = CampaignRunner(spec: spec, outputDirectory: FileManager.default.temporaryDirectory, potential: .test(RefusingCalculator()))
         var r = CandidateRecord(id: "x", ordinal: 0, generator: "evolutionary-0", parent: nil, seed: 0, substitution: nil,
                                 formula: "MgO", nSites: 2, nElements: 2, initialStructure: "")
         XCTAssertEqual(runner.targetProbability(r), 0, "no prediction: counted as not met")

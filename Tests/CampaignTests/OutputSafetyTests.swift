@@ -19,7 +19,7 @@ final class OutputSafetyTests: XCTestCase {
 
         let spec = try CampaignSpec(name: "outputs", chemicalSystems: [[try Element("Na"), try Element("Cl")]],
                                     generators: [.init(kind: .substitution, budget: 4, seed: 1)], maxAtoms: 2, relaxSteps: 100)
-        var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: try CHGNet())
+        var runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(try CHGNet()))
         runner.workers = 1
         let first = try runner.run()
         let written = try FileManager.default.contentsOfDirectory(atPath: cif.path).filter { !foreign.contains($0) }
@@ -46,7 +46,7 @@ final class OutputSafetyTests: XCTestCase {
         defer { held.release() }
         let spec = try CampaignSpec(name: "busy", chemicalSystems: [[try Element("Na"), try Element("Cl")]],
                                     generators: [.init(kind: .substitution, budget: 2, seed: 1)], maxAtoms: 2)
-        XCTAssertThrowsError(try CampaignRunner(spec: spec, outputDirectory: dir, calculator: try CHGNet()).run()) { error in
+        XCTAssertThrowsError(try CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(try CHGNet())).run()) { error in
             XCTAssertTrue("\(error)".contains("in use by another running kiln process"), "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("campaign.sqlite").path))
@@ -59,7 +59,7 @@ final class OutputSafetyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let spec = try CampaignSpec(name: "po", chemicalSystems: [[try Element("Po"), try Element("O")]],
                                     generators: [.init(kind: .substitution, budget: 2, seed: 1)], maxAtoms: 4)
-        let runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: try CHGNet())
+        let runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(try CHGNet()))
         XCTAssertThrowsError(try runner.run()) { error in
             XCTAssertTrue("\(error)".contains("no Materials Project reference energy for Po"), "\(error)")
         }

@@ -15,7 +15,7 @@ final class ParetoCampaignTests: XCTestCase {
                                     generators: [.init(kind: .substitution, budget: 12, seed: 2)], maxAtoms: 8,
                                     stabilityMargin: .fixed(0), ranking: .init(method: .pareto, objectives: [.eHull, .supplyRisk]),
                                     relaxSteps: 150)
-        var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: try CHGNet())
+        var runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(try CHGNet()))
         runner.workers = 2
         let summary = try runner.run()
         let records = try KnowledgeStore(path: summary.store).all().filter { $0.rank != nil }

@@ -49,7 +49,7 @@ final class RediscoveryTests: XCTestCase {
                                     generators: [.init(kind: .substitution, budget: 2, seed: 1)], maxAtoms: 2, relaxSteps: 50)
         let chgnet = try CHGNet()
         func run() throws -> Rediscovery.Result {
-            try Rediscovery.run(system: system, spec: spec, limit: nil, outputDirectory: dir, calculator: chgnet,
+            try Rediscovery.run(system: system, spec: spec, limit: nil, outputDirectory: dir, potential: .test(chgnet),
                                 workers: 1, hideAnalogues: true)
         }
         let first = try run()

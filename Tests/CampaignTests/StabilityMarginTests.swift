@@ -30,7 +30,7 @@ final class StabilityMarginTests: XCTestCase {
         let spec = try CampaignSpec(name: "margin", chemicalSystems: [els], generators: [.init(kind: .substitution, budget: 1, seed: 1)],
                                     relaxSteps: 300)
         let calculator = Counting(try CHGNet())
-        var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: calculator)
+        var runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(calculator))
         runner.workers = 2
         let hull = try HullService(elements: spec.elements)
         let m = try runner.stabilityMargins(try KnowledgeStore(path: runner.storePath), hull: hull).measured

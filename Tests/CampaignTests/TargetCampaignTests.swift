@@ -25,7 +25,7 @@ final class TargetCampaignTests: XCTestCase {
         let chgnet = try CHGNet()
         let standard = try TargetPredictors.standard(for: [.bulkModulus], calculator: chgnet)
         func runner(_ counter: Counter) -> CampaignRunner {
-            var r = CampaignRunner(spec: spec, outputDirectory: dir, calculator: chgnet)
+            var r = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(chgnet))
             var predictors = standard
             predictors.moduli = { s in
                 counter.add()

@@ -25,7 +25,7 @@ final class TargetStageTests: XCTestCase {
 
     func testATargetNoCandidateCanMeetScreensEveryoneOutAndRelaxesNothing() throws {
         let calculator = RefusingCalculator()
-        var runner = CampaignRunner(spec: try naCl([try .init(.bandGap, min: 50, use: .constraint)]), outputDirectory: dir, calculator: calculator)
+        var runner = CampaignRunner(spec: try naCl([try .init(.bandGap, min: 50, use: .constraint)]), outputDirectory: dir, potential: .test(calculator))
         runner.workers = 1
         let summary = try runner.run()
         let all = try KnowledgeStore(path: summary.store).all()
@@ -53,7 +53,7 @@ final class TargetStageTests: XCTestCase {
     func testTheScreenKeepsExactlyTheLikelyCandidates() throws {
         let calculator = RefusingCalculator()
         let target = try CampaignSpec.Target(.bandGap, min: 0.5, use: .constraint)
-        var runner = CampaignRunner(spec: try naCl([target]), outputDirectory: dir, calculator: calculator)
+        var runner = CampaignRunner(spec: try naCl([target]), outputDirectory: dir, potential: .test(calculator))
         runner.workers = 1
         runner.targetPredictors = TargetPredictors(screening: [.bandGap: ParityGap()], final: [.bandGap: ParityGap()]) { _ in
             throw PropertyError.undefined("no elastic tensor in this test")
@@ -121,7 +121,7 @@ final class TargetStageTests: XCTestCase {
     func testAPropertyThePredictorCannotComputeIsStoredAsTheReasonAndNotRanked() throws {
         let stored = try storeRelaxed()
         var runner = CampaignRunner(spec: try naCl([try .init(.bandGap, min: 1, use: .probability)]), outputDirectory: dir,
-                                    calculator: RefusingCalculator())
+                                    potential: .test(RefusingCalculator()))
         runner.targetPredictors = TargetPredictors(screening: [:], final: [.bandGap: Unfeaturisable()]) { _ in
             throw PropertyError.undefined("no elastic tensor in this test")
         }
@@ -147,7 +147,7 @@ final class TargetStageTests: XCTestCase {
         _ = try storeRelaxed()
         var spec = try naCl([target])
         spec.ranking = ranking
-        var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: RefusingCalculator())
+        var runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(RefusingCalculator()))
         runner.targetPredictors = TargetPredictors(screening: [:], final: [.bandGap: final]) { _ in
             throw PropertyError.undefined("no elastic tensor in this test")
         }
@@ -199,7 +199,7 @@ final class TargetStageTests: XCTestCase {
         _ = try storeRelaxed()
         let spec = try naCl([try .init(.bulkModulus, min: 0, use: .constraint), try .init(.density, min: 0)])
         let moduli = FakeModuli()
-        var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: RefusingCalculator())
+        var runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(RefusingCalculator()))
         runner.targetPredictors = moduli.predictors()
         let summary = try runner.run()
         let store = try KnowledgeStore(path: summary.store)

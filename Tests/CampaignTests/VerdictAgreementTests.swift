@@ -21,7 +21,7 @@ final class VerdictAgreementTests: XCTestCase {
             name: "verdicts", chemicalSystems: [[try Element("Na"), try Element("Cl")]],
             generators: [.init(kind: .substitution, budget: 8, seed: 1), .init(kind: .randomSymmetric, budget: 4, seed: 2, timeLimit: 10)],
             maxAtoms: 4, verdicts: rules, stabilityMargin: .fixed(0), relaxSteps: 150)  // `kiln evaluate` has no margin
-        var runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: try CHGNet())
+        var runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(try CHGNet()))
         runner.workers = 1
         _ = try runner.run()
         let relaxed = try KnowledgeStore(path: runner.storePath).candidates(status: .relaxed)

@@ -25,6 +25,13 @@ public struct BatchRecord: Codable, Sendable, Equatable {
     /// File name of the relaxed structure inside the output directory.
     public var output: String?
     public var seconds: Double
+    /// The potential that relaxed it, with its version (`BatchRelaxer.model`).
+    public var model: String?
+    /// E_hull of the final structure by each committee model, by model name (`BatchRelaxer.committee`);
+    /// a model whose single point failed is left out.
+    public var committee: [String: Double]?
+    /// Largest minus smallest of `energyAboveHull` and the committee's E_hulls (eV/atom).
+    public var energyAboveHullSpread: Double?
     /// Fingerprint of the input's bytes when the record was made (see `BatchItem.inputHash`).
     public var inputHash: String?
 
@@ -36,7 +43,9 @@ public struct BatchRecord: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, source, formula, outcome, reason, steps, output, seconds
+        case id, source, formula, outcome, reason, steps, output, seconds, model
+        case committee = "committee_e_above_hull"
+        case energyAboveHullSpread = "e_above_hull_spread"
         case nSites = "n_sites"
         case calculatorCalls = "calculator_calls"
         case initialEnergyPerAtom = "initial_energy_per_atom"
@@ -53,13 +62,14 @@ public struct BatchRecord: Codable, Sendable, Equatable {
     public static let csvColumns = ["id", "source", "formula", "n_sites", "outcome", "reason", "steps",
                                     "calculator_calls", "initial_energy_per_atom", "final_energy_per_atom",
                                     "final_fmax", "final_volume", "initial_space_group", "final_space_group",
-                                    "e_above_hull", "output", "seconds"]
+                                    "e_above_hull", "output", "seconds", "model", "e_above_hull_spread", "committee_e_above_hull"]
 
     public var csvFields: [String] {
         func d(_ x: Double?, _ digits: Int = 6) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "" }
         return [id, source, formula ?? "", nSites.map(String.init) ?? "", outcome, reason ?? "",
                 steps.map(String.init) ?? "", calculatorCalls.map(String.init) ?? "",
                 d(initialEnergyPerAtom), d(finalEnergyPerAtom), d(finalFmax), d(finalVolume, 4),
-                initialSpaceGroup ?? "", finalSpaceGroup ?? "", d(energyAboveHull), output ?? "", d(seconds, 3)]
+                initialSpaceGroup ?? "", finalSpaceGroup ?? "", d(energyAboveHull), output ?? "", d(seconds, 3), model ?? "",
+                d(energyAboveHullSpread), (committee ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \(d($0.value))" }.joined(separator: "; ")]
     }
 }

@@ -54,6 +54,11 @@ public struct BatchRelaxer: Sendable {
     public var spaceGroup: (@Sendable (Structure) -> String?)? = nil
     /// Energy above hull (eV/atom) of a structure with a total energy (eV), or nil.
     public var energyAboveHull: (@Sendable (Structure, Double) -> Double?)? = nil
+    /// The potential's name and version, written into each record (nil: not recorded).
+    public var model: String? = nil
+    /// E_hull (eV/atom, nil when it cannot be placed) of a final structure by each committee model,
+    /// by name; nil: no committee.
+    public var committee: (@Sendable (Structure) -> [String: Double?])? = nil
     /// Write an extended XYZ trajectory per structure.
     public var trajectories = false
     /// Called before relaxing with the ids whose input changed since their journal record.
@@ -118,6 +123,7 @@ public struct BatchRelaxer: Sendable {
         let t0 = Date()
         var record = BatchRecord(id: item.id, source: item.source, outcome: "error", seconds: 0)
         record.inputHash = item.inputHash
+        record.model = model
         do {
             let structure = try item.load()
             record.formula = structure.composition.formula
@@ -137,6 +143,11 @@ public struct BatchRelaxer: Sendable {
             record.finalVolume = final.volume
             record.finalSpaceGroup = spaceGroup?(final)
             record.energyAboveHull = energyAboveHull?(final, result.final.result.energy)
+            if let judged = committee?(final) {
+                record.committee = judged.compactMapValues { $0 }
+                let values = Array(record.committee!.values) + (record.energyAboveHull.map { [$0] } ?? [])
+                record.energyAboveHullSpread = values.count > 1 ? values.max()! - values.min()! : nil
+            }
             let name = "\(base).\(structureFile.fileExtension)"
             try writeDurably(Data(try structureFile.text(final).utf8), to: outputDirectory.appendingPathComponent(name))
             record.output = name
