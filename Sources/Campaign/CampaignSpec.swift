@@ -4,6 +4,7 @@ import Foundation
 import TOMLKit
 import KilnSupport
 import Search
+import Thermo
 
 /// A design campaign as written in its TOML file (every key is documented in docs/campaign.md).
 public struct CampaignSpec: Sendable, Equatable {
@@ -148,6 +149,9 @@ public struct CampaignSpec: Sendable, Equatable {
     public var constraints = Constraints()
     public var fmax: Double = 0.05
     public var relaxSteps: Int = 500
+    /// The hull reference candidates are judged against (`[hull] reference`): the MP formation
+    /// energies, or the bundled MP structures relaxed with the campaign's potential (`.mlip`).
+    public var hullReference = HullService.Reference.materialsProject
     public var output: String
     /// Structure files written for the ranked candidates (`[export] formats`, docs/campaign.md).
     public var exportFormats: [ExportFormat] = [.cif]
@@ -347,6 +351,15 @@ extension CampaignSpec {
         let relaxSteps = try rx.int("steps", in: 1...100_000) ?? 500
         try rx.finish()
 
+        var hl = try r.table("hull")
+        let hullReference = try hl.string("reference").map { text -> HullService.Reference in
+            guard let reference = HullService.Reference(rawValue: text), reference != .none else {
+                throw CampaignSpecError(key: "hull.reference", reason: "must be \"mp\" or \"mlip\", not '\(text)'")
+            }
+            return reference
+        }
+        try hl.finish()
+
         var ob = try r.table("objectives")
         let objectives = Objectives(supplyRisk: try ob.double("supply_risk", in: 0...1000) ?? 0,
                                     abundance: try ob.double("abundance", in: 0...1000) ?? 0,
@@ -421,6 +434,7 @@ extension CampaignSpec {
                       maxAtoms: maxAtoms, requireChargeBalance: chargeBalance, verdicts: verdicts, stabilityMargin: margin, objectives: objectives,
                       ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, exportFormats: formats ?? [.cif],
                       targets: targets, minTargetProbability: minProbability, formulas: formulas, loop: loop)
+        self.hullReference = hullReference ?? .materialsProject
     }
 }
 

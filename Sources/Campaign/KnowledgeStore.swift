@@ -148,7 +148,7 @@ extension CandidateRecord {
 /// own transaction, so a run killed at any moment loses at most the candidate in flight.
 public final class KnowledgeStore: Sendable {
     public let path: String
-    private let db: DatabaseQueue
+    let db: DatabaseQueue
 
     /// Opens (creating when needed) the store at `path`; `readOnly` opens an existing store for
     /// inspection while another process may be writing it.
@@ -233,6 +233,7 @@ public final class KnowledgeStore: Sendable {
                 for c in ["operation", "parents", "genome", "surrogate"] { t.add(column: c, .text) }
             }
         }
+        migrator.registerMigration("v8-mlip-reference") { try Self.addMLIPReferenceTable($0) }
         try migrator.migrate(db)
     }
 

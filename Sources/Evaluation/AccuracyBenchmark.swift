@@ -102,9 +102,10 @@ public enum AccuracyBenchmark {
         public var coverage: String
         /// Materials with every value (the metrics are over these).
         public var evaluated: Int
-        /// Formation-energy MAE (eV/atom) against MP with MP's elemental references and the potential's own.
-        public var formationMAEMP: Double
-        public var formationMAEMLIP: Double
+        /// Formation-energy MAE (eV/atom) against MP with MP's elemental references and the potential's
+        /// own; nil when no material was evaluated.
+        public var formationMAEMP: Double?
+        public var formationMAEMLIP: Double?
         public var classifications: [Classification]
         public var rows: [Row]
     }
@@ -120,7 +121,7 @@ public enum AccuracyBenchmark {
                 && $0.energyAboveHullMLIP != nil && $0.energyAboveHullOracle != nil
         }
         let truth = done.map(\.mpFormationEnergy)
-        let mae = { (xs: [Double]) in done.isEmpty ? Double.nan : Metrics.meanAbsoluteError(xs, truth) }
+        let mae = { (xs: [Double]) in done.isEmpty ? nil : Metrics.meanAbsoluteError(xs, truth) }
         var classes: [Classification] = []
         for t in thresholds {
             let rules = VerdictRules(stabilityThreshold: t, requireConverged: false, representative: .first)

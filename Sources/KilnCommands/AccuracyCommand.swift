@@ -108,7 +108,7 @@ struct AccuracyCommand: ParsableCommand {
         lines.append("| hull reference | formation MAE (eV/atom) | " + thresholds.map { "F1 / precision / recall, E_hull ≤ \($0)" }.joined(separator: " | ") + " |")
         lines.append("|---|---|" + thresholds.map { _ in "---|" }.joined())
         for reference in ["mp", "mlip", "oracle"] {
-            let mae = reference == "mp" ? f(r.formationMAEMP) : reference == "mlip" ? f(r.formationMAEMLIP) : "–"
+            let mae = (reference == "mp" ? r.formationMAEMP : reference == "mlip" ? r.formationMAEMLIP : nil).map(f) ?? "–"
             let cells = thresholds.map { t -> String in
                 guard let c = r.classifications.first(where: { $0.reference == reference && $0.threshold == t }) else { return "–" }
                 return "\(f(c.f1)) / \(f(c.precision)) / \(f(c.recall))"
