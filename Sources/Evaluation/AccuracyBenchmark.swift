@@ -29,12 +29,11 @@ public enum AccuracyBenchmark {
     /// indices into `ReferenceStructures.mp()`.
     public static func sample(size: Int) throws -> [Int] {
         let mp = try ReferenceStructures.mp()
-        let order = mp.indices.filter { mp.siteCount(at: $0) <= maxSites && mp.isOrdered(at: $0) }
-            .map { (SHA256.hex(mp.id(at: $0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
-        guard (1...order.count).contains(size) else {
-            throw EvaluationError(file: "--sample", "must be between 1 and \(order.count) (bundled MP structures of ≤ \(maxSites) sites), not \(size)")
+        let small = mp.indices.filter { mp.siteCount(at: $0) <= maxSites && mp.isOrdered(at: $0) }
+        guard (1...small.count).contains(size) else {
+            throw EvaluationError(file: "--sample", "must be between 1 and \(small.count) (bundled MP structures of ≤ \(maxSites) sites), not \(size)")
         }
-        return Array(order.prefix(size))
+        return Array(small.map { (SHA256.hex(mp.id(at: $0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1).prefix(size))
     }
 
     /// The chemical systems of sampled structures (each a sorted element list, once).

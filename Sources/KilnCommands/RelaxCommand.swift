@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crystal
 import CrystalIO
+import Evaluation
 import Foundation
 import KilnSupport
 import Potentials
@@ -23,7 +24,10 @@ struct RelaxCommand: ParsableCommand {
             input file changed since it was journalled is relaxed again (the journal keeps a \
             fingerprint of each file). Outcomes: converged, not_converged (step limit), failed (NaN, exploding \
             energy, collapsing atoms or cell; the last good structure is kept), error (unreadable \
-            input or refused by CHGNet).
+            input or refused by CHGNet). E_hull is measured on the bundled MP reference, or with --reference mlip on the \
+            bundled MP structures of the inputs' chemical systems relaxed with the same potential, optimizer, fmax and \
+            step limit (full cell, no pressure), their own elements as references; those relaxations are kept in \
+            --reference-cache and reused by later runs (docs/thermo.md).
             """)
 
     @OptionGroup var inputs: StructureFiles
@@ -47,20 +51,29 @@ struct RelaxCommand: ParsableCommand {
     @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers: Int = 2
 
-    @Flag(name: .customLong("no-hull"), help: "Skip the energy above the bundled MP hull.")
+    @Flag(name: .customLong("no-hull"), help: "Skip the energy above the hull.")
     var noHull = false
+
+    @Option(help: "Hull reference for E_hull: mp (bundled MP formation energies) or mlip (bundled MP structures relaxed with the same potential).")
+    var reference: HullService.Reference = .materialsProject
+
+    @Option(name: .customLong("reference-cache"), help: "Folder keeping the mlip reference's relaxations between runs.")
+    var referenceCache = "kiln-out/mlip-reference"
 
     @Flag(help: "Print the summary records (summary.json) instead of the one-line summary.")
     var json = false
 
     func validate() throws {
         guard pressure.isFinite else { throw ValidationError("--pressure must be a number (GPa)") }
+        guard reference != .none else { throw ValidationError("--reference must be mp or mlip (--no-hull skips E_hull)") }
+        if noHull && reference == .mlip { throw ValidationError("--reference mlip measures E_hull, which --no-hull skips") }
         try RelaxationOptions.validate(workers: workers)
     }
 
     func run() throws {
         let items = try collectItems()
-        var relaxer = try relaxation.relaxer()
+        let plain = try relaxation.relaxer()
+        var relaxer = plain
         relaxer.pressure = pressure
         relaxer.symmetryTolerance = keepSymmetry ? symmetry.symprec : nil
         var batch = BatchRelaxer(relaxer: relaxer, outputDirectory: URL(fileURLWithPath: out),
@@ -75,9 +88,8 @@ struct RelaxCommand: ParsableCommand {
             (try? SpacegroupAnalyzer(s, symprec: tolerance)).map { "\($0.spaceGroupSymbol) (\($0.spaceGroupNumber))" }
         }
         if !noHull {
-            // CHGNet 0.3.0 energies are already on MP2020's scale (trained on MPtrj), so no correction is added.
             let hull: HullService
-            do { hull = try HullService() } catch { throw CommandError("cannot load the bundled MP hull: \(describe(error))") }
+            do { hull = try self.hull(items, relaxer: plain) } catch { throw CommandError("cannot build the \(reference.rawValue) hull reference: \(describe(error))") }
             batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
         }
 
@@ -107,6 +119,28 @@ struct RelaxCommand: ParsableCommand {
         if nothingRelaxed {
             throw CommandError("no input could be relaxed; reasons in \(out)/summary.csv")
         }
+    }
+
+    /// The hull of `--reference`. With mlip, the bundled MP structures of the inputs' chemical systems
+    /// are relaxed with `relaxer`'s potential, optimizer, fmax and step limit (full cell, no pressure:
+    /// ground states), reusing and filling `--reference-cache`.
+    private func hull(_ items: [BatchItem], relaxer: Relaxer) throws -> HullService {
+        // CHGNet 0.3.0 energies are already on MP2020's scale (trained on MPtrj), so no correction is added.
+        guard reference == .mlip else { return try HullService() }
+        let systems = Set(items.compactMap { try? $0.load().composition.elements.sorted { $0.z < $1.z } }).sorted { "\($0)" < "\($1)" }
+        var reference = Relaxer(calculator: relaxer.calculator)
+        (reference.minimizer, reference.fmax, reference.maxSteps) = (relaxer.minimizer, relaxer.fmax, relaxer.maxSteps)
+        var builder = MLIPReferenceBuilder(relaxer: reference)
+        builder.workers = workers
+        let total = try MLIPReferenceBuilder.structures(systems: systems).count
+        printError("mlip reference: \(total) bundled MP structures of the inputs' systems with \(builder.key), cached in \(referenceCache)")
+        let bar = ProgressBar()
+        let started = Date()
+        let built = try builder.build(systems: systems, cache: MLIPReferenceFolder(folder: URL(fileURLWithPath: referenceCache))) { done, total in
+            bar.update(done: done, total: total, elapsed: Date().timeIntervalSince(started), detail: "reference structures relaxed")
+            if done == total { bar.finish() }
+        }
+        return try HullService(mlip: built, corrections: .none)
     }
 
     /// One batch item per structure of every input file; unreadable files become items whose
