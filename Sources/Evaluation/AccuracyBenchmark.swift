@@ -61,13 +61,16 @@ public enum AccuracyBenchmark {
         public var energyAboveHullMLIP: Double?
         /// Leave-one-out E_hull of MP's own energy on the MP reference (the procedure's ceiling).
         public var energyAboveHullOracle: Double?
+        /// An element of it has MP's reference energy on the mlip reference (no bundled pure-element structure).
+        public var borrowsElementalReference = false
         /// Why a value is missing.
         public var error: String?
     }
 
     /// Stable/unstable classification at one threshold on one reference.
     public struct Classification: Sendable, Codable, Equatable {
-        /// `mp`, `mlip` or `oracle`.
+        /// `mp`, `mlip`, `mlip-own` (the mlip reference, materials whose elements all have the
+        /// potential's own reference energy) or `oracle`.
         public var reference: String
         /// Stable: E_hull ≤ threshold (eV/atom; `VerdictRules`' rounding slack).
         public var threshold: Double
@@ -105,6 +108,9 @@ public enum AccuracyBenchmark {
         /// own; nil when no material was evaluated.
         public var formationMAEMP: Double?
         public var formationMAEMLIP: Double?
+        /// Elements whose reference energy on the mlip reference is MP's, and the materials evaluated without them.
+        public var borrowedElementalReferences: [String]
+        public var evaluatedOwnElements: Int
         public var classifications: [Classification]
         public var rows: [Row]
     }
@@ -114,7 +120,7 @@ public enum AccuracyBenchmark {
 
     /// Scores `rows` (those with every value) into a report.
     public static func report(model: String, settings: String, rows: [Row], referenceStructures: Int,
-                              coverage: String) -> Report {
+                              coverage: String, borrowedElementalReferences: [String] = []) -> Report {
         let done = rows.filter {
             $0.formationEnergyMP != nil && $0.formationEnergyMLIP != nil && $0.energyAboveHullMP != nil
                 && $0.energyAboveHullMLIP != nil && $0.energyAboveHullOracle != nil
@@ -125,16 +131,19 @@ public enum AccuracyBenchmark {
         for t in thresholds {
             let rules = VerdictRules(stabilityThreshold: t, requireConverged: false, representative: .first)
             let stable = { (e: Double?) in rules.isStable(energyAboveHull: e, converged: true) }
-            let actual = done.map { stable($0.mpEnergyAboveHull) }
-            for (name, e) in [("mp", \Row.energyAboveHullMP), ("mlip", \Row.energyAboveHullMLIP), ("oracle", \Row.energyAboveHullOracle)] {
-                classes.append(Classification(reference: name, threshold: t,
-                                              counts: ConfusionCounts(predicted: done.map { stable($0[keyPath: e]) }, actual: actual)))
+            let own = done.filter { !$0.borrowsElementalReference }
+            for (name, e, set) in [("mp", \Row.energyAboveHullMP, done), ("mlip", \Row.energyAboveHullMLIP, done),
+                                   ("mlip-own", \Row.energyAboveHullMLIP, own), ("oracle", \Row.energyAboveHullOracle, done)] {
+                let counts = ConfusionCounts(predicted: set.map { stable($0[keyPath: e]) }, actual: set.map { stable($0.mpEnergyAboveHull) })
+                classes.append(Classification(reference: name, threshold: t, counts: counts))
             }
         }
         return Report(model: model, settings: settings, sampleSize: rows.count, maxSites: maxSites,
                       referenceStructures: referenceStructures, coverage: coverage, evaluated: done.count,
                       formationMAEMP: mae(done.map { $0.formationEnergyMP! }),
-                      formationMAEMLIP: mae(done.map { $0.formationEnergyMLIP! }), classifications: classes, rows: rows)
+                      formationMAEMLIP: mae(done.map { $0.formationEnergyMLIP! }),
+                      borrowedElementalReferences: borrowedElementalReferences,
+                      evaluatedOwnElements: done.filter { !$0.borrowsElementalReference }.count, classifications: classes, rows: rows)
     }
 
     /// Relaxes what the cache lacks and scores the sample. `model` names the potential (its
@@ -160,13 +169,16 @@ public enum AccuracyBenchmark {
                           mpEnergyAboveHull: try mpHull.analyze(mpEntry, phaseSeparation: false).energyAboveHull,
                           outcome: phases[id]?.outcome ?? "error")
             let ownMP = { (e: ThermoEntry) in e.id == id || (e.id.hasPrefix("matbench:") && e.composition.reducedFormula == reduced) }
-            row.energyAboveHullOracle = try mpHull.analyze(mpEntry, leavingOut: ownMP).energyAboveHull
             guard let phase = phases[id], let energy = phase.energy else {
                 row.error = phases[id]?.error ?? "not relaxed"
                 return row
             }
+            // A value that cannot be computed (e.g. nothing left of an element's system once it is
+            // left out) leaves the row unscored, with the reason.
             do {
+                row.energyAboveHullOracle = try mpHull.analyze(mpEntry, leavingOut: ownMP).energyAboveHull
                 let c = try Composition(phase.formula)
+                row.borrowsElementalReference = c.elements.contains { mlipHull.borrowedElementalReferences.contains($0) }
                 let onMP = try mpHull.entry(c, energy: energy, id: id)
                 row.formationEnergyMP = onMP.energyPerAtom
                 row.energyAboveHullMP = try mpHull.analyze(onMP, leavingOut: ownMP).energyAboveHull
@@ -178,6 +190,7 @@ public enum AccuracyBenchmark {
             }
             return row
         }
-        return report(model: model, settings: builder.key, rows: rows, referenceStructures: reference.phases.count, coverage: coverage)
+        return report(model: model, settings: builder.key, rows: rows, referenceStructures: reference.phases.count, coverage: coverage,
+                      borrowedElementalReferences: mlipHull.borrowedElementalReferences.map(\.symbol))
     }
 }

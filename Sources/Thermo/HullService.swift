@@ -47,6 +47,9 @@ public final class HullService: @unchecked Sendable {
     private var referenceDiagram: PhaseDiagram?
     private let lock = NSLock()
 
+    /// On the `.mlip` reference, the elements with no relaxed pure-element phase whose reference
+    /// energy is MP's (`MPElementalReferences`) instead of the potential's; empty otherwise.
+    public let borrowedElementalReferences: [Element]
     private let mlipModel: MLIPReference?
     private var entriesBySystem: [ElementMask: [Int]]?
 
@@ -61,6 +64,7 @@ public final class HullService: @unchecked Sendable {
         elemental = try MPElementalReferences.bundled()
         compatibility = corrections == .mp2020 ? try MP2020Compatibility.bundled() : nil
         mlipModel = nil
+        borrowedElementalReferences = []
         switch reference {
         case .materialsProject:
             referenceEntries = try MPReference.entries().filter { Self.keeps($0.composition, elements, hiddenFormulas) }
@@ -73,8 +77,10 @@ public final class HullService: @unchecked Sendable {
 
     /// The `.mlip` reference: `mlip`'s phases with an energy, on the formation scale of the
     /// potential's own elements (each element's lowest corrected energy per atom among its relaxed
-    /// pure-element phases). `elements` and `hiddenFormulas` restrict the phases as for the MP reference;
-    /// phases with an element that has no relaxed pure-element phase are left out.
+    /// pure-element phases). An element without a relaxed pure-element phase (the bundled structures
+    /// have none for F, S, H, …) borrows MP's elemental reference energy, gets an implied pure entry
+    /// at formation energy 0 and is listed in `borrowedElementalReferences`. `elements` and
+    /// `hiddenFormulas` restrict the phases as for the MP reference.
     public init(mlip: MLIPReference, corrections: Corrections, elements: Set<Element>? = nil,
                 hiddenFormulas: Set<String> = []) throws {
         reference = .mlip
@@ -89,14 +95,21 @@ public final class HullService: @unchecked Sendable {
             let perAtom = (e + (compatibility?.correction(for: c) ?? 0)) / c.numAtoms
             if perAtom < mu[c.elements[0]] ?? .infinity { (mu[c.elements[0]], ids[c.elements[0]]) = (perAtom, p.id) }
         }
+        let kept = phases.filter { Self.keeps($0.composition, elements, hiddenFormulas) }
+        let mp = try MPElementalReferences.bundled()
+        let needed = Set(kept.flatMap { $0.composition.elements }).union(elements ?? [])
+        let borrowed = needed.filter { mu[$0] == nil && mp.energyPerAtom[$0] != nil }.sorted { $0.z < $1.z }
+        for el in borrowed { (mu[el], ids[el]) = (mp.energyPerAtom[el], mp.materialID[el]) }
+        borrowedElementalReferences = borrowed
         let references = MPElementalReferences(energyPerAtom: mu, materialID: ids)
         elemental = references
-        // A phase with an element that has no relaxed pure-element phase cannot be placed (`unsupportedElements` names it).
-        referenceEntries = try phases.filter {
-            Self.keeps($0.composition, elements, hiddenFormulas) && $0.composition.elements.allSatisfy { mu[$0] != nil }
-        }.map { p, c, e in
+        // A phase with an element that has no reference energy at all cannot be placed (`unsupportedElements` names it).
+        referenceEntries = try kept.filter { $0.composition.elements.allSatisfy { mu[$0] != nil } }.map { p, c, e in
             let f = try references.formationEnergyPerAtom(of: c, energy: e + (compatibility?.correction(for: c) ?? 0))
             return try ThermoEntry(composition: c, energyPerAtom: f, id: p.id, attributes: ["source": "mlip-reference"])
+        } + borrowed.map {
+            try ThermoEntry(composition: Composition([($0, 1.0)]), energyPerAtom: 0, id: "ref:\($0.symbol)",
+                            attributes: ["source": "MP elemental reference energy"])
         }
     }
 
@@ -117,6 +130,8 @@ public final class HullService: @unchecked Sendable {
                 + "; \(referenceEntries.count.formatted()) entries used" + (failed > 0 ? ", \(failed) failed relaxations left out" : "")
                 + "; MP entries without a bundled structure left out" + (mlipModel?.coverage.map { " (\($0))" } ?? "")
                 + "; elemental references: the potential's relaxed elements"
+                + (borrowedElementalReferences.isEmpty ? ""
+                    : " (MP's energies for \(borrowedElementalReferences.map(\.symbol).joined(separator: ", ")): no bundled pure-element structure)")
                 + (corrections == .mp2020 ? "; MP2020 corrections added" : "; no corrections added")
         case .materialsProject:
             let meta = try? MPReference.metadata()

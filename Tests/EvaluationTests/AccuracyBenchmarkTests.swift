@@ -34,12 +34,13 @@ final class AccuracyBenchmarkTests: XCTestCase {
 
     /// Hand-made rows: MAE and the confusion at both thresholds; a row with a missing value is not scored.
     func testReportArithmetic() throws {
-        let rows = [
+        var rows = [
             row("a", mp: -0.01, eHull: 0, predictedMP: -0.02, predictedMLIP: 0.03),   // stable; mp TP, mlip FN at 0
             row("b", mp: 0.05, eHull: 0.05, predictedMP: -0.01, predictedMLIP: 0.2),  // unstable at 0, stable at 0.1
             row("c", mp: 0.3, eHull: 0.3, predictedMP: 0.25, predictedMLIP: 0.05),    // unstable at both
             row("d", mp: 0, eHull: 0, predictedMP: nil, predictedMLIP: -0.1),         // not scored
         ]
+        rows[2].borrowsElementalReference = true
         let r = AccuracyBenchmark.report(model: "m", settings: "s", rows: rows, referenceStructures: 9, coverage: "c")
         XCTAssertEqual(r.evaluated, 3)
         XCTAssertEqual(r.sampleSize, 4)
@@ -54,6 +55,8 @@ final class AccuracyBenchmarkTests: XCTestCase {
         XCTAssertEqual(try counts("mp", 0.1), [2, 0, 0, 1])
         XCTAssertEqual(try counts("mlip", 0.1), [1, 1, 1, 0])
         XCTAssertEqual(try counts("oracle", 0), [1, 0, 0, 2])
+        XCTAssertEqual(try counts("mlip-own", 0.1), [1, 0, 1, 0], "c borrows an elemental reference")
+        XCTAssertEqual(r.evaluatedOwnElements, 2)
         let mp0 = try XCTUnwrap(r.classifications.first { $0.reference == "mp" && $0.threshold == 0 })
         XCTAssertEqual(mp0.f1, 2.0 / 3.0, accuracy: 1e-12)
         XCTAssertEqual(mp0.precision, 0.5, accuracy: 1e-12)
@@ -71,9 +74,10 @@ final class AccuracyBenchmarkTests: XCTestCase {
                                          referenceStructures: 1, coverage: "c")
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any])
         XCTAssertEqual(Set(object.keys), ["model", "settings", "sampleSize", "maxSites", "referenceStructures", "coverage", "evaluated",
-                                          "formationMAEMP", "formationMAEMLIP", "classifications", "rows"])
+                                          "formationMAEMP", "formationMAEMLIP", "borrowedElementalReferences", "evaluatedOwnElements",
+                                          "classifications", "rows"])
         let classes = try XCTUnwrap(object["classifications"] as? [[String: Any]])
-        XCTAssertEqual(classes.count, 3 * AccuracyBenchmark.thresholds.count)
+        XCTAssertEqual(classes.count, 4 * AccuracyBenchmark.thresholds.count)
         XCTAssertEqual(Set(classes[0].keys), ["reference", "threshold", "counts", "precision", "recall", "f1", "accuracy"])
         let rows = try XCTUnwrap(object["rows"] as? [[String: Any]])
         XCTAssertEqual(rows.first?["id"] as? String, "a")

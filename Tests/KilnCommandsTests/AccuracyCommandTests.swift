@@ -8,10 +8,11 @@ final class AccuracyCommandTests: CommandTestCase {
         let defaults = try parse(AccuracyCommand.self, ["benchmark", "accuracy"])
         XCTAssertEqual(defaults.model, "chgnet")
         XCTAssertEqual(defaults.sample, 1000)
-        XCTAssertEqual(defaults.relaxSteps, 100)
+        XCTAssertEqual(defaults.relaxSteps, 0)
         let c = try parse(AccuracyCommand.self, ["benchmark", "accuracy", "--model", "chgnet", "--sample", "1200", "--relax-steps", "0",
                                                  "--fmax", "0.1", "--out", "o", "--workers", "1", "--json"])
         XCTAssertEqual([c.sample, c.relaxSteps, c.workers], [1200, 0, 1])
+        XCTAssertEqual(try parse(AccuracyCommand.self, ["benchmark", "accuracy", "--relax-steps", "50"]).relaxSteps, 50)
         XCTAssertEqual(c.fmax, 0.1)
         XCTAssertEqual(c.out, "o")
         XCTAssertTrue(c.json)

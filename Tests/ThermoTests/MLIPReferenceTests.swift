@@ -35,14 +35,23 @@ final class MLIPReferenceTests: XCTestCase {
         XCTAssertEqual(hull.scaleDescription(.formation), "formation energy per atom, the potential's relaxed elements at 0")
     }
 
-    /// An element without a relaxed pure-element phase is named, and its compounds are left out.
-    func testElementWithoutRelaxedPhaseIsUnsupported() throws {
+    /// An element without a relaxed pure-element phase borrows MP's elemental energy (an implied
+    /// pure entry at 0, named in the provenance); one without an MP energy either is unsupported.
+    func testElementWithoutRelaxedPhaseBorrowsMPs() throws {
         var r = reference()
         r.phases.append(.init(id: "ao", formula: "Li2 O1", energy: -14, outcome: "converged"))
-        let hull = try HullService(mlip: r, corrections: .none)
-        let (li, o) = (try Element("Li"), try Element("O"))
-        XCTAssertEqual(hull.unsupportedElements([li, o]), [o])
-        XCTAssertFalse(hull.referenceEntries.contains { $0.id == "ao" })
+        r.phases.append(.init(id: "apo", formula: "Li1 Po1", energy: -4, outcome: "converged"))
+        let (li, o, po) = (try Element("Li"), try Element("O"), try Element("Po"))
+        let hull = try HullService(mlip: r, corrections: .none, elements: [li, o, po, try Element("Au")])
+        XCTAssertEqual(hull.borrowedElementalReferences, [o])
+        XCTAssertEqual(hull.unsupportedElements([li, o, po]), [po])
+        XCTAssertFalse(hull.referenceEntries.contains { $0.id == "apo" })
+        let muO = try XCTUnwrap(MPElementalReferences.bundled().energyPerAtom[o])
+        let ao = try XCTUnwrap(hull.referenceEntries.first { $0.id == "ao" })
+        XCTAssertEqual(ao.energyPerAtom, (-14 - 2 * -1.5 - muO) / 3, accuracy: 1e-12)
+        XCTAssertTrue(hull.referenceEntries.contains { $0.id == "ref:O" && $0.energyPerAtom == 0 })
+        XCTAssertTrue(hull.provenance.contains("MP's energies for O"), hull.provenance)
+        XCTAssertTrue(try HullService(mlip: reference(), corrections: .none).borrowedElementalReferences.isEmpty)
     }
 
     /// Element restriction and hidden formulas apply as for the MP reference; the plain
