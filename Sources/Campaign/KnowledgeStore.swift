@@ -144,8 +144,9 @@ extension CandidateRecord {
     }
 }
 
-/// The campaign's knowledge store: one SQLite file (WAL) holding every candidate. Each write is its
-/// own transaction, so a run killed at any moment loses at most the candidate in flight.
+/// The campaign's knowledge store: one SQLite file (WAL) holding every candidate (and, with the mlip
+/// hull reference, its relaxed reference phases). Each write is its own transaction, so a run killed
+/// at any moment loses at most the candidate in flight.
 public final class KnowledgeStore: Sendable {
     public let path: String
     let db: DatabaseQueue
