@@ -9,8 +9,9 @@ import Thermo
 /// in-house"): on a fixed sample of the bundled MP structures, the formation-energy MAE against MP
 /// and how well stable/unstable verdicts reproduce MP's, with the MP and the `mlip` hull reference.
 ///
-/// Every structure of the sample's chemical systems (the sample's own included) is relaxed once
-/// with the potential (`MLIPReferenceBuilder`, cached per structure). Each sampled material is then
+/// Every structure of the sample's chemical systems (the sample's own included) is evaluated once
+/// with the potential (`MLIPReferenceBuilder`, cached per structure; a relaxer with no steps gives
+/// single points on MP's DFT geometries). Each sampled material is then
 /// judged as if it were a new candidate, leave-one-out: on the MP reference without its own row and
 /// without the composition-only MP rows of its reduced formula (they carry no id, so its own
 /// duplicate cannot be told apart); on the `mlip` reference without its own relaxed phase. MP's

@@ -15,13 +15,15 @@ struct AccuracyCommand: ParsableCommand {
             The sample is the first --sample bundled MP structures of at most 20 sites in the order of the SHA-256 of their \
             material ids. Every bundled MP structure of the sample's chemical systems (about 8,800 for the default sample) \
             is evaluated once with --model: a single point on the DFT-relaxed MP structure (the default), or a relaxation \
-            of at most --relax-steps steps (FIRE, Fréchet cell filter, --fmax), and kept in OUT, one line per structure as it finishes, so an interrupted run \
-            resumes and a rerun relaxes nothing. Each sampled material is judged leave-one-out as a new candidate: on the \
-            MP reference without its own row and the composition-only MP rows of its formula, and on the mlip reference \
-            (the relaxed structures, the potential's own elemental references) without its own phase. Stable means \
-            E_hull ≤ 0 or ≤ 0.1 eV/atom; MP's verdict is its E_hull on the full MP reference. The `oracle` row puts MP's \
-            own energies through the same procedure (its ceiling). These structures are in the potentials' training \
-            data: this measures consistency with MP, not discovery. Writes OUT/accuracy.json (with one row per material).
+            of at most --relax-steps steps (FIRE, Fréchet cell filter, --fmax). Each result is kept in OUT as it finishes, \
+            so an interrupted run resumes and a rerun computes nothing. Each sampled material is judged leave-one-out as a \
+            new candidate: on the MP reference without its own row and the composition-only MP rows of its formula, and on \
+            the mlip reference (the relaxed structures, the potential's own elemental references) without its own phase; \
+            elements with no bundled pure-element structure borrow MP's elemental energy there, and the `mlip-own` row \
+            scores only the materials without them. Stable means E_hull ≤ 0 or ≤ 0.1 eV/atom; MP's verdict is its E_hull \
+            on the full MP reference. The `oracle` row puts MP's own energies through the same procedure (its ceiling). \
+            These structures are in the potentials' training data: this measures consistency with MP, not discovery. \
+            Writes OUT/accuracy.json (with one row per material).
             """)
 
     @Option(help: "Potential: \(PotentialModel.allCases.map(\.rawValue).joined(separator: ", ")).")
