@@ -33,7 +33,7 @@ final class MLIPHullCampaignTests: XCTestCase {
                                     generators: [.init(kind: .substitution, budget: 1, seed: 1)], requireChargeBalance: false)
         spec.hullReference = .mlip
         let potential = CsAuPotential()
-        let runner = CampaignRunner(spec: spec, outputDirectory: dir, calculator: potential)
+        let runner = CampaignRunner(spec: spec, outputDirectory: dir, potential: .test(potential, name: "csau"))
         let hull = try runner.hullService(try KnowledgeStore(path: runner.storePath))
         XCTAssertEqual(hull.reference, .mlip)
         XCTAssertEqual(Set(hull.referenceEntries.map(\.id)), ["mp-1", "mp-81", "mp-2667"])
