@@ -82,7 +82,7 @@ let package = Package(
         // Layer 8: the verdicts (stable, unique, new, SUN) and generative-model scorecards.
         .target(
             name: "Evaluation",
-            dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Potentials", "Properties"]),
+            dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Thermo", "Matching", "Learning", "Potentials", "Properties"]),
         // Layer 8: closed-loop search — ask/tell strategies (evolutionary, particle swarm, RL composition
         // agents, the simple generators) and the active-learning surrogate with its acquisition functions.
         .target(

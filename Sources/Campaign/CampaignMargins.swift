@@ -45,9 +45,11 @@ public struct CampaignMargins: Sendable {
 extension CampaignRunner {
     /// The campaign's margins: for `.measured`, each target system's stored measurement, or a new
     /// one (relaxing its MP hull compounds with the campaign's calculator and relax settings),
-    /// stored at once.
+    /// stored at once; none (0) on the mlip hull reference.
     func stabilityMargins(_ store: KnowledgeStore, hull: HullService) throws -> CampaignMargins {
         guard case .measured = spec.stabilityMargin else { return CampaignMargins(setting: spec.stabilityMargin, measured: []) }
+        // On the mlip reference the known phases stand on the potential's own scale: no offset to measure.
+        guard spec.hullReference == .materialsProject else { return CampaignMargins(setting: .fixed(0), measured: []) }
         var relaxer = Relaxer(calculator: potential.calculator)
         relaxer.fmax = spec.fmax
         relaxer.maxSteps = spec.relaxSteps

@@ -86,11 +86,11 @@ public struct CampaignRunner: Sendable {
         guard Set(names).count == names.count else {
             throw CampaignSpecError(key: "relax.committee", reason: "each model may judge once, not \(names.joined(separator: ", "))")
         }
-        let hull = try HullService(corrections: .init(potential), elements: spec.elements, hiddenFormulas: hiddenFormulas)
+        let hull = try hullService(store)
         let missing = hull.unsupportedElements(spec.elements)
         guard missing.isEmpty else {
-            throw CampaignSpecError(key: "target", reason: "no Materials Project reference energy for "
-                                    + missing.map(\.symbol).joined(separator: ", ") + ", so E_hull cannot be computed; leave them out")
+            let what = spec.hullReference == .mlip ? "no relaxed pure-element reference phase" : "no Materials Project reference energy"
+            throw CampaignSpecError(key: "target", reason: "\(what) for \(missing.map(\.symbol).joined(separator: ", ")), so E_hull cannot be computed; leave them out")
         }
         try runRounds(store, predictors, hull: hull, elapsed: elapsed, saveElapsed: saveElapsed)
         let margins = try stabilityMargins(store, hull: hull)
@@ -106,6 +106,7 @@ public struct CampaignRunner: Sendable {
         var parts = ["\(spec.chemicalSystems.map { $0.map(\.symbol) })", "\(spec.forbiddenElements.map(\.symbol).sorted())",
                      "\(spec.maxAtoms)", "\(spec.requireChargeBalance)", "\(spec.fmax)", "\(spec.relaxSteps)",
                      potential.calculator.name, "\(hiddenFormulas.sorted())"]
+        if spec.hullReference != .materialsProject { parts.append("hull \(spec.hullReference.rawValue)") }
         parts += spec.generators.map {
             "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)"
                 + ($0.kind == .evolutionary ? "/\($0.evolution)" : "")

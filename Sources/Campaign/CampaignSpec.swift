@@ -5,6 +5,7 @@ import Potentials
 import TOMLKit
 import KilnSupport
 import Search
+import Thermo
 
 /// A design campaign as written in its TOML file (every key is documented in docs/campaign.md).
 public struct CampaignSpec: Sendable, Equatable {
@@ -157,6 +158,9 @@ public struct CampaignSpec: Sendable, Equatable {
     /// A candidate is stable only when every model of the committee finds it stable
     /// (`[relax] require_agreement`; needs a committee).
     public var requireAgreement = false
+    /// The hull reference candidates are judged against (`[hull] reference`): the MP formation
+    /// energies, or the bundled MP structures relaxed with the campaign's potential (`.mlip`).
+    public var hullReference = HullService.Reference.materialsProject
     public var output: String
     /// Structure files written for the ranked candidates (`[export] formats`, docs/campaign.md).
     public var exportFormats: [ExportFormat] = [.cif]
@@ -373,6 +377,15 @@ extension CampaignSpec {
         let requireAgreement = try rx.bool("require_agreement") ?? false
         try rx.finish()
 
+        var hl = try r.table("hull")
+        let hullReference = try hl.string("reference").map { text -> HullService.Reference in
+            guard let reference = HullService.Reference(rawValue: text), reference != .none else {
+                throw CampaignSpecError(key: "hull.reference", reason: "must be \"mp\" or \"mlip\", not '\(text)'")
+            }
+            return reference
+        }
+        try hl.finish()
+
         var ob = try r.table("objectives")
         let objectives = Objectives(supplyRisk: try ob.double("supply_risk", in: 0...1000) ?? 0,
                                     abundance: try ob.double("abundance", in: 0...1000) ?? 0,
@@ -448,6 +461,11 @@ extension CampaignSpec {
                       ranking: ranking, constraints: constraints, fmax: fmax, relaxSteps: relaxSteps, model: model,
                       committee: committee ?? [], requireAgreement: requireAgreement, exportFormats: formats ?? [.cif],
                       targets: targets, minTargetProbability: minProbability, formulas: formulas, loop: loop)
+        self.hullReference = hullReference ?? .materialsProject
+        if self.hullReference == .mlip && !self.committee.isEmpty {
+            throw CampaignSpecError(key: "hull.reference", reason: "the committee judges every model on the MP reference; "
+                                    + "\"mlip\" cannot go with relax.committee yet")
+        }
     }
 }
 

@@ -151,11 +151,12 @@ extension CandidateRecord {
     }
 }
 
-/// The campaign's knowledge store: one SQLite file (WAL) holding every candidate. Each write is its
-/// own transaction, so a run killed at any moment loses at most the candidate in flight.
+/// The campaign's knowledge store: one SQLite file (WAL) holding every candidate (and, with the mlip
+/// hull reference, its relaxed reference phases). Each write is its own transaction, so a run killed
+/// at any moment loses at most the candidate in flight.
 public final class KnowledgeStore: Sendable {
     public let path: String
-    private let db: DatabaseQueue
+    let db: DatabaseQueue
 
     /// Opens (creating when needed) the store at `path`; `readOnly` opens an existing store for
     /// inspection while another process may be writing it.
@@ -241,6 +242,7 @@ public final class KnowledgeStore: Sendable {
             }
         }
         Self.registerCommitteeMigration(&migrator)
+        migrator.registerMigration("v9-mlip-reference") { try Self.addMLIPReferenceTable($0) }
         try migrator.migrate(db)
     }
 

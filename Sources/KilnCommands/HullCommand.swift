@@ -53,6 +53,9 @@ struct HullCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        guard reference != .mlip else {
+            throw ValidationError("--reference mlip needs a potential's relaxations: use kiln relax --reference mlip, or [hull] reference = \"mlip\" in a campaign")
+        }
         guard (file == nil) != (formula == nil) else {
             throw ValidationError("give either an entries file or --formula")
         }

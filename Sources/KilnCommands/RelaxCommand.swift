@@ -28,7 +28,10 @@ struct RelaxCommand: ParsableCommand {
             ("model"); E_hull adds the MP2020 corrections to models trained on uncorrected energies. \
             With --committee, each other model's single point on the final structure is placed on the same \
             hull (its own MP2020 treatment); each model's E_hull and their spread (max − min) are recorded \
-            and printed.
+            and printed. E_hull is measured on the bundled MP reference, or with --reference mlip on the \
+            bundled MP structures of the inputs' chemical systems relaxed with the same potential, optimizer, fmax and \
+            step limit (full cell, no pressure), their own elements as references; those relaxations are kept in \
+            --reference-cache and reused by later runs (docs/thermo.md).
             """)
 
     @OptionGroup var inputs: StructureFiles
@@ -52,10 +55,15 @@ struct RelaxCommand: ParsableCommand {
     @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
     var workers: Int = 2
 
-    @Flag(name: .customLong("no-hull"), help: "Skip the energy above the bundled MP hull.")
+    @Flag(name: .customLong("no-hull"), help: "Skip the energy above the hull.")
     var noHull = false
 
     @OptionGroup var committee: CommitteeOptions
+    @Option(help: "Hull reference for E_hull: mp (bundled MP formation energies) or mlip (bundled MP structures relaxed with the same potential).")
+    var reference: HullService.Reference = .materialsProject
+
+    @Option(name: .customLong("reference-cache"), help: "Folder keeping the mlip reference's relaxations between runs.")
+    var referenceCache = "kiln-out/mlip-reference"
 
     @Flag(help: "Print the summary records (summary.json) instead of the one-line summary.")
     var json = false
@@ -65,13 +73,19 @@ struct RelaxCommand: ParsableCommand {
         if try !committee.models(main: relaxation.potential.model).isEmpty && noHull {
             throw ValidationError("--committee compares E_hull, so it cannot go with --no-hull")
         }
+        guard reference != .none else { throw ValidationError("--reference must be mp or mlip (--no-hull skips E_hull)") }
+        if noHull && reference == .mlip { throw ValidationError("--reference mlip measures E_hull, which --no-hull skips") }
+        if try !committee.models(main: relaxation.potential.model).isEmpty && reference == .mlip {
+            throw ValidationError("--committee judges every model on the MP reference; it cannot go with --reference mlip")
+        }
         try RelaxationOptions.validate(workers: workers)
     }
 
     func run() throws {
         let items = try collectItems()
         let potential = try relaxation.potential.load()
-        var relaxer = relaxation.relaxer(potential)
+        let plain = relaxation.relaxer(potential)
+        var relaxer = plain
         relaxer.pressure = pressure
         relaxer.symmetryTolerance = keepSymmetry ? symmetry.symprec : nil
         var batch = BatchRelaxer(relaxer: relaxer, outputDirectory: URL(fileURLWithPath: out),
@@ -88,7 +102,7 @@ struct RelaxCommand: ParsableCommand {
         }
         if !noHull {
             let hull: HullService
-            do { hull = try HullService(corrections: .init(potential)) } catch { throw CommandError("cannot load the bundled MP hull: \(describe(error))") }
+            do { hull = try self.hull(items, relaxer: plain, potential: potential) } catch { throw CommandError("cannot build the \(reference.rawValue) hull reference: \(describe(error))") }
             batch.energyAboveHull = { s, e in hull.energyAboveHull(s.composition, energy: e) }
             let members = try committee.models(main: relaxation.potential.model).map(ModelOptions.load)
             if !members.isEmpty {
@@ -141,6 +155,27 @@ struct RelaxCommand: ParsableCommand {
         for r in records where r.energyAboveHull != nil {
             print("| \(r.id) | \(f(r.energyAboveHull)) | " + names.map { f(r.committee?[$0]) }.joined(separator: " | ") + " | \(f(r.energyAboveHullSpread)) |")
         }
+    }
+
+    /// The hull of `--reference`. With mlip, the bundled MP structures of the inputs' chemical systems
+    /// are relaxed with `relaxer`'s potential, optimizer, fmax and step limit (full cell, no pressure:
+    /// ground states), reusing and filling `--reference-cache`.
+    private func hull(_ items: [BatchItem], relaxer: Relaxer, potential: LoadedPotential) throws -> HullService {
+        guard reference == .mlip else { return try HullService(corrections: .init(potential)) }
+        let systems = Set(items.compactMap { try? $0.load().composition.elements.sorted { $0.z < $1.z } }).sorted { "\($0)" < "\($1)" }
+        var reference = Relaxer(calculator: relaxer.calculator)
+        (reference.minimizer, reference.fmax, reference.maxSteps) = (relaxer.minimizer, relaxer.fmax, relaxer.maxSteps)
+        var builder = MLIPReferenceBuilder(relaxer: reference)
+        builder.workers = workers
+        let total = try MLIPReferenceBuilder.structures(systems: systems).count
+        printError("mlip reference: \(total) bundled MP structures of the inputs' systems with \(builder.key), cached in \(referenceCache)")
+        let bar = ProgressBar()
+        let started = Date()
+        let built = try builder.build(systems: systems, cache: MLIPReferenceFolder(folder: URL(fileURLWithPath: referenceCache))) { done, total in
+            bar.update(done: done, total: total, elapsed: Date().timeIntervalSince(started), detail: "reference structures relaxed")
+            if done == total { bar.finish() }
+        }
+        return try HullService(mlip: built, corrections: .init(potential))
     }
 
     /// One batch item per structure of every input file; unreadable files become items whose

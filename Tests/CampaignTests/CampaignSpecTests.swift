@@ -143,3 +143,28 @@ final class RankingSpecTests: XCTestCase {
         }
     }
 }
+
+/// `[hull] reference`: "mp" (the default) or "mlip"; anything else names the key.
+final class HullReferenceSpecTests: XCTestCase {
+    private func spec(_ body: String) throws -> CampaignSpec {
+        try CampaignSpec(toml: "\(body)[target]\nchemical_systems=[\"Na-Cl\"]\n[[generators]]\nkind=\"substitution\"\n")
+    }
+
+    func testGoodValues() throws {
+        XCTAssertEqual(try spec("").hullReference, .materialsProject)
+        XCTAssertEqual(try spec("[hull]\nreference = \"mp\"\n").hullReference, .materialsProject)
+        XCTAssertEqual(try spec("[hull]\nreference = \"mlip\"\n").hullReference, .mlip)
+    }
+
+    func testBadValuesNameTheKey() {
+        let cases = [("[hull]\nreference = \"none\"\n", "hull.reference"), ("[hull]\nreference = \"dft\"\n", "hull.reference"),
+                     ("[hull]\nreference = 1\n", "hull.reference"), ("[hull]\nrefrence = \"mlip\"\n", "hull.refrence"),
+                     ("hull = 3\n", "hull")]
+        for (body, key) in cases {
+            XCTAssertThrowsError(try spec(body), body) { error in
+                XCTAssertEqual((error as? CampaignSpecError)?.key, key, "\(error)")
+                if body.contains("dft") { XCTAssertTrue("\(error)".contains("\"mp\" or \"mlip\""), "\(error)") }
+            }
+        }
+    }
+}
