@@ -28,6 +28,16 @@ final class CommitteeSpecTests: XCTestCase {
         for m in PotentialModel.allCases { XCTAssertEqual(try spec("model = \"\(m.rawValue)\"").model, m) }
     }
 
+    func testARealCommitteeParsesAndRefusesTheMLIPReference() throws {
+        let s = try spec("model = \"chgnet\"\ncommittee = [\"sevennet-0\", \"sevennet-l3i5\"]\nrequire_agreement = true")
+        XCTAssertEqual(s.committee, [.sevennet0, .sevennetL3i5])
+        XCTAssertTrue(s.requireAgreement)
+        XCTAssertThrowsError(try CampaignSpec(toml: "[target]\nchemical_systems = [\"Na-Cl\"]\n[relax]\ncommittee = [\"sevennet-0\"]\n"
+                                              + "[hull]\nreference = \"mlip\"\n[[generators]]\nkind = \"substitution\"\n")) { error in
+            XCTAssertEqual((error as? CampaignSpecError)?.key, "hull.reference")
+        }
+    }
+
     func testUnknownModelNamesTheKeyAndTheKnownModels() {
         let known = PotentialModel.allCases.map(\.rawValue)
         assertRejected("model = \"mace\"", key: "relax.model", mentioning: ["'mace'"] + known)
