@@ -44,12 +44,10 @@ struct SevenNetPass {
         for layer in weights.layers {
             let sc = layer.selfConnection(x)
             let h = layer.selfInteraction1(x)
-            var w = radial
-            for (k, matrix) in layer.radial.enumerated() {
-                w = w.linear(weight: matrix)
-                if k < layer.radial.count - 1 { w = w.silu() * layer.radialConstant }
-            }
-            let messages = layer.product(h.mapValues { $0.gather(rows: neighbors) }, filter: filter, weights: w)
+            var hidden = radial
+            for matrix in layer.radial { hidden = hidden.linear(weight: matrix).silu() * layer.radialConstant }
+            let weights = layer.pathWeights.map { hidden.linear(weight: $0) }
+            let messages = layer.product(h.mapValues { $0.gather(rows: neighbors) }, filter: filter, weights: weights)
             let aggregated = messages.mapValues { $0.scatterAdd(rows: centers, count: n) / layer.denominator }
             var mixed = layer.selfInteraction2(aggregated)
             for (l, s) in sc { mixed[l] = mixed[l].map { $0 + s } ?? s }

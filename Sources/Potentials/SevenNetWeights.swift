@@ -8,8 +8,10 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
         let selfConnection: IrrepsLinear
         let selfInteraction1: IrrepsLinear
         let selfInteraction2: IrrepsLinear
-        /// Radial MLP: linear maps [out, in]; c·silu between them.
+        /// Radial MLP: hidden linear maps [out, in], each followed by c·silu, then the last layer cut
+        /// into one [mul, in] map per tensor-product path.
         let radial: [Tensor]
+        let pathWeights: [Tensor]
         let radialConstant: Double
         let product: UVUTensorProduct
         let gate: EquivariantGate
@@ -46,12 +48,18 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
             let product = UVUTensorProduct(paths: c.instructions)
             let mid = c.instructions.reduce(into: [Int: Int]()) { $0[$1.l3, default: 0] += $1.mul }
             let sizes = [basis] + c.radialHidden + [product.weightCount]
-            let radial = try (0..<sizes.count - 1).map { try tensor("\(k).fc.\($0)", [sizes[$0 + 1], sizes[$0]]) }
+            var radial = try (0..<sizes.count - 1).map { try tensor("\(k).fc.\($0)", [sizes[$0 + 1], sizes[$0]]) }
+            let last = radial.removeLast()
+            var offset = 0
+            let pathWeights = c.instructions.map { path -> Tensor in
+                defer { offset += path.mul }
+                return last.slice(axis: 0, offset..<offset + path.mul)
+            }
             return Layer(
                 selfConnection: try linear("\(k).sc", from: input, to: gateIn),
                 selfInteraction1: try linear("\(k).si1", from: input, to: input),
                 selfInteraction2: try linear("\(k).si2", from: mid, to: gateIn),
-                radial: radial, radialConstant: c.radialActivationConstant, product: product,
+                radial: radial, pathWeights: pathWeights, radialConstant: c.radialActivationConstant, product: product,
                 gate: EquivariantGate(scalars: c.scalars, scalarConstant: c.scalarActivationConstant,
                                       gateConstant: c.gateActivationConstant ?? 0),
                 denominator: c.convDenominator)

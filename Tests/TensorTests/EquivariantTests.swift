@@ -63,7 +63,7 @@ final class EquivariantTests: XCTestCase {
         let product = UVUTensorProduct(paths: paths)
         let vectors = Self.unitVectors(e, &random)
         let x: IrrepFeatures = Dictionary(uniqueKeysWithValues: (0...3).map { ($0, random.tensor([e, 2 * $0 + 1, mul])) })
-        let weights = random.tensor([e, product.weightCount])
+        let weights = paths.map { random.tensor([e, $0.mul]) }
         let out = product(x, filter: vectors.sphericalHarmonics(lmax: 3), weights: weights)
         let rotatedVectors = vectors.matmul(Tensor(shape: [3, 3], scalars: rotation), transposeB: true)
         let rotatedOut = product(Self.rotate(x, d), filter: rotatedVectors.sphericalHarmonics(lmax: 3), weights: weights)
@@ -89,10 +89,11 @@ final class EquivariantTests: XCTestCase {
         assertGradients("sphericalHarmonics", [v], tolerance: 1e-5) { Tensor.concat($0[0].sphericalHarmonics(lmax: 3), axis: 1) }
         let paths = [try! Self.path(1, 2, 3, mul: 2), try! Self.path(2, 1, 1, mul: 2)]
         let product = UVUTensorProduct(paths: paths.sorted { $0.l3 < $1.l3 })
-        let x1 = random.tensor([3, 3, 2]), x2 = random.tensor([3, 5, 2]), y = random.tensor([3, 3]), w = random.tensor([3, 4])
-        assertGradients("uvu tensor product", [x1, x2, y, w], tolerance: 1e-5) { t in
+        let x1 = random.tensor([3, 3, 2]), x2 = random.tensor([3, 5, 2]), y = random.tensor([3, 3])
+        let w1 = random.tensor([3, 2]), w2 = random.tensor([3, 2])
+        assertGradients("uvu tensor product", [x1, x2, y, w1, w2], tolerance: 1e-5) { t in
             let filter = [Tensor.ones([3, 1], dtype: .float64), t[2], t[2].sphericalHarmonics(lmax: 2)[2]]
-            let out = product([1: t[0], 2: t[1]], filter: filter, weights: t[3])
+            let out = product([1: t[0], 2: t[1]], filter: filter, weights: [t[3], t[4]])
             return Tensor.concat([out[1]!.reshaped(to: [3, -1]), out[3]!.reshaped(to: [3, -1])], axis: 1)
         }
     }

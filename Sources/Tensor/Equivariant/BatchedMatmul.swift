@@ -56,14 +56,20 @@ private struct BatchDims {
                             let A = ap + n * p * q, C = cp + n * q * r, O = o + n * p * r
                             for i in 0..<p {
                                 let out = O + i * r
+                                if transposeB {  // rows of A and C are both contiguous: dot products
+                                    let a = A + i * q
+                                    for j in 0..<r {
+                                        let c = C + j * q
+                                        var s: T = 0
+                                        for k in 0..<q { s += a[k] * c[k] }
+                                        out[j] = s
+                                    }
+                                    continue
+                                }
                                 for k in 0..<q {
                                     let aik = transposeA ? A[k * p + i] : A[i * q + k]
-                                    if transposeB {
-                                        for j in 0..<r { out[j] += aik * C[j * q + k] }
-                                    } else {
-                                        let row = C + k * r
-                                        for j in 0..<r { out[j] += aik * row[j] }
-                                    }
+                                    let row = C + k * r
+                                    for j in 0..<r { out[j] += aik * row[j] }
                                 }
                             }
                         }

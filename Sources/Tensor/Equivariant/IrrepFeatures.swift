@@ -55,8 +55,8 @@ public struct TensorProductPath: Sendable, Decodable {
 
 /// e3nn's `TensorProduct` in "uvu" mode with external per-edge weights (NequIP's convolution):
 /// out_{l3}[e, m3, u] = c · w[e, u] · Σ_{m1, m2} C^{l1 l2 l3}_{m1 m2 m3} x_{l1}[e, m1, u] Y_{l2}[e, m2].
-/// Paths are listed grouped by l3; outputs of one l3 are concatenated along channels in path order,
-/// and the weights of path k are columns offset by the channels of the paths before it.
+/// Paths are listed grouped by l3; outputs of one l3 are concatenated along channels in path order.
+/// Each path has its own per-edge weights [E, mul] (e3nn's flat weight vector cut at the paths).
 public struct UVUTensorProduct: Sendable {
     public let paths: [TensorProductPath]
     /// Per path: C · c as a row-major [2l2+1, (2l1+1)(2l3+1)] matrix, so Y_{l2}·M gives the
@@ -81,20 +81,18 @@ public struct UVUTensorProduct: Sendable {
     public var weightCount: Int { paths.reduce(0) { $0 + $1.mul } }
 
     /// x: per-edge inputs [E, 2l1+1, mul] by degree; filter: [E, 2l2+1] by degree;
-    /// weights: [E, weightCount]. Returns [E, 2l3+1, Σ channels] by output degree.
-    public func callAsFunction(_ x: IrrepFeatures, filter: [Tensor], weights: Tensor) -> IrrepFeatures {
-        let e = weights.shape[0]
+    /// weights: [E, mul] per path. Returns [E, 2l3+1, Σ channels] by output degree.
+    public func callAsFunction(_ x: IrrepFeatures, filter: [Tensor], weights: [Tensor]) -> IrrepFeatures {
+        precondition(weights.count == paths.count, "UVUTensorProduct: \(weights.count) weight tensors for \(paths.count) paths")
+        let e = filter[0].shape[0]
         var parts: [Int: [Tensor]] = [:]
-        var offset = 0
-        for (p, coupling) in zip(paths, couplings) {
+        for ((p, coupling), weight) in zip(zip(paths, couplings), weights) {
             guard let input = x[p.l1] else { preconditionFailure("UVUTensorProduct: no input of degree \(p.l1)") }
             let d = (2 * p.l2 + 1, (2 * p.l1 + 1) * (2 * p.l3 + 1))
             let matrix = filter[p.l2].dtype == .float64 ? Tensor(shape: [d.0, d.1], scalars: coupling)
                 : Tensor(shape: [d.0, d.1], scalars: coupling.map(Float.init))
             let m = filter[p.l2].matmul(matrix).reshaped(to: [e, 2 * p.l1 + 1, 2 * p.l3 + 1])
-            let w = weights.slice(axis: 1, offset..<offset + p.mul).reshaped(to: [e, 1, p.mul])
-            parts[p.l3, default: []].append(m.batchedMatmul(input, transposeA: true) * w)
-            offset += p.mul
+            parts[p.l3, default: []].append(m.batchedMatmul(input, transposeA: true) * weight.reshaped(to: [e, 1, p.mul]))
         }
         return parts.mapValues { $0.count == 1 ? $0[0] : Tensor.concat($0, axis: 2) }
     }
