@@ -39,22 +39,8 @@ public struct CHGNetGraph: Sendable {
     public init(structure s: Structure, atomCutoff: Double, bondCutoff: Double, memoryLimit: Int) throws {
         let n = s.count
         atoms = n
-        // Estimate the atom graph from the density before listing it.
-        let volume = s.lattice.volume
-        let sphere = 4.0 / 3.0 * Double.pi * pow(atomCutoff + 1, 3)
-        let estimatedEdges = Double(n) * Double(n) / max(volume, 1e-12) * sphere
-        if estimatedEdges * Double(Self.bytesPerEdge) > Double(memoryLimit) {
-            throw CalculatorError.graphTooLarge(String(format:
-                "about %.3g neighbour pairs within %.1f Å (density %.3g atoms/Å³) would need %.1f GB, limit %.1f GB",
-                estimatedEdges, atomCutoff, Double(n) / volume,
-                estimatedEdges * Double(Self.bytesPerEdge) / 1e9, Double(memoryLimit) / 1e9))
-        }
-        let list = NeighborList(structure: s, cutoff: atomCutoff)
+        let list = try NeighborList.guarded(s, cutoff: atomCutoff, bytesPerEdge: Self.bytesPerEdge, memoryLimit: memoryLimit)
         let e = list.count
-        if let k = list.distances.firstIndex(where: { $0 < 1e-5 }) {
-            throw CalculatorError.invalidStructure(String(format:
-                "atoms %d and %d overlap (%.2g Å apart)", Int(list.centers[k]), Int(list.neighbors[k]), list.distances[k]))
-        }
         // Angle count from the number of short bonds per atom, checked before listing angles.
         var short = [Int](repeating: 0, count: n)
         for k in 0..<e where list.distances[k] <= bondCutoff { short[Int(list.centers[k])] += 1 }

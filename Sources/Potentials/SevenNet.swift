@@ -40,7 +40,8 @@ public struct SevenNet: Calculator {
 
     public func calculate(_ structure: Structure, properties: Properties) throws -> CalculationResult {
         let types = try check(structure)
-        let graph = try neighbors(structure)
+        let graph = try NeighborList.guarded(structure, cutoff: config.cutoff, bytesPerEdge: Self.bytesPerEdge,
+                                             memoryLimit: memoryLimit)
         let wantGradients = !properties.isDisjoint(with: [.forces, .stress])
         let out = SevenNetPass(weights: weights, config: config, graph: graph)
             .run(types: types, frac: structure.fracCoords, lattice: structure.lattice.matrix, gradients: wantGradients)
@@ -50,27 +51,6 @@ public struct SevenNet: Calculator {
             result.stress = g * (config.stressUnitFactor / structure.lattice.volume)
         }
         return result
-    }
-
-    private func neighbors(_ s: Structure) throws -> NeighborList {
-        let sphere = 4.0 / 3.0 * Double.pi * pow(config.cutoff + 1, 3)
-        let estimated = Double(s.count) * Double(s.count) / max(s.lattice.volume, 1e-12) * sphere
-        if estimated * Double(Self.bytesPerEdge) > Double(memoryLimit) {
-            throw CalculatorError.graphTooLarge(String(format:
-                "about %.3g neighbour pairs within %.1f Å (density %.3g atoms/Å³) would need %.1f GB, limit %.1f GB",
-                estimated, config.cutoff, Double(s.count) / s.lattice.volume,
-                estimated * Double(Self.bytesPerEdge) / 1e9, Double(memoryLimit) / 1e9))
-        }
-        let list = NeighborList(structure: s, cutoff: config.cutoff)
-        if let k = list.distances.firstIndex(where: { $0 < 1e-5 }) {
-            throw CalculatorError.invalidStructure(String(format:
-                "atoms %d and %d overlap (%.2g Å apart)", Int(list.centers[k]), Int(list.neighbors[k]), list.distances[k]))
-        }
-        if Double(list.count) * Double(Self.bytesPerEdge) > Double(memoryLimit) {
-            throw CalculatorError.graphTooLarge(String(format: "%d neighbour pairs within %.1f Å would need %.1f GB, limit %.1f GB",
-                list.count, config.cutoff, Double(list.count) * Double(Self.bytesPerEdge) / 1e9, Double(memoryLimit) / 1e9))
-        }
-        return list
     }
 
     /// Species indices of the sites; refuses what the model cannot evaluate.

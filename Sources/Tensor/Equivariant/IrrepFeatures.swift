@@ -8,11 +8,6 @@ public struct IrrepBlock: Sendable, Equatable, Decodable {
     public var multiplicity: Int
     public var degree: Int
 
-    public init(multiplicity: Int, degree: Int) {
-        self.multiplicity = multiplicity
-        self.degree = degree
-    }
-
     /// Decodes e3nn's `[mul, l]` pair.
     public init(from decoder: Decoder) throws {
         var c = try decoder.unkeyedContainer()
