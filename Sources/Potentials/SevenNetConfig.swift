@@ -2,9 +2,10 @@ import Foundation
 import KilnSupport
 import Tensor
 
-/// The architecture of a converted SevenNet checkpoint (`config.json` written by
-/// scripts/convert_sevennet.py): cutoff and radial basis, and per interaction layer the irreps,
-/// tensor-product paths, convolution denominator and activation constants.
+/// The architecture of a converted SevenNet or HIENet checkpoint (`config.json` written by
+/// scripts/convert_sevennet.py): cutoff and radial basis, HIENet's invariant attention layers, and
+/// per interaction layer the irreps, tensor-product paths, convolution denominator and activation
+/// constants.
 public struct SevenNetConfig: Sendable, Decodable {
     /// Kiln's name of the model, e.g. "sevennet-0".
     public var model: String
@@ -18,6 +19,8 @@ public struct SevenNetConfig: Sendable, Decodable {
     public var lmax: Int
     /// Atomic numbers in the model's species order.
     public var species: [Int]
+    /// Invariant attention layers on the embedded scalars before the interactions (HIENet; none in SevenNet).
+    public var invariantLayers: [InvariantLayer]
     public var layers: [Layer]
     /// eV/Å³ → GPa.
     public var stressUnitFactor: Double
@@ -32,6 +35,17 @@ public struct SevenNetConfig: Sendable, Decodable {
         enum CodingKeys: String, CodingKey {
             case name, p
             case rOn = "r_on"
+        }
+    }
+
+    /// One invariant attention layer of width `channels` (see `InvariantAttention`).
+    public struct InvariantLayer: Sendable, Decodable {
+        public var channels: Int
+        public var layerNormEpsilon: Double
+
+        enum CodingKeys: String, CodingKey {
+            case channels
+            case layerNormEpsilon = "layer_norm_epsilon"
         }
     }
 
@@ -65,6 +79,21 @@ public struct SevenNetConfig: Sendable, Decodable {
         case cutoffFunction = "cutoff_function"
         case besselPrefactor = "bessel_prefactor"
         case stressUnitFactor = "stress_unit_factor_eV_per_A3_to_GPa"
+        case invariantLayers = "invariant_layers"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model)
+        version = try c.decode(String.self, forKey: .version)
+        cutoff = try c.decode(Double.self, forKey: .cutoff)
+        cutoffFunction = try c.decode(CutoffFunction.self, forKey: .cutoffFunction)
+        besselPrefactor = try c.decode(Double.self, forKey: .besselPrefactor)
+        lmax = try c.decode(Int.self, forKey: .lmax)
+        species = try c.decode([Int].self, forKey: .species)
+        invariantLayers = try c.decodeIfPresent([InvariantLayer].self, forKey: .invariantLayers) ?? []
+        layers = try c.decode([Layer].self, forKey: .layers)
+        stressUnitFactor = try c.decode(Double.self, forKey: .stressUnitFactor)
     }
 
     /// Reads and checks a `config.json`.
@@ -81,6 +110,10 @@ public struct SevenNetConfig: Sendable, Decodable {
         case "xplor": guard let r = cutoffFunction.rOn, r > 0, r < cutoff else { throw fail("xplor needs 0 < r_on < cutoff") }
         case "poly_cut": guard let p = cutoffFunction.p, p > 0 else { throw fail("poly_cut needs p > 0") }
         default: throw fail("unknown cutoff function '\(cutoffFunction.name)'")
+        }
+        let channels = layers[0].irrepsIn.first { $0.degree == 0 }?.multiplicity ?? 0
+        for (k, layer) in invariantLayers.enumerated() where layer.channels != channels || !(layer.layerNormEpsilon > 0) {
+            throw fail("invariant layer \(k): width \(layer.channels) (the embedding has \(channels)) or a non-positive LayerNorm epsilon")
         }
         for (k, layer) in layers.enumerated() {
             let degrees = Set(layer.irrepsIn.map(\.degree))

@@ -3,9 +3,10 @@ import Foundation
 import Tensor
 
 /// One evaluation of a SevenNet (NequIP) model in `Tensor` operations: edge geometry in float64
-/// with positions and lattice multiplied by I + ε, radial basis and spherical harmonics, five
-/// interaction layers of equivariant blocks (Sources/Tensor/Equivariant), readout, and forces and
-/// stress from one reverse-mode pass of the energy on a `Tape`.
+/// with positions and lattice multiplied by I + ε, radial basis and spherical harmonics, HIENet's
+/// invariant attention layers if any, the interaction layers of equivariant blocks
+/// (Sources/Tensor/Equivariant), readout, and forces and stress from one reverse-mode pass of the
+/// energy on a `Tape`.
 struct SevenNetPass {
     let weights: SevenNetWeights
     let config: SevenNetConfig
@@ -40,7 +41,9 @@ struct SevenNetPass {
         let filter = (vectors / r).sphericalHarmonics(lmax: config.lmax).map { $0.cast(to: .float32) }
         let radial = radialBasis(r).cast(to: .float32)
 
-        var x: IrrepFeatures = [0: weights.embedding.gather(rows: types).reshaped(to: [n, 1, -1])]
+        var scalars = weights.embedding.gather(rows: types)
+        for layer in weights.invariant { scalars = layer(scalars, radial: radial, source: neighbors, target: centers) }
+        var x: IrrepFeatures = [0: scalars.reshaped(to: [n, 1, -1])]
         for layer in weights.layers {
             let sc = layer.selfConnection(x)
             let h = layer.selfInteraction1(x)

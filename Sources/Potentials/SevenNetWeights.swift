@@ -20,6 +20,7 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
 
     let embedding: Tensor  // [species, channels]
     let bessel: [Double]
+    let invariant: [InvariantAttention]
     let layers: [Layer]
     let readoutHidden: Tensor
     let readoutEnergy: Tensor
@@ -35,6 +36,9 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
         embedding = try tensor("embedding", [species, channels])
         let basis = st.entries["bessel"]?.shape.first ?? 0
         bessel = try st.floats("bessel", shape: [basis]).map(Double.init)
+        invariant = try config.invariantLayers.enumerated().map { k, layer in
+            try InvariantAttention(st, index: k, channels: layer.channels, edgeFeatures: basis, epsilon: layer.layerNormEpsilon)
+        }
         func multiplicities(_ blocks: [IrrepBlock]) -> [Int: Int] {
             blocks.reduce(into: [:]) { $0[$1.degree, default: 0] += $1.multiplicity }
         }
