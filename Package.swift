@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "Learning", dependencies: ["KilnSupport"]),
         // Layer 6: interatomic potentials (CHGNet) and relaxers.
         .target(name: "Potentials", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Tensor", "COpenBLAS", "CKilnKernels"],
-                resources: [.copy("Resources/chgnet-0.3.0"), .copy("Resources/sevennet-0"), .copy("Resources/sevennet-l3i5")]),
+                resources: [.copy("Resources/chgnet-0.3.0"), .copy("Resources/sevennet-0"), .copy("Resources/sevennet-l3i5"), .copy("Resources/sevennet-mf-0")]),
         // Layer 7: candidate generators (substitution, random symmetric).
         .target(
             name: "Generation", dependencies: ["KilnSupport", "Crystal", "Symmetry", "ReferenceData"],

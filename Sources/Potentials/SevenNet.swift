@@ -22,7 +22,7 @@ public struct SevenNet: Calculator {
 
     public var name: String { config.invariantLayers.isEmpty ? "SevenNet \(config.model) (\(config.version))" : "HIENet (\(config.version))" }
 
-    /// Loads a bundled model: "sevennet-0" or "sevennet-l3i5".
+    /// Loads a bundled model: "sevennet-0", "sevennet-l3i5" or "sevennet-mf-0".
     public init(bundled model: String) throws {
         guard let dir = Bundle.module.url(forResource: model, withExtension: nil) else {
             throw CalculatorError.modelFile("bundled model \(model) not found")

@@ -56,7 +56,7 @@ struct SevenNetPass {
             for (l, s) in sc { mixed[l] = mixed[l].map { $0 + s } ?? s }
             x = layer.gate(mixed)
         }
-        let atomic = x[0]!.reshaped(to: [n, -1]).linear(weight: weights.readoutHidden).linear(weight: weights.readoutEnergy)
+        let atomic = x[0]!.reshaped(to: [n, -1]).linear(weight: weights.readoutHidden, bias: weights.readoutHiddenBias).linear(weight: weights.readoutEnergy)
         let scale = Tensor(shape: [n, 1], scalars: types.map { Float(weights.scale[$0]) })
         let energy = (atomic * scale).sum()
         let shifts = types.reduce(0.0) { $0 + weights.shift[$1] }

@@ -23,6 +23,7 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
     let invariant: [InvariantAttention]
     let layers: [Layer]
     let readoutHidden: Tensor
+    let readoutHiddenBias: Tensor?
     let readoutEnergy: Tensor
     let shift: [Double]
     let scale: [Double]
@@ -31,6 +32,10 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
         let species = config.species.count
         func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
             Tensor(shape: shape, scalars: try st.floats(name, shape: shape))
+        }
+        /// A bias the checkpoint may carry (SevenNet-MF-0's fidelity folded in), checked when present.
+        func optional(_ name: String, _ shape: [Int]) throws -> Tensor? {
+            st.entries[name] == nil ? nil : try tensor(name, shape)
         }
         let channels = config.layers[0].irrepsIn.first { $0.degree == 0 }?.multiplicity ?? 0
         embedding = try tensor("embedding", [species, channels])
@@ -45,7 +50,8 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
         func linear(_ name: String, from: [Int: Int], to: [Int: Int]) throws -> IrrepsLinear {
             var w: [Int: Tensor] = [:]
             for (l, i) in from { if let o = to[l] { w[l] = try tensor("\(name).\(l)", [o, i]) } }
-            return IrrepsLinear(weights: w)
+            let bias = try to[0].flatMap { o in try optional("\(name).0.bias", [o]) }
+            return IrrepsLinear(weights: w, scalarBias: bias)
         }
         layers = try config.layers.enumerated().map { k, c in
             let input = multiplicities(c.irrepsIn), gateIn = multiplicities(c.irrepsGateIn)
@@ -71,6 +77,7 @@ struct SevenNetWeights: @unchecked Sendable {  // constant (untracked) tensors o
         let last = multiplicities(config.layers[config.layers.count - 1].irrepsOut)[0] ?? 0
         let hidden = st.entries["readout.hidden"]?.shape.first ?? 0
         readoutHidden = try tensor("readout.hidden", [hidden, last])
+        readoutHiddenBias = try optional("readout.hidden.bias", [hidden])
         readoutEnergy = try tensor("readout.energy", [1, hidden])
         shift = try st.floats("shift", shape: [species]).map(Double.init)
         scale = try st.floats("scale", shape: [species]).map(Double.init)

@@ -14,7 +14,7 @@ struct BenchSevenNetCommand: ParsableCommand {
 
     @OptionGroup var fixtures: BenchFixtures
 
-    @Option(help: "sevennet-0, sevennet-l3i5 or hienet (timed on the structures SevenNet-0 covers).")
+    @Option(help: "sevennet-0, sevennet-l3i5, sevennet-mf-0 or hienet (HIENet timed on the structures SevenNet-0 covers).")
     var model = "sevennet-0"
 
     @Option(help: "JSON written by Benchmarks/sevennet_python.py for the same model, for the side-by-side ratio.")
@@ -25,7 +25,7 @@ struct BenchSevenNetCommand: ParsableCommand {
 
     func validate() throws {
         guard let m = PotentialModel(rawValue: model), m != .chgnet else {
-            throw ValidationError("--model must be sevennet-0, sevennet-l3i5 or hienet")
+            throw ValidationError("--model must be sevennet-0, sevennet-l3i5, sevennet-mf-0 or hienet")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
@@ -38,7 +38,7 @@ struct BenchSevenNetCommand: ParsableCommand {
         guard let results = try BenchInputs.json(file)["results"] as? [[String: Any]] else {
             throw CommandError("\(file): no \"results\" list")
         }
-        let covered = model == "hienet" ? "sevennet-0" : model  // same 89 elements
+        let covered = model == "sevennet-l3i5" ? model : "sevennet-0"  // MF-0 and HIENet: the same 89 elements
         var ids = results.filter { r in
             ((r["models"] as? [String: Any])?[covered] as? [String: Any]).map { $0["error"] == nil } ?? false
         }.compactMap { $0["id"] as? String }

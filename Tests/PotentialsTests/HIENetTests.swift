@@ -46,6 +46,28 @@ final class HIENetTests: XCTestCase {
         }
     }
 
+    func testInconsistentConfigIsRefusedNamingTheLayer() throws {
+        let source = Fixtures.directory.appendingPathComponent("hienet-tiny")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hienet-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: source.appendingPathComponent("weights.safetensors"),
+                                         to: dir.appendingPathComponent("weights.safetensors"))
+        var config = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: source.appendingPathComponent("config.json"))) as? [String: Any])
+        config["invariant_layers"] = [["channels": 8, "layer_norm_epsilon": 1e-5]]
+        try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+        XCTAssertThrowsError(try SevenNet(directory: dir)) { error in
+            XCTAssert("\(error)".contains("invariant layer 0: width 8"), "\(error)")
+        }
+        // Two invariant layers declared, one stored: the missing tensors are named.
+        config["invariant_layers"] = [["channels": 16, "layer_norm_epsilon": 1e-5], ["channels": 16, "layer_norm_epsilon": 1e-5]]
+        try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+        XCTAssertThrowsError(try SevenNet(directory: dir)) { error in
+            XCTAssert("\(error)".contains("inv.1."), "\(error)")
+        }
+    }
+
     /// Compares every structure of the fixture's `key` results; returns how many were compared.
     func compare(_ model: SevenNet, key: String) throws -> Int {
         let fixture = try XCTUnwrap(try Fixtures.json("hienet") as? [String: Any])

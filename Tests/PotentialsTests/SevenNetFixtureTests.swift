@@ -8,7 +8,8 @@ import XCTest
 /// (Tests/Fixtures/sevennet.json.gz, float32 as sevenn runs; made by
 /// ../shared/tools/fixtures/make_sevennet.py) and against the same models in float64
 /// (sevennet_float64.json.gz, scripts/sevennet_float64_reference.py), which separates sevenn's
-/// float32 rounding from porting errors. Tolerances as for CHGNet: 2e-5 eV/atom, 2e-4 eV/Å,
+/// float32 rounding from porting errors; SevenNet-MF-0's PBE head the same way on the same
+/// structures (sevennet_mf.json.gz, both precisions, scripts/sevennet_mf_reference.py). Tolerances as for CHGNet: 2e-5 eV/atom, 2e-4 eV/Å,
 /// 2e-3 GPa against float32 sevenn, unless sevenn's own float32 result misses its float64 result
 /// by as much; ten times that against float64 sevenn, always.
 final class SevenNetFixtureTests: XCTestCase {
@@ -31,24 +32,40 @@ final class SevenNetFixtureTests: XCTestCase {
                       f: maxDiff("forces"), s: maxDiff("stress_GPa_voigt"))
     }
 
-    func testSevenNet0() throws { try check(.sevennet0) }
-    func testSevenNetL3i5() throws { try check(.sevennetL3i5) }
+    func testSevenNet0() throws { try check(.sevennet0, try references(.sevennet0)) }
+    func testSevenNetL3i5() throws { try check(.sevennetL3i5, try references(.sevennetL3i5)) }
 
-    func check(_ which: PotentialModel) throws {
+    func testSevenNetMF0() throws {
+        let doc = try XCTUnwrap((try Fixtures.json("sevennet_mf") as? [String: Any])?["results"] as? [String: Any])
+        let float32 = try XCTUnwrap(doc["float32"] as? [String: [String: Any]])
+        let float64 = try XCTUnwrap(doc["float64"] as? [String: [String: Any]])
+        XCTAssertEqual(float32.count, 216)
+        try check(.sevennetMF0, (float32, float64))
+    }
+
+    /// sevenn's float32 and float64 results for `which` by structure id.
+    func references(_ which: PotentialModel) throws -> ([String: [String: Any]], [String: [String: Any]]) {
+        let results = try XCTUnwrap((try Fixtures.json("sevennet") as? [String: Any])?["results"] as? [[String: Any]])
+        XCTAssertEqual(results.count, 216)
+        let exact = try XCTUnwrap((try Fixtures.json("sevennet_float64") as? [String: Any])?["results"] as? [String: [String: Any]])
+        var float32: [String: [String: Any]] = [:], float64: [String: [String: Any]] = [:]
+        for r in results {
+            let id = r["id"] as! String
+            float32[id] = (r["models"] as? [String: Any])?[which.rawValue] as? [String: Any]
+            float64[id] = exact[id]?[which.rawValue] as? [String: Any]
+        }
+        return (float32, float64)
+    }
+
+    func check(_ which: PotentialModel, _ refs: ([String: [String: Any]], [String: [String: Any]])) throws {
         let model = try XCTUnwrap(try which.load() as? SevenNet)
         let name = which.rawValue
-        let fixture = try XCTUnwrap(try Fixtures.json("sevennet") as? [String: Any])
-        let results = try XCTUnwrap(fixture["results"] as? [[String: Any]])
-        let exact = try XCTUnwrap((try Fixtures.json("sevennet_float64") as? [String: Any])?["results"] as? [String: [String: Any]])
         let structures = try XCTUnwrap(try Fixtures.json("structures") as? [String: Any])
         var byId: [String: Any] = [:]
         for s in try XCTUnwrap(structures["structures"] as? [[String: Any]]) { byId[s["id"] as! String] = s["structure"] }
-        XCTAssertEqual(results.count, 216)
         var failures: [String] = [], noisy: [String] = []
         var worst = Deltas(), worstExact = Deltas(), compared = 0
-        for r in results {
-            let id = r["id"] as! String
-            guard let ref = (r["models"] as? [String: Any])?[name] as? [String: Any], ref["error"] == nil else { continue }
+        for (id, ref) in refs.0.sorted(by: { $0.key < $1.key }) where ref["error"] == nil {
             let s = try Fixtures.structure(try XCTUnwrap(byId[id], id))
             let out = try model.calculate(s, properties: [.energy, .forces, .stress])
             // Voigt xx yy zz yz xz xy, ASE's sign (as Kiln's stress).
@@ -56,7 +73,7 @@ final class SevenNetFixtureTests: XCTestCase {
             let ours: [String: Any] = [
                 "energy_per_atom": out.energy / Double(s.count), "forces": out.forces.map { [$0.x, $0.y, $0.z] },
                 "stress_GPa_voigt": [st[0][0], st[1][1], st[2][2], st[1][2], st[0][2], st[0][1]]]
-            let reference = try XCTUnwrap(exact[id]?[name] as? [String: Any], id)
+            let reference = try XCTUnwrap(refs.1[id], id)
             let d = deltas(ours, ref), dExact = deltas(ours, reference)
             worst.worst(d)
             worstExact.worst(dExact)

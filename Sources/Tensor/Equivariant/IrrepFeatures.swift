@@ -21,12 +21,17 @@ public struct IrrepBlock: Sendable, Equatable, Decodable {
 /// matrix give no output; equivariant because the same matrix acts on every component m.
 public struct IrrepsLinear: @unchecked Sendable {  // constant (untracked) tensors only
     public var weights: [Int: Tensor]
+    /// Bias [out] on the l = 0 outputs (only scalars may carry one), or nil.
+    public var scalarBias: Tensor?
 
-    public init(weights: [Int: Tensor]) { self.weights = weights }
+    public init(weights: [Int: Tensor], scalarBias: Tensor? = nil) {
+        self.weights = weights
+        self.scalarBias = scalarBias
+    }
 
     public func callAsFunction(_ x: IrrepFeatures) -> IrrepFeatures {
         var out: IrrepFeatures = [:]
-        for (l, w) in weights { if let f = x[l] { out[l] = f.linear(weight: w) } }
+        for (l, w) in weights { if let f = x[l] { out[l] = f.linear(weight: w, bias: l == 0 ? scalarBias : nil) } }
         return out
     }
 }
