@@ -15,8 +15,29 @@ struct InvariantAttention: @unchecked Sendable {  // constant (untracked) tensor
         func callAsFunction(_ x: Tensor) -> Tensor { x.linear(weight: weight, bias: bias) }
     }
 
-    let query, key, value, edge, concat, reset, update: Affine
-    let keyUpdate, messageUpdate: (Affine, Affine)
+    /// The first layer of an edge MLP on [a_i, a_j, W_e e_ij + b_e], split by its input blocks so the
+    /// node parts run per node and the edge part composes with W_e (B radial features instead of C):
+    /// target(a_i) + source(a_j) + e_ij (W_c W_e)ᵀ + (b + W_c b_e).
+    struct EdgeInput {
+        let target, source: Tensor  // [C, C]
+        let edge: Affine  // [C, B]
+
+        init(_ first: Affine, edge e: Affine) {
+            let c = first.weight.shape[0]
+            target = first.weight.slice(axis: 1, 0..<c)
+            source = first.weight.slice(axis: 1, c..<2 * c)
+            let third = first.weight.slice(axis: 1, 2 * c..<3 * c)
+            edge = Affine(weight: third.matmul(e.weight), bias: first.bias + e.bias.reshaped(to: [1, c]).matmul(third, transposeB: true).reshaped(to: [c]))
+        }
+
+        func callAsFunction(_ a: Tensor, radial: Tensor, source s: [Int], target t: [Int]) -> Tensor {
+            a.linear(weight: target).gather(rows: t) + a.linear(weight: source).gather(rows: s) + edge(radial)
+        }
+    }
+
+    let query, key, value, concat, reset, update: Affine
+    let keyInput, messageInput: EdgeInput
+    let keyOutput, messageOutput: Affine
     let norm, normAttention: Affine  // LayerNorm γ (weight) and β (bias)
     let epsilon: Double
 
@@ -36,12 +57,14 @@ struct InvariantAttention: @unchecked Sendable {  // constant (untracked) tensor
         query = try affine("query", in: c)
         key = try affine("key", in: c)
         value = try affine("value", in: c)
-        edge = try affine("edge", in: edgeFeatures)
         concat = try affine("concat", in: c)
         reset = try affine("reset", in: c)
         update = try affine("update", in: c)
-        keyUpdate = (try affine("key_update.0", in: 3 * c), try affine("key_update.2", in: c))
-        messageUpdate = (try affine("msg_update.0", in: 3 * c), try affine("msg_update.2", in: c))
+        let edge = try affine("edge", in: edgeFeatures)
+        keyInput = EdgeInput(try affine("key_update.0", in: 3 * c), edge: edge)
+        messageInput = EdgeInput(try affine("msg_update.0", in: 3 * c), edge: edge)
+        keyOutput = try affine("key_update.2", in: c)
+        messageOutput = try affine("msg_update.2", in: c)
         norm = try scale("norm")
         normAttention = try scale("norm_att")
         self.epsilon = epsilon
@@ -50,11 +73,9 @@ struct InvariantAttention: @unchecked Sendable {  // constant (untracked) tensor
     /// Updates `x` [N, C] from messages along edges `source → target` with radial features [E, B].
     func callAsFunction(_ x: Tensor, radial: Tensor, source: [Int], target: [Int]) -> Tensor {
         let n = x.shape[0], c = Double(x.shape[1])
-        let q = query(x), k = key(x), v = value(x), e = edge(radial)
-        let keys = keyUpdate.1(keyUpdate.0(Tensor.concat([k.gather(rows: target), k.gather(rows: source), e], axis: 1)).silu())
-        let alpha = q.gather(rows: target) * keys * (1 / c.squareRoot())
-        let values = messageUpdate.1(messageUpdate.0(
-            Tensor.concat([v.gather(rows: target), v.gather(rows: source), e], axis: 1)).silu())
+        let keys = keyOutput(keyInput(key(x), radial: radial, source: source, target: target).silu())
+        let alpha = query(x).gather(rows: target) * keys * (1 / c.squareRoot())
+        let values = messageOutput(messageInput(value(x), radial: radial, source: source, target: target).silu())
         let attention = alpha.layerNorm(gamma: normAttention.weight, beta: normAttention.bias, epsilon: epsilon).sigmoid()
         let out = concat((values * attention).scatterAdd(rows: target, count: n))
         let r = reset(x).sigmoid(), u = update(x).sigmoid(), keep = 1.0 - u
