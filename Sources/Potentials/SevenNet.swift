@@ -38,13 +38,18 @@ public struct SevenNet: Calculator {
         speciesIndex = Dictionary(uniqueKeysWithValues: config.species.enumerated().map { ($1, $0) })
     }
 
-    /// Bytes of float32 activations kept for the backward pass per directed edge (measured
-    /// order of magnitude for SevenNet-0/-l3i5), used to refuse huge graphs.
-    static let bytesPerEdge = 60_000
+    /// Bytes kept for the backward pass per directed edge: every tensor-product path's gathered input,
+    /// message and per-edge weights, and six C-wide vectors per invariant layer, in float32, with a
+    /// 1.5 margin (peak RSS on a 64-atom cell measured 1.0–1.25× the unmargined figure for SevenNet-0,
+    /// -l3i5, -MF-0 and HIENet: about 90, 210, 90 and 370 kB). Used to refuse huge graphs.
+    var bytesPerEdge: Int {
+        let paths = config.layers.flatMap(\.instructions).reduce(0) { $0 + $1.mul * (2 * $1.l1 + 2 * $1.l3 + 3) }
+        return 6 * (paths + 6 * config.invariantLayers.reduce(0) { $0 + $1.channels })
+    }
 
     public func calculate(_ structure: Structure, properties: Properties) throws -> CalculationResult {
         let types = try check(structure)
-        let graph = try NeighborList.guarded(structure, cutoff: config.cutoff, bytesPerEdge: Self.bytesPerEdge,
+        let graph = try NeighborList.guarded(structure, cutoff: config.cutoff, bytesPerEdge: bytesPerEdge,
                                              memoryLimit: memoryLimit)
         let wantGradients = !properties.isDisjoint(with: [.forces, .stress])
         let out = SevenNetPass(weights: weights, config: config, graph: graph)
