@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Potentials", targets: ["Potentials"]),
         .library(name: "Generation", targets: ["Generation"]),
         .library(name: "Properties", targets: ["Properties"]),
+        .library(name: "Diffusion", targets: ["Diffusion"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Search", targets: ["Search"]),
         .library(name: "Campaign", targets: ["Campaign"]),
@@ -75,6 +76,10 @@ let package = Package(
                 .copy("Resources/lambda.json.gz"), .copy("Resources/wyckoff_list.csv.gz"),
                 .copy("Resources/element_volumes.json"),
             ]),
+        // Layer 7: the diffusion generator (DiffCSP-style denoiser over lattice, coordinates and types;
+        // training, checkpoints, sampling).
+        .target(name: "Diffusion", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Tensor", "Learning", "Potentials"],
+                resources: [.copy("Resources/cdvae")]),
         // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
         // learned band gap, metallicity and formation energy).
         .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"],
@@ -129,6 +134,7 @@ let package = Package(
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Diffusion", "KilnTestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport",

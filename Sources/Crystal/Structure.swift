@@ -165,8 +165,9 @@ public struct Structure: Hashable, Sendable {
 }
 
 /// A small deterministic random generator (SplitMix64) so seeded runs reproduce exactly.
+/// `state` is the whole state: `SeededGenerator(seed: g.state)` continues where `g` is (resumable runs).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    public private(set) var state: UInt64
     public init(seed: UInt64) { state = seed }
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -174,5 +175,13 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension RandomNumberGenerator {
+    /// A standard normal deviate (Box–Muller, one of the pair).
+    public mutating func gaussian() -> Double {
+        let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

@@ -3,7 +3,7 @@ import KilnSupport
 
 /// A reader for the safetensors format: an 8-byte little-endian header length, a JSON header
 /// mapping tensor names to `{dtype, shape, data_offsets}`, then the raw little-endian buffers.
-/// Only F32, F64, F16 and BF16 tensors can be read as numbers (converted to Float).
+/// Only F32, F64, F16 and BF16 tensors can be read as numbers (converted to Float); `encode` writes F32.
 public struct SafeTensors: Sendable {
     /// One tensor's description from the header.
     public struct Entry: Sendable {
@@ -101,6 +101,29 @@ public struct SafeTensors: Sendable {
                 throw CalculatorError.modelFile("tensor '\(name)' has dtype \(e.dtype), not a float type")
             }
         }
+    }
+
+    /// A safetensors file of float32 tensors, in the given order, with string metadata.
+    public static func encode(_ tensors: [(name: String, shape: [Int], values: [Float])], metadata: [String: String] = [:]) -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for t in tensors {
+            precondition(t.shape.reduce(1, *) == t.values.count, "SafeTensors.encode: \(t.name) has \(t.values.count) values for \(t.shape)")
+            header[t.name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + 4 * t.values.count]]
+            offset += 4 * t.values.count
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
+        while json.count % 8 != 0 { json.append(0x20) }
+        var out = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(json)
+        for t in tensors {
+            t.values.withUnsafeBufferPointer { buffer in
+                for v in buffer { withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+            }
+        }
+        return out
     }
 
     /// IEEE half precision to Float (portable: no Float16 on every platform).

@@ -1,5 +1,6 @@
 import Crystal
 import Foundation
+import Learning
 
 /// A small fully connected network (tanh hidden layers, linear output) with hand-written
 /// backpropagation and the Adam optimiser: the policy and Q-networks of the RL composition agents.
@@ -8,8 +9,7 @@ struct RLNetwork: Sendable {
     let sizes: [Int]
     /// Every weight matrix (out × in, row-major) followed by its bias, layer by layer.
     private(set) var parameters: [Double]
-    private var firstMoment: [Double], secondMoment: [Double]
-    private var updates = 0
+    private var optimiser: AdamW<Double>
 
     /// Xavier-uniform weights, zero biases.
     init(sizes: [Int], rng: inout SeededGenerator) {
@@ -21,8 +21,7 @@ struct RLNetwork: Sendable {
             p += [Double](repeating: 0, count: sizes[l + 1])
         }
         parameters = p
-        firstMoment = [Double](repeating: 0, count: p.count)
-        secondMoment = firstMoment
+        optimiser = AdamW(count: p.count)
     }
 
     var outputCount: Int { sizes[sizes.count - 1] }
@@ -78,13 +77,7 @@ struct RLNetwork: Sendable {
 
     /// One Adam step down `gradient` (β 0.9 / 0.999).
     mutating func step(_ gradient: [Double], learningRate: Double) {
-        updates += 1
-        let c1 = 1 - pow(0.9, Double(updates)), c2 = 1 - pow(0.999, Double(updates))
-        for k in parameters.indices {
-            firstMoment[k] = 0.9 * firstMoment[k] + 0.1 * gradient[k]
-            secondMoment[k] = 0.999 * secondMoment[k] + 0.001 * gradient[k] * gradient[k]
-            parameters[k] -= learningRate * (firstMoment[k] / c1) / ((secondMoment[k] / c2).squareRoot() + 1e-8)
-        }
+        optimiser.step(&parameters, gradient: gradient, learningRate: learningRate)
     }
 
     var zeroGradient: [Double] { [Double](repeating: 0, count: parameters.count) }

@@ -61,7 +61,7 @@ public struct Variation: Sendable {
     public func strained(_ s: Structure, rng: inout some RandomNumberGenerator) -> Structure? {
         for _ in 0..<attempts {
             var e = [[Double]](repeating: [0, 0, 0], count: 3)
-            for i in 0..<3 { for j in i..<3 { e[i][j] = gaussian(&rng) * strainSigma; e[j][i] = e[i][j] } }
+            for i in 0..<3 { for j in i..<3 { e[i][j] = rng.gaussian() * strainSigma; e[j][i] = e[i][j] } }
             let deformation = Matrix3([[1 + e[0][0], e[0][1], e[0][2]], [e[1][0], 1 + e[1][1], e[1][2]], [e[2][0], e[2][1], 1 + e[2][2]]])
             var matrix = s.lattice.matrix * deformation
             let volume = abs(matrix.determinant)
@@ -104,11 +104,5 @@ public struct Variation: Sendable {
         var out = s
         for i in out.sites.indices { out.sites[i].frac += offset }
         return out.wrapped
-    }
-
-    /// A standard normal deviate (Box–Muller).
-    private func gaussian(_ rng: inout some RandomNumberGenerator) -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &rng), v = Double.random(in: 0..<1, using: &rng)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

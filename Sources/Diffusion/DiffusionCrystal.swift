@@ -1,0 +1,43 @@
+import Crystal
+import Foundation
+
+/// One crystal as the diffusion model handles it: atomic numbers, fractional coordinates in [0, 1)
+/// and lattice rows, with an id and the scalar properties a model can be conditioned on.
+public struct DiffusionCrystal: Sendable, Equatable {
+    public var id: String
+    public var numbers: [Int]
+    /// [N·3] fractional coordinates and [9] lattice rows (a, b, c) in Å.
+    public var fractional: [Double], lattice: [Double]
+    public var properties: [String: Double]
+
+    public init(id: String, numbers: [Int], fractional: [Double], lattice: [Double], properties: [String: Double] = [:]) {
+        precondition(fractional.count == 3 * numbers.count && lattice.count == 9, "DiffusionCrystal: inconsistent arrays")
+        (self.id, self.numbers, self.fractional, self.lattice, self.properties) = (id, numbers, fractional, lattice, properties)
+    }
+
+    /// An ordered structure's crystal (the majority species of each site).
+    public init(_ s: Structure, id: String, properties: [String: Double] = [:]) {
+        let m = s.lattice.matrix
+        var fractional: [Double] = [], lattice: [Double] = []
+        for site in s.sites {
+            for k in 0..<3 { fractional.append(site.frac[k] - site.frac[k].rounded(.down)) }
+        }
+        for i in 0..<3 { for j in 0..<3 { lattice.append(m[i, j]) } }
+        self.init(id: id, numbers: s.sites.map { $0.element.z }, fractional: fractional, lattice: lattice, properties: properties)
+    }
+
+    /// The structure; throws when the lattice is degenerate (|det| < 1e-6 Å³, or not finite) or an
+    /// atomic number is unknown.
+    public func structure() throws -> Structure {
+        let v = lattice
+        let matrix = Matrix3(Vec3(v[0], v[1], v[2]), Vec3(v[3], v[4], v[5]), Vec3(v[6], v[7], v[8]))
+        guard abs(matrix.determinant) >= 1e-6, matrix.determinant.isFinite else {
+            throw DiffusionError.badData("\(id): degenerate lattice (volume \(matrix.determinant) Å³)")
+        }
+        var sites: [Site] = []
+        for (i, z) in numbers.enumerated() {
+            sites.append(Site(try Element(z: z), Vec3(fractional[3 * i], fractional[3 * i + 1], fractional[3 * i + 2])))
+        }
+        return Structure(lattice: Lattice(matrix), sites: sites)
+    }
+}
