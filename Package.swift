@@ -79,7 +79,7 @@ let package = Package(
         // Layer 7: the diffusion generator (DiffCSP-style denoiser over lattice, coordinates and types;
         // training, checkpoints, sampling).
         .target(name: "Diffusion", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Tensor", "Learning", "Potentials"],
-                resources: [.copy("Resources/cdvae")]),
+                resources: [.copy("Resources/cdvae"), .copy("Resources/models")]),
         // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
         // learned band gap, metallicity and formation energy).
         .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"],
@@ -106,7 +106,7 @@ let package = Package(
             name: "KilnCommands",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
-                "Generation", "Search", "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Generation", "Diffusion", "Search", "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 11: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),

@@ -32,3 +32,24 @@ extension DiffusionModel {
         try self.init(config: config, parameters: values)
     }
 }
+
+extension DiffusionModel {
+    /// The shipped models (Resources/models/NAME.safetensors; recipes and metrics in docs/diffusion.md).
+    public static var bundledNames: [String] {
+        guard let folder = Bundle.module.url(forResource: "models", withExtension: nil),
+              let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return files.filter { $0.hasSuffix(".safetensors") }.map { String($0.dropLast(".safetensors".count)) }.sorted()
+    }
+
+    /// A shipped model by name, or a model file by path.
+    public static func named(_ nameOrPath: String) throws -> DiffusionModel {
+        if let url = Bundle.module.url(forResource: nameOrPath, withExtension: "safetensors", subdirectory: "models") {
+            return try DiffusionModel(contentsOf: url)
+        }
+        guard FileManager.default.fileExists(atPath: nameOrPath) else {
+            let names = bundledNames
+            throw DiffusionError.badRequest("no model '\(nameOrPath)': not a file, and the shipped models are \(names.isEmpty ? "none yet" : names.joined(separator: ", "))")
+        }
+        return try DiffusionModel(contentsOf: URL(fileURLWithPath: nameOrPath))
+    }
+}

@@ -36,7 +36,7 @@ extension DiffusionModel {
     /// De novo generation of `count` crystals, atom counts drawn from the training distribution.
     public func generate(count: Int, condition: DiffusionCondition = .init(),
                          sampling: DiffusionSampling = .init()) throws -> [DiffusionCrystal] {
-        guard config.generatesTypes else {
+        guard config.generatesTypes || config.species.count == 1 else {
             throw DiffusionError.badRequest("this model predicts structures for given compositions only (no type diffusion)")
         }
         guard let total = Optional(config.atomCounts.values.reduce(0, +)), total > 0 else {
@@ -52,7 +52,8 @@ extension DiffusionModel {
             }
             return sizes.last!
         }
-        return try run(counts: counts, types: nil, condition: condition, sampling: sampling)
+        let types = config.generatesTypes ? nil : counts.map { [Int](repeating: config.species[0], count: $0) }
+        return try run(counts: counts, types: types, condition: condition, sampling: sampling)
     }
 
     private func run(counts: [Int], types: [[Int]]?, condition: DiffusionCondition,

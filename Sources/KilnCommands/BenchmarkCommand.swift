@@ -9,7 +9,8 @@ struct BenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark",
         abstract: "Scientific benchmarks of the design pipeline.",
-        subcommands: [RediscoveryCommand.self, MarginCommand.self, CSPCommand.self, RLCompositionCommand.self, AccuracyCommand.self])
+        subcommands: [RediscoveryCommand.self, MarginCommand.self, CSPCommand.self, RLCompositionCommand.self, AccuracyCommand.self,
+                      DiffusionCSPCommand.self])
 
     /// The elements of each `--chemsys` text ("Li-Mn-O"), sorted by symbol; two or more different ones each.
     static func chemicalSystems(_ texts: [String]) throws -> [[Element]] {

@@ -2,12 +2,20 @@ import ArgumentParser
 import Foundation
 import Properties
 
-/// `kiln train PROPERTY [--features composition|structure] [--rounds N] [--members N] [--seed S] [--out DIR]`:
-/// trains a learned model on the bundled Materials Project set and writes it with its recipe and test metrics.
+/// `kiln train`: `kiln train PROPERTY …` (the default) or `kiln train diffusion …`.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a learned model (band_gap, formation_energy, is_metal) on the bundled MP data.",
+        abstract: "Train a learned model: a property model (band_gap, formation_energy, is_metal) or a diffusion generator.",
+        subcommands: [TrainPropertyCommand.self, TrainDiffusionCommand.self], defaultSubcommand: TrainPropertyCommand.self)
+}
+
+/// `kiln train PROPERTY [--features composition|structure] [--rounds N] [--members N] [--seed S] [--out DIR]`:
+/// trains a learned model on the bundled Materials Project set and writes it with its recipe and test metrics.
+struct TrainPropertyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "property",
+        abstract: "Train a learned property model (band_gap, formation_energy, is_metal) on the bundled MP data (the default: `kiln train band_gap`).",
         discussion: """
             Features (--features): composition = Magpie composition features as matminer computes them; \
             structure = those plus CHGNet 0.3.0's description of the structure (statistics of its final atom \

@@ -7,7 +7,7 @@ final class LearnedCommandTests: CommandTestCase {
     func testTrainArgumentsAreChecked() throws {
         assertUsageError(["train", "hardness"], "unknown property 'hardness'")
         assertUsageError(["train", "band_gap", "--members", "1"], "--members")
-        let t = try parse(TrainCommand.self, ["train", "is_metal", "--epochs", "20", "--seed", "4", "--out", "m"])
+        let t = try parse(TrainPropertyCommand.self, ["train", "is_metal", "--epochs", "20", "--seed", "4", "--out", "m"])
         XCTAssertEqual([t.rounds, Int(t.seed)], [20, 4])
     }
 

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The recipes of the shipped models: data, architecture and training options, so
+/// `kiln train diffusion --preset NAME` reproduces each from the bundled data.
+public struct DiffusionPreset: Sendable {
+    public let name: String
+    /// Training set and the held-out set whose loss is logged each epoch (monitoring only: no
+    /// choice is made on it) and on which the model is evaluated.
+    public let data: String, test: String
+    /// Atoms of the denoiser's crystals: perovskites 5, carbon 6–24.
+    public let summary: String
+    public let generatesTypes: Bool
+    public let hidden: Int, layers: Int
+    public let options: DiffusionTrainingOptions
+    /// CDVAE's COV cut-offs for this family (`kiln evaluate --cov-cutoffs`).
+    public let coverageCutoffs: String
+
+    public static let all: [DiffusionPreset] = [
+        DiffusionPreset(name: "perov5", data: "perov_5_val", test: "perov_5_test",
+                        summary: "perovskites ABX₃, 5 atoms (CDVAE's perov_5, its val split: a third of CDVAE's training data)",
+                        generatesTypes: true, hidden: 192, layers: 4, options: options(epochs: 600, batch: 64), coverageCutoffs: "perovskite"),
+        DiffusionPreset(name: "carbon24", data: "carbon_24_val", test: "carbon_24_test",
+                        summary: "carbon allotropes, 6–24 atoms (CDVAE's carbon_24, its val split: a sixth of CDVAE's training data)",
+                        generatesTypes: false, hidden: 192, layers: 4, options: options(epochs: 600, batch: 32), coverageCutoffs: "carbon"),
+    ]
+
+    public static func named(_ name: String) throws -> DiffusionPreset {
+        guard let p = all.first(where: { $0.name == name }) else {
+            throw DiffusionError.badRequest("no preset '\(name)' (presets: \(all.map(\.name).joined(separator: ", ")))")
+        }
+        return p
+    }
+
+    static func options(epochs: Int, batch: Int) -> DiffusionTrainingOptions {
+        var o = DiffusionTrainingOptions()
+        (o.epochs, o.batchSize) = (epochs, batch)
+        return o
+    }
+
+    /// The configuration for a training set: its elements and atom-count distribution.
+    public func config(for data: [DiffusionCrystal]) -> DiffusionConfig {
+        var c = DiffusionConfig(species: Array(Set(data.flatMap(\.numbers))).sorted())
+        (c.hidden, c.layers, c.generatesTypes) = (hidden, layers, generatesTypes)
+        c.atomCounts = Dictionary(data.map { ($0.numbers.count, 1) }, uniquingKeysWith: +)
+        return c
+    }
+}
