@@ -23,11 +23,31 @@ public struct DiffusionConfig: Codable, Sendable, Equatable {
 
     public init(species: [Int]) { self.species = species }
 
+    /// Default architecture for a training set: its elements, its atom-count distribution, and
+    /// type diffusion when it has more than one element.
+    public init(data: [DiffusionCrystal]) {
+        self.init(species: Array(Set(data.flatMap(\.numbers))).sorted())
+        atomCounts = Dictionary(data.map { ($0.numbers.count, 1) }, uniquingKeysWith: +)
+        generatesTypes = species.count > 1
+    }
+
     /// Width of the condition vector: element multi-hot and its flag, property and its flag.
     var conditionWidth: Int { (conditionsOnSystem ? species.count + 1 : 0) + (property != nil ? 2 : 0) }
     /// Width of the timestep part of a node's input (one embedding, two when types are diffused).
     var timeWidth: Int { timeEmbedding * (generatesTypes ? 2 : 1) }
     var fourierWidth: Int { 6 * frequencies }
+
+    /// Conditions on `property`, standardised by its mean and standard deviation over `data`; every
+    /// crystal must have it.
+    public mutating func condition(on property: String, data: [DiffusionCrystal]) throws {
+        let values = data.compactMap { $0.properties[property] }
+        guard !values.isEmpty, values.count == data.count else {
+            throw DiffusionError.badData("'\(property)': \(data.count - values.count) of \(data.count) crystals lack it")
+        }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
+        (self.property, propertyMean, propertyScale) = (property, mean, max(sd, 1e-9))
+    }
 
     /// Checks the numbers a hand-edited or corrupt file could get wrong.
     func validate() throws {

@@ -10,6 +10,9 @@ public struct DiffusionPreset: Sendable {
     /// Atoms of the denoiser's crystals: perovskites 5, carbon 6–24.
     public let summary: String
     public let generatesTypes: Bool
+    /// Conditions learnt for classifier-free guidance: the chemical system, and a property column.
+    public let conditionsOnSystem: Bool
+    public let property: String?
     public let hidden: Int, layers: Int
     public let options: DiffusionTrainingOptions
     /// CDVAE's COV cut-offs for this family (`kiln evaluate --cov-cutoffs`).
@@ -18,10 +21,12 @@ public struct DiffusionPreset: Sendable {
     public static let all: [DiffusionPreset] = [
         DiffusionPreset(name: "perov5", data: "perov_5_val", test: "perov_5_test",
                         summary: "perovskites ABX₃, 5 atoms (CDVAE's perov_5, its val split: a third of CDVAE's training data)",
-                        generatesTypes: true, hidden: 192, layers: 4, options: options(epochs: 600, batch: 64), coverageCutoffs: "perovskite"),
+                        generatesTypes: true, conditionsOnSystem: true, property: "dir_gap", hidden: 192, layers: 4,
+                        options: options(epochs: 600, batch: 64), coverageCutoffs: "perovskite"),
         DiffusionPreset(name: "carbon24", data: "carbon_24_val", test: "carbon_24_test",
                         summary: "carbon allotropes, 6–24 atoms (CDVAE's carbon_24, its val split: a sixth of CDVAE's training data)",
-                        generatesTypes: false, hidden: 192, layers: 4, options: options(epochs: 600, batch: 32), coverageCutoffs: "carbon"),
+                        generatesTypes: false, conditionsOnSystem: false, property: nil, hidden: 192, layers: 4,
+                        options: options(epochs: 600, batch: 32), coverageCutoffs: "carbon"),
     ]
 
     public static func named(_ name: String) throws -> DiffusionPreset {
@@ -37,11 +42,12 @@ public struct DiffusionPreset: Sendable {
         return o
     }
 
-    /// The configuration for a training set: its elements and atom-count distribution.
-    public func config(for data: [DiffusionCrystal]) -> DiffusionConfig {
-        var c = DiffusionConfig(species: Array(Set(data.flatMap(\.numbers))).sorted())
-        (c.hidden, c.layers, c.generatesTypes) = (hidden, layers, generatesTypes)
-        c.atomCounts = Dictionary(data.map { ($0.numbers.count, 1) }, uniquingKeysWith: +)
+    /// The configuration for a training set: its elements and atom-count distribution, and the
+    /// standardisation of the conditioning property.
+    public func config(for data: [DiffusionCrystal]) throws -> DiffusionConfig {
+        var c = DiffusionConfig(data: data)
+        (c.hidden, c.layers, c.generatesTypes, c.conditionsOnSystem) = (hidden, layers, generatesTypes, conditionsOnSystem)
+        if let property { try c.condition(on: property, data: data) }
         return c
     }
 }

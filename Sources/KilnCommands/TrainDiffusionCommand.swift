@@ -52,7 +52,7 @@ struct TrainDiffusionCommand: ParsableCommand {
     @Option(name: .customLong("condition-property"), help: "Condition on this numeric column (classifier-free guidance).")
     var conditionProperty: String?
 
-    @Flag(name: .customLong("condition-system"), help: "Condition on the chemical system (classifier-free guidance).")
+    @Flag(name: .customLong("condition-system"), help: "Condition on the chemical system (classifier-free guidance; presets set their own).")
     var conditionSystem = false
 
     @Option(help: "Random seed (initial weights, data order, noise).")
@@ -66,7 +66,9 @@ struct TrainDiffusionCommand: ParsableCommand {
 
     func validate() throws {
         if preset == nil && data == nil { throw ValidationError("give --preset or --data") }
-        if let preset { _ = try DiffusionPreset.named(preset) }
+        if let preset, DiffusionPreset.all.first(where: { $0.name == preset }) == nil {
+            throw ValidationError("no preset '\(preset)' (presets: \(DiffusionPreset.all.map(\.name).joined(separator: ", ")))")
+        }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let minutes, minutes <= 0 { throw ValidationError("--minutes must be positive") }
@@ -94,21 +96,14 @@ struct TrainDiffusionCommand: ParsableCommand {
             if let batchSize { options.batchSize = batchSize }
             if let learningRate { options.learningRate = learningRate }
             options.seed = seed
-            var config = (preset ?? DiffusionPreset.all[0]).config(for: training)
-            if preset == nil { config.generatesTypes = Set(training.flatMap(\.numbers)).count > 1 }
+            var config = try preset.map { p in try CommandError.naming(dataName) { try p.config(for: training) } } ?? DiffusionConfig(data: training)
             if let hidden { config.hidden = hidden }
             if let layers { config.layers = layers }
             if let deNovo { config.generatesTypes = deNovo }
             if !config.generatesTypes { options.loss.cspFraction = 1 }
-            config.conditionsOnSystem = conditionSystem
+            if conditionSystem { config.conditionsOnSystem = true }
             if let property = conditionProperty {
-                let values = training.compactMap { $0.properties[property] }
-                guard values.count == training.count else {
-                    throw CommandError("--condition-property \(property): \(training.count - values.count) of \(training.count) crystals lack it")
-                }
-                let mean = values.reduce(0, +) / Double(values.count)
-                let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
-                (config.property, config.propertyMean, config.propertyScale) = (property, mean, max(sd, 1e-9))
+                try CommandError.naming("--condition-property") { try config.condition(on: property, data: training) }
             }
             checkpoint = try DiffusionCheckpoint(config: config, options: options)
         }
