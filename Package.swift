@@ -93,13 +93,13 @@ let package = Package(
         .target(
             name: "Search",
             dependencies: ["KilnSupport", "Crystal", "Symmetry", "ReferenceData", "Thermo", "Matching", "Learning", "Potentials",
-                           "Properties", "Generation"]),
+                           "Properties", "Generation", "Diffusion"]),
         // Layer 9: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
-                "Learning", "Properties", "Generation", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Learning", "Properties", "Generation", "Diffusion", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(
@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
         .testTarget(name: "DiffusionTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Diffusion", "KilnTestSupport"]),
-        .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
+        .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Diffusion", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),

@@ -64,6 +64,15 @@ extension CampaignSpec.GeneratorSpec {
             }
             agent = p
         }
+        if kind == .diffusion {
+            guard let model = try g.string("model"), !model.isEmpty else {
+                throw CampaignSpecError(key: "generators[\(i)].model", reason: "a diffusion generator needs a model (a shipped name or a model.safetensors path)")
+            }
+            diffusion.model = model
+            diffusion.guidance = try g.double("guidance", in: 0...100) ?? diffusion.guidance
+            diffusion.stepSize = try g.double("step_size", in: 0...1) ?? diffusion.stepSize
+            diffusion.property = try g.double("property", in: -1e6...1e6)
+        }
         try g.finish()
     }
 }

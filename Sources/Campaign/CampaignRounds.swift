@@ -1,6 +1,7 @@
 import Crystal
 import CrystalIO
 import Evaluation
+import Diffusion
 import Foundation
 import Generation
 import KilnSupport
@@ -127,6 +128,14 @@ extension CampaignRunner {
         case .evolutionary:
             return try EvolutionarySearch(target: target, parameters: g.evolution, seed: g.seed, random: random,
                                           substitution: substitution)
+        case .diffusion:
+            let model: DiffusionModel
+            do { model = try DiffusionModel.named(g.diffusion.model) } catch {
+                throw GenerationError.invalidTarget("diffusion model '\(g.diffusion.model)': \(error.localizedDescription)")
+            }
+            var sampling = DiffusionSampling()
+            (sampling.guidance, sampling.stepSize) = (g.diffusion.guidance, g.diffusion.stepSize)
+            return try DiffusionSearch(model: model, target: target, seed: g.seed, sampling: sampling, property: g.diffusion.property)
         }
     }
 

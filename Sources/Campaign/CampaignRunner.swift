@@ -111,6 +111,7 @@ public struct CampaignRunner: Sendable {
             "\($0.kind.rawValue)/\($0.budget)/\($0.seed)/\($0.maxAttempts)/\($0.timeLimit)"
                 + ($0.kind == .evolutionary ? "/\($0.evolution)" : "")
                 + ($0.kind == .rlComposition ? "/\($0.agent)" : "")
+                + ($0.kind == .diffusion ? "/\($0.diffusion)" : "")
                 + ($0.kind == .particleSwarm ? "/\($0.swarm.swarmSize)/\($0.swarm.inertia)/\($0.swarm.cognitive)/\($0.swarm.social)/\($0.swarm.regenerationShare)" : "")
         }
         if !spec.formulas.isEmpty { parts.append("formulas \(spec.formulas.map(\.reducedFormula))") }

@@ -1,5 +1,6 @@
 import Crystal
 import Evaluation
+import Diffusion
 import Foundation
 import Potentials
 import TOMLKit
@@ -13,7 +14,7 @@ public struct CampaignSpec: Sendable, Equatable {
     public struct GeneratorSpec: Sendable, Equatable {
         public enum Kind: String, Sendable, CaseIterable {
             case substitution, randomSymmetric = "random_symmetric", evolutionary, particleSwarm = "particle_swarm"
-            case rlComposition = "rl_composition"
+            case rlComposition = "rl_composition", diffusion
         }
         public var kind: Kind
         /// Candidates to generate.
@@ -30,6 +31,8 @@ public struct CampaignSpec: Sendable, Equatable {
         public var swarm = ParticleSwarmSearch.Parameters()
         /// RL composition agent: agent, training and reward weights.
         public var agent = RLCompositionSearch.Parameters()
+        /// Diffusion generator: the model (shipped name or file), its sampling and property target.
+        public var diffusion = DiffusionGeneratorSettings()
 
         public init(kind: Kind, budget: Int, seed: UInt64, maxAttempts: Int = 200, timeLimit: Double = 60) {
             self.kind = kind
@@ -38,6 +41,17 @@ public struct CampaignSpec: Sendable, Equatable {
             self.maxAttempts = maxAttempts
             self.timeLimit = timeLimit
         }
+    }
+
+    /// The `kind = "diffusion"` keys.
+    public struct DiffusionGeneratorSettings: Sendable, Equatable, CustomStringConvertible {
+        public var model = ""
+        public var guidance = 1.0
+        public var stepSize = DiffusionSampling().stepSize
+        /// Value of the model's conditioning property to steer towards.
+        public var property: Double?
+        public init() {}
+        public var description: String { "\(model)/\(guidance)/\(stepSize)/\(property.map { "\($0)" } ?? "-")" }
     }
 
     /// Where the stability margin comes from (`[stability] margin`; docs/metrics.md, "Stability margin").

@@ -21,7 +21,6 @@ public struct DiffusionCondition: Sendable, Equatable {
     public var elements: Set<Int>?
     public var property: Double?
     public init(elements: Set<Int>? = nil, property: Double? = nil) { (self.elements, self.property) = (elements, property) }
-    var isEmpty: Bool { elements == nil && property == nil }
 }
 
 extension DiffusionModel {
@@ -61,12 +60,10 @@ extension DiffusionModel {
         guard sampling.stepSize >= 0, sampling.guidance >= 0, sampling.batchSize >= 1 else {
             throw DiffusionError.badRequest("step size and guidance must be ≥ 0, batch size ≥ 1")
         }
-        if !condition.isEmpty && config.conditionWidth == 0 {
-            throw DiffusionError.badRequest("this model was trained without conditions")
-        }
         if condition.property != nil && config.property == nil {
             throw DiffusionError.badRequest("this model is not conditioned on a property")
         }
+        // Elements always restrict the types chosen; they steer the network only when it learnt them.
         let conditional = try conditionVector(elements: condition.elements, property: condition.property)
         let unconditional = try conditionVector(elements: nil, property: nil)
         let allowed = try condition.elements.map { try Set($0.map(speciesIndex)) }
@@ -77,7 +74,7 @@ extension DiffusionModel {
             let end = min(start + sampling.batchSize, counts.count)
             var rng = SeededGenerator(seed: sampling.seed &+ UInt64(start) &* 0x9E37_79B9)
             out += try denoise(w, counts: Array(counts[start..<end]), types: types.map { Array($0[start..<end]) },
-                               conditional: conditional, unconditional: unconditional, guided: !condition.isEmpty,
+                               conditional: conditional, unconditional: unconditional, guided: conditional != unconditional,
                                allowed: allowed, sampling: sampling, rng: &rng)
             start = end
         }

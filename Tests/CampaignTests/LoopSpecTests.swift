@@ -33,6 +33,19 @@ final class LoopSpecTests: XCTestCase {
         XCTAssertEqual(s.generators[0].evolution.strain, 0.1, "unset keys keep their defaults")
     }
 
+    func testReadsDiffusionKeys() throws {
+        let s = try CampaignSpec(toml: base.replacingOccurrences(of: "random_symmetric\"", with: "diffusion\"\nmodel = \"perov5\"\nguidance = 2\nproperty = 1.5"))
+        XCTAssertEqual(s.generators[0].kind, .diffusion)
+        XCTAssertEqual(s.generators[0].diffusion.model, "perov5")
+        XCTAssertEqual(s.generators[0].diffusion.guidance, 2)
+        XCTAssertEqual(s.generators[0].diffusion.property, 1.5)
+        XCTAssertThrowsError(try CampaignSpec(toml: base.replacingOccurrences(of: "random_symmetric\"", with: "diffusion\""))) {
+            XCTAssert("\($0)".contains("generators[0].model"), "\($0)")
+        }
+        XCTAssertThrowsError(try CampaignSpec(toml: base.replacingOccurrences(of: "random_symmetric\"", with: "random_symmetric\"\nmodel = \"x\"")),
+                             "model is a diffusion key only")
+    }
+
     func testFormulasSetTheSystems() throws {
         let s = try CampaignSpec(toml: "[target]\nformulas = [\"Mg2SiO4\", \"MgO\"]\nmax_atoms = 14\n[[generators]]\nkind = \"random_symmetric\"\n")
         XCTAssertEqual(s.formulas.map(\.reducedFormula), ["Mg2SiO4", "MgO"])
