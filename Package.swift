@@ -78,7 +78,7 @@ let package = Package(
             ]),
         // Layer 7: the diffusion generator (DiffCSP-style denoiser over lattice, coordinates and types;
         // training, checkpoints, sampling).
-        .target(name: "Diffusion", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Tensor", "Learning", "Potentials"],
+        .target(name: "Diffusion", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Tensor", "Learning", "Potentials"],
                 resources: [.copy("Resources/cdvae"), .copy("Resources/models")]),
         // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
         // learned band gap, metallicity and formation energy).

@@ -2,6 +2,8 @@ import Crystal
 import CrystalIO
 import Foundation
 import KilnSupport
+import Learning
+import ReferenceData
 
 /// Training and test crystals: CDVAE's benchmark splits (bundled) or any CSV in their layout
 /// (`material_id`, `cif`, numeric property columns; gzip or plain).
@@ -18,9 +20,27 @@ public enum DiffusionDataset {
         return try read(url)
     }
 
-    /// A bundled name or a CSV file's path.
+    /// The built-in MP structures of at most 20 ordered sites, split by material id with the one fixed
+    /// split of every learned model (`Learning.DataSplit`: SHA-256 of the id, 8 of 10 training, 1
+    /// validation, 1 test), with `formation_energy_per_atom` and `band_gap` where MP gives them.
+    public static let mpNames = ["mp20_train": DataSplit.training, "mp20_val": .validation, "mp20_test": .test]
+
+    public static func mp20(_ split: DataSplit) throws -> [DiffusionCrystal] {
+        let mp = try ReferenceStructures.mp()
+        let picked = mp.indices.filter { mp.siteCount(at: $0) <= 20 && mp.isOrdered(at: $0) && DataSplit(id: mp.id(at: $0)) == split }
+        return WorkQueue.map(picked.count) { k in
+            let i = picked[k]
+            var properties: [String: Double] = [:]
+            properties["formation_energy_per_atom"] = mp.formationEnergyPerAtom(at: i)
+            properties["band_gap"] = mp.bandGap(at: i)
+            return DiffusionCrystal(mp.structure(at: i), id: mp.id(at: i), properties: properties)
+        }
+    }
+
+    /// A bundled CDVAE split, an MP-20 split (`mp20_train`, `mp20_val`, `mp20_test`) or a CSV file's path.
     public static func load(_ nameOrPath: String) throws -> [DiffusionCrystal] {
-        bundledNames.contains(nameOrPath) ? try bundled(nameOrPath) : try read(URL(fileURLWithPath: nameOrPath))
+        if let split = mpNames[nameOrPath] { return try mp20(split) }
+        return bundledNames.contains(nameOrPath) ? try bundled(nameOrPath) : try read(URL(fileURLWithPath: nameOrPath))
     }
 
     /// Reads a CDVAE-style CSV: every row's CIF becomes a crystal named by `material_id`, every other

@@ -27,6 +27,10 @@ public struct DiffusionPreset: Sendable {
                         summary: "carbon allotropes, 6–24 atoms (CDVAE's carbon_24, its val split: a sixth of CDVAE's training data)",
                         generatesTypes: false, conditionsOnSystem: false, property: nil, hidden: 192, layers: 4,
                         options: options(epochs: 600, batch: 32), coverageCutoffs: "carbon"),
+        DiffusionPreset(name: "mp20", data: "mp20_train", test: "mp20_test",
+                        summary: "built-in MP structures of at most 20 ordered sites, split by material id (15,676 training crystals)",
+                        generatesTypes: true, conditionsOnSystem: true, property: "formation_energy_per_atom", hidden: 256, layers: 4,
+                        options: options(epochs: 300, batch: 64), coverageCutoffs: "mp20"),
     ]
 
     public static func named(_ name: String) throws -> DiffusionPreset {
