@@ -14,7 +14,7 @@ struct TrainDiffusionCommand: ParsableCommand {
             the other options override it. SET is a bundled split (\(DiffusionDataset.bundledNames.joined(separator: ", "))) \
             or a CSV with material_id and cif columns (gzip or plain). Writes DIR/checkpoint.safetensors (weights, \
             optimiser, moving average, history) after every epoch, DIR/model.safetensors (the moving-average \
-            weights, what `kiln generate --model DIR/model.safetensors` samples), DIR/history.csv and DIR/recipe.json. \
+            weights, what `kiln generate --model DIR/model.safetensors` samples), DIR/history.csv, DIR/history.svg (the training curve) and DIR/recipe.json. \
             Running the same command again resumes from the checkpoint and continues exactly as an uninterrupted run \
             (same data order and noise); --epochs may be raised to train on.
             """)
@@ -150,5 +150,7 @@ struct TrainDiffusionCommand: ParsableCommand {
                 + "\(e.validationLoss.map { String(format: "%.6f", $0) } ?? ""),\(String(format: "%.2f", e.seconds))\n"
         }
         try Data(csv.utf8).write(to: directory.appendingPathComponent("history.csv"), options: .atomic)
+        let title = "\(preset ?? data): \(trainer.data.count) crystals, \(cp.model.parameterCount) parameters"
+        try Data(TrainingCurvePlot.svg(cp.history, title: title).utf8).write(to: directory.appendingPathComponent("history.svg"), options: .atomic)
     }
 }

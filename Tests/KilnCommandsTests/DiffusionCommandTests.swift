@@ -36,6 +36,8 @@ final class DiffusionCommandTests: CommandTestCase {
         let history = try String(contentsOfFile: out + "/history.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(history.count, 4, "\(history)")
         let model = out + "/model.safetensors"
+        let curve = try String(contentsOfFile: out + "/history.svg", encoding: .utf8)
+        XCTAssert(curve.hasPrefix("<svg") && curve.contains("<polyline") && curve.contains("epoch (last 3)"), curve)
 
         let csp = path("csp")
         try run(["generate", "--model", model, "--csp", "--formula", "NaCl", "--formula", "Na2Cl2", "--samples", "2",
