@@ -70,7 +70,7 @@ extension CampaignSpec.GeneratorSpec {
             }
             diffusion.model = model
             diffusion.guidance = try g.double("guidance", in: 0...100) ?? diffusion.guidance
-            diffusion.stepSize = try g.double("step_size", in: 0...1) ?? diffusion.stepSize
+            diffusion.stepSize = try g.double("step_size", in: 0...1)
             diffusion.property = try g.double("property", in: -1e6...1e6)
         }
         try g.finish()

@@ -134,7 +134,8 @@ extension CampaignRunner {
                 throw GenerationError.invalidTarget("diffusion model '\(g.diffusion.model)': \(error.localizedDescription)")
             }
             var sampling = DiffusionSampling()
-            (sampling.guidance, sampling.stepSize) = (g.diffusion.guidance, g.diffusion.stepSize)
+            sampling.guidance = g.diffusion.guidance
+            sampling.stepSize = g.diffusion.stepSize ?? DiffusionPreset.stepSize(for: model, csp: !target.formulas.isEmpty)
             return try DiffusionSearch(model: model, target: target, seed: g.seed, sampling: sampling, property: g.diffusion.property)
         }
     }

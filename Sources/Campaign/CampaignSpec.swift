@@ -47,11 +47,12 @@ public struct CampaignSpec: Sendable, Equatable {
     public struct DiffusionGeneratorSettings: Sendable, Equatable, CustomStringConvertible {
         public var model = ""
         public var guidance = 1.0
-        public var stepSize = DiffusionSampling().stepSize
+        /// Langevin corrector step; nil: the model's preset's recommendation.
+        public var stepSize: Double?
         /// Value of the model's conditioning property to steer towards.
         public var property: Double?
         public init() {}
-        public var description: String { "\(model)/\(guidance)/\(stepSize)/\(property.map { "\($0)" } ?? "-")" }
+        public var description: String { "\(model)/\(guidance)/\(stepSize.map { "\($0)" } ?? "-")/\(property.map { "\($0)" } ?? "-")" }
     }
 
     /// Where the stability margin comes from (`[stability] margin`; docs/metrics.md, "Stability margin").

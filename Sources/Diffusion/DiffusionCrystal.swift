@@ -26,6 +26,20 @@ public struct DiffusionCrystal: Sendable, Equatable {
         self.init(id: id, numbers: s.sites.map { $0.element.z }, fractional: fractional, lattice: lattice, properties: properties)
     }
 
+    /// CDVAE's and DiffCSP's preprocessing (`build_crystal` with niggli=True): the Niggli-reduced cell
+    /// in the standard orientation of its lattice parameters (a along x, b in the xy plane).
+    public static func canonical(_ s: Structure) -> Structure {
+        let reduced = s.lattice.niggliReduced()
+        let p = reduced.parameters
+        let standard = Lattice(a: p[0], b: p[1], c: p[2], alpha: p[3], beta: p[4], gamma: p[5])
+        var out = Structure(lattice: standard, sites: s.sites)
+        for i in out.sites.indices {
+            let f = reduced.fractional(s.lattice.cartesian(s.sites[i].frac))
+            out.sites[i].frac = f - f.rounded(.down)
+        }
+        return out
+    }
+
     /// The structure; throws when the lattice is degenerate (|det| < 1e-6 Å³, or not finite) or an
     /// atomic number is unknown.
     public func structure() throws -> Structure {

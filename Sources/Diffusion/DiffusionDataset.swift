@@ -33,7 +33,7 @@ public enum DiffusionDataset {
             var properties: [String: Double] = [:]
             properties["formation_energy_per_atom"] = mp.formationEnergyPerAtom(at: i)
             properties["band_gap"] = mp.bandGap(at: i)
-            return DiffusionCrystal(mp.structure(at: i), id: mp.id(at: i), properties: properties)
+            return DiffusionCrystal(DiffusionCrystal.canonical(mp.structure(at: i)), id: mp.id(at: i), properties: properties)
         }
     }
 
@@ -43,8 +43,8 @@ public enum DiffusionDataset {
         return bundledNames.contains(nameOrPath) ? try bundled(nameOrPath) : try read(URL(fileURLWithPath: nameOrPath))
     }
 
-    /// Reads a CDVAE-style CSV: every row's CIF becomes a crystal named by `material_id`, every other
-    /// numeric column a property. Disordered or unreadable CIFs are errors naming the row.
+    /// Reads a CDVAE-style CSV: every row's CIF becomes a crystal named by `material_id` (in the
+    /// `DiffusionCrystal.canonical` cell), every other numeric column a property. Disordered or unreadable CIFs are errors naming the row.
     public static func read(_ url: URL) throws -> [DiffusionCrystal] {
         var data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -66,7 +66,7 @@ public enum DiffusionDataset {
                 guard s.isOrdered else { throw DiffusionError.badData("disordered sites") }
                 var values: [String: Double] = [:]
                 for p in properties { if let v = Double(row[p]) { values[table.header[p]] = v } }
-                return DiffusionCrystal(s, id: id, properties: values)
+                return DiffusionCrystal(DiffusionCrystal.canonical(s), id: id, properties: values)
             } catch {
                 throw DiffusionError.badData("\(url.lastPathComponent) row \(r + 1) (\(id)): \(ErrorText.describe(error))")
             }

@@ -8,6 +8,8 @@ public struct DiffusionModel: Sendable {
     public let config: DiffusionConfig
     /// The weights, flat in `layout` order.
     public var parameters: [Float]
+    /// The preset it was trained with (from its file), which sets the recommended sampling steps.
+    public var preset: String?
     let layout: ParameterLayout
     let schedule: NoiseSchedule
     let denoiser: Denoiser

@@ -30,6 +30,7 @@ extension DiffusionModel {
         var values: [Float] = []
         for slot in Denoiser.layout(config).slots { values += try file.floats(slot.name, shape: slot.shape) }
         try self.init(config: config, parameters: values)
+        preset = file.metadata["preset"].flatMap { $0 == "none" ? nil : $0 }
     }
 }
 

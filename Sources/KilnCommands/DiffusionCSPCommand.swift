@@ -32,8 +32,8 @@ struct DiffusionCSPCommand: ParsableCommand {
     @Option(help: "Use the first N crystals of the set.")
     var limit: Int?
 
-    @Option(name: .customLong("step-size"), help: "Langevin corrector step at the smallest noise (DiffCSP's step_lr).")
-    var stepSize = DiffusionSampling().stepSize
+    @Option(name: .customLong("step-size"), help: "Langevin corrector step at the smallest noise (DiffCSP's step_lr; default: the model's preset's, else 1e-5).")
+    var stepSize: Double?
 
     @Option(name: .customLong("batch-size"), help: "Crystals denoised together.")
     var batchSize = 100
@@ -47,7 +47,7 @@ struct DiffusionCSPCommand: ParsableCommand {
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        guard stepSize >= 0, batchSize >= 1 else { throw ValidationError("--step-size must be ≥ 0, --batch-size ≥ 1") }
+        guard (stepSize ?? 0) >= 0, batchSize >= 1 else { throw ValidationError("--step-size must be ≥ 0, --batch-size ≥ 1") }
     }
 
     func run() throws {
@@ -56,7 +56,7 @@ struct DiffusionCSPCommand: ParsableCommand {
         if let limit { set = Array(set.prefix(limit)) }
         let targets = try set.map { try $0.structure() }
         var sampling = DiffusionSampling()
-        (sampling.stepSize, sampling.batchSize) = (stepSize, batchSize)
+        (sampling.stepSize, sampling.batchSize) = (stepSize ?? DiffusionPreset.stepSize(for: model, csp: true), batchSize)
         let start = Date()
         var predictions: [[DiffusionCrystal]] = []
         let bar = ProgressBar()
@@ -75,7 +75,7 @@ struct DiffusionCSPCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try StructureFile.write(structures.joined().compactMap { $0 }, to: directory.appendingPathComponent("predictions.extxyz"))
         let record: [String: Any] = [
-            "model": self.model, "test": test, "crystals": set.count, "samples": samples, "step_size": stepSize, "seed": seed,
+            "model": self.model, "test": test, "crystals": set.count, "samples": samples, "step_size": sampling.stepSize, "seed": seed,
             "match_rate": score.matchRate, "rmse": score.meanRMS ?? NSNull(), "matched": score.matched,
             "invalid_samples": score.invalidSamples, "sampling_seconds": sampleSeconds,
         ]

@@ -50,8 +50,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Classifier-free guidance scale.")
     var guidance = 1.0
 
-    @Option(name: .customLong("step-size"), help: "Langevin corrector step at the smallest noise (DiffCSP's step_lr).")
-    var stepSize = DiffusionSampling().stepSize
+    @Option(name: .customLong("step-size"), help: "Langevin corrector step at the smallest noise (DiffCSP's step_lr; default: the model's preset's, else 1e-5).")
+    var stepSize: Double?
 
     @Option(name: .customLong("batch-size"), help: "Crystals denoised together.")
     var batchSize = 100
@@ -71,7 +71,7 @@ struct GenerateCommand: ParsableCommand {
             guard let num, num >= 1 else { throw ValidationError("give --num N (N ≥ 1) for de novo generation, or --csp") }
             guard formula.isEmpty, from == nil else { throw ValidationError("--formula and --from need --csp") }
         }
-        guard guidance >= 0, stepSize >= 0, batchSize >= 1 else { throw ValidationError("--guidance and --step-size must be ≥ 0, --batch-size ≥ 1") }
+        guard guidance >= 0, (stepSize ?? 0) >= 0, batchSize >= 1 else { throw ValidationError("--guidance and --step-size must be ≥ 0, --batch-size ≥ 1") }
         _ = try parsedCondition()
     }
 
@@ -99,7 +99,8 @@ struct GenerateCommand: ParsableCommand {
             })
         }
         var sampling = DiffusionSampling()
-        (sampling.stepSize, sampling.guidance, sampling.batchSize, sampling.seed) = (stepSize, guidance, batchSize, seed)
+        (sampling.stepSize, sampling.guidance, sampling.batchSize, sampling.seed) =
+            (stepSize ?? DiffusionPreset.stepSize(for: model, csp: csp), guidance, batchSize, seed)
         let start = Date()
         var sources: [String] = []
         let crystals: [DiffusionCrystal]

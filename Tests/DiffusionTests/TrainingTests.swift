@@ -103,3 +103,29 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try DiffusionDataset.load("/no/such/file.csv"))
     }
 }
+
+/// CDVAE's preprocessing: a skewed, rotated cell becomes its Niggli cell in standard orientation,
+/// with the same crystal (cartesian distances kept).
+final class CanonicalCellTests: XCTestCase {
+    func testCanonicalCellKeepsTheCrystal() throws {
+        let cubic = Lattice(a: 4, b: 4, c: 4, alpha: 90, beta: 90, gamma: 90)
+        let skew = Matrix3(Vec3(1, 0, 0), Vec3(1, 1, 0), Vec3(0, 1, 1)) * cubic.matrix  // a unimodular change of basis
+        let s = Structure(lattice: Lattice(skew), species: [try Element("Sr"), try Element("Ti")],
+                          fracCoords: [Vec3(0.1, 0.2, 0.3), Vec3(0.6, 0.7, 0.8)])
+        let c = DiffusionCrystal.canonical(s)
+        XCTAssertEqual(c.lattice.parameters[0], 4, accuracy: 1e-9)
+        XCTAssertEqual(c.lattice.parameters[4], 90, accuracy: 1e-9)
+        XCTAssertEqual(c.lattice.matrix[0, 1], 0, accuracy: 1e-12, "a along x")
+        XCTAssertEqual(c.lattice.matrix[1, 2], 0, accuracy: 1e-12, "b in the xy plane")
+        func shortest(_ x: Structure) -> Double {
+            var best = Double.infinity
+            for i in -2...2 { for j in -2...2 { for k in -2...2 {
+                let d = x.lattice.cartesian(x.sites[1].frac - x.sites[0].frac + Vec3(Double(i), Double(j), Double(k)))
+                best = min(best, (d * d).sum().squareRoot())
+            } } }
+            return best
+        }
+        XCTAssertEqual(shortest(c), shortest(s), accuracy: 1e-9)
+        XCTAssertEqual(c.lattice.volume, s.lattice.volume, accuracy: 1e-9)
+    }
+}
