@@ -23,6 +23,8 @@ public struct AdamW<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     }
 
     /// One step down `gradient`: decay `parameters` by `learningRate·weightDecay`, then the Adam update.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func step(_ parameters: inout [Scalar], gradient: [Scalar], learningRate: Double) {
         precondition(parameters.count == firstMoment.count && gradient.count == firstMoment.count,
                      "AdamW: \(parameters.count) parameters, \(gradient.count) gradients, state for \(firstMoment.count)")
@@ -42,6 +44,8 @@ public struct AdamW<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     /// Scales `gradient` down so its Euclidean norm is at most `maxNorm` (PyTorch's
     /// `clip_grad_norm_`); returns the norm before clipping.
     @discardableResult
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func clip(_ gradient: inout [Scalar], maxNorm: Double) -> Double {
         let norm = gradient.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         if norm > maxNorm {
@@ -63,6 +67,8 @@ public struct ParameterAverage<Scalar: BinaryFloatingPoint & Sendable>: Sendable
         (self.values, self.decay) = (values, decay)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(_ parameters: [Scalar]) {
         precondition(parameters.count == values.count, "ParameterAverage: \(parameters.count) parameters for \(values.count)")
         let (d, e) = (Scalar(decay), Scalar(1 - decay))
