@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diffusion
 import Evaluation
 import Foundation
 import KilnSupport
@@ -12,8 +13,9 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score a set of generated structures (validity, uniqueness, novelty, stability, CDVAE metrics).",
         discussion: """
             GENERATED, --reference, --train and --ground-truth each take a directory of structure \
-            files, a multi-structure file (.cif, .extxyz, .json, …, optionally .gz) or a CDVAE-style \
-            CSV (optionally .gz) with a 'cif' column. --reference defaults to the built-in Materials \
+            files, a multi-structure file (.cif, .extxyz, .json, …, optionally .gz), a CDVAE-style \
+            CSV (optionally .gz) with a 'cif' column, or a bundled split (\(DiffusionDataset.bundledNames.joined(separator: ", ")), \
+            mp20_train, mp20_val, mp20_test; docs/diffusion.md). --reference defaults to the built-in Materials \
             Project structures ('mp'); 'none' skips novelty. Metrics whose inputs are missing are \
             reported as skipped with the reason. Unreadable files in a folder are reported on stderr \
             and listed as skipped in the scorecard, and the rest is scored; only a set with no \
@@ -163,6 +165,9 @@ struct EvaluateCommand: ParsableCommand {
     /// The structures of a set; a folder's unreadable files are reported on stderr and added
     /// to `skipped` (unless `skipping` is false), and only a set with nothing readable fails.
     private func load(_ path: String, _ what: String, skipped: inout [SkippedFile], skipping: Bool = true) throws -> [NamedStructure] {
+        if DiffusionDataset.bundledNames.contains(path) || DiffusionDataset.mpNames[path] != nil {
+            return try CommandError.naming(path) { try DiffusionDataset.load(path).map { NamedStructure(id: $0.id, structure: try $0.structure()) } }
+        }
         try CommandError.requireExisting(path)
         do {
             let set = try StructureSet.read(path, skippingUnreadable: skipping)
