@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "PotentialsTests", dependencies: ["KilnSupport", "Tensor", "Potentials", "KilnTestSupport"]),
         .testTarget(name: "PropertiesTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Potentials", "Properties", "KilnTestSupport"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "ReferenceData", "Symmetry", "KilnTestSupport"]),
-        .testTarget(name: "DiffusionTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Diffusion", "KilnTestSupport"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Diffusion", "Evaluation", "KilnTestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Diffusion", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport",

@@ -20,8 +20,7 @@ struct DiffusionCSPCommand: ParsableCommand {
             one-sample and twenty-sample figures use --samples 1 and 20). Writes OUT/csp.json and OUT/predictions.extxyz.
             """)
 
-    @Option(help: "Model: a shipped name or a model.safetensors path.")
-    var model: String
+    @OptionGroup var diffusion: DiffusionModelOptions
 
     @Option(help: "Held-out set (bundled split name or CDVAE CSV).")
     var test: String
@@ -32,31 +31,21 @@ struct DiffusionCSPCommand: ParsableCommand {
     @Option(help: "Use the first N crystals of the set.")
     var limit: Int?
 
-    @Option(name: .customLong("step-size"), help: "Langevin corrector step at the smallest noise (DiffCSP's step_lr; default: the model's preset's, else 1e-5).")
-    var stepSize: Double?
-
-    @Option(name: .customLong("batch-size"), help: "Crystals denoised together.")
-    var batchSize = 100
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 0
-
     @Option(help: "Output directory.")
     var out: String
 
     func validate() throws {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        guard (stepSize ?? 0) >= 0, batchSize >= 1 else { throw ValidationError("--step-size must be ≥ 0, --batch-size ≥ 1") }
     }
 
     func run() throws {
-        let model = try CommandError.naming(self.model) { try DiffusionModel.named(self.model) }
+        let model = try diffusion.load()
         var set = try CommandError.naming(test) { try DiffusionDataset.load(test) }
         if let limit { set = Array(set.prefix(limit)) }
         let targets = try set.map { try $0.structure() }
-        var sampling = DiffusionSampling()
-        (sampling.stepSize, sampling.batchSize) = (stepSize ?? DiffusionPreset.stepSize(for: model, csp: true), batchSize)
+        var sampling = diffusion.sampling(for: model, csp: true)
+        let seed = sampling.seed
         let start = Date()
         var predictions: [[DiffusionCrystal]] = []
         let bar = ProgressBar()
@@ -75,13 +64,13 @@ struct DiffusionCSPCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try StructureFile.write(structures.joined().compactMap { $0 }, to: directory.appendingPathComponent("predictions.extxyz"))
         let record: [String: Any] = [
-            "model": self.model, "test": test, "crystals": set.count, "samples": samples, "step_size": sampling.stepSize, "seed": seed,
+            "model": diffusion.model, "test": test, "crystals": set.count, "samples": samples, "step_size": sampling.stepSize, "seed": seed,
             "match_rate": score.matchRate, "rmse": score.meanRMS ?? NSNull(), "matched": score.matched,
             "invalid_samples": score.invalidSamples, "sampling_seconds": sampleSeconds,
         ]
         try Data(try jsonText(record).utf8).write(to: directory.appendingPathComponent("csp.json"))
         print(String(format: "%@ on %@: match rate %.2f %% (%d of %d, %d sample%@), RMSE %@; %d invalid samples; sampling %.0f s",
-                     self.model, test, 100 * score.matchRate, score.matched, set.count, samples, samples == 1 ? "" : "s",
+                     diffusion.model, test, 100 * score.matchRate, score.matched, set.count, samples, samples == 1 ? "" : "s",
                      score.meanRMS.map { String(format: "%.4f", $0) } ?? "n/a", score.invalidSamples, sampleSeconds))
     }
 }

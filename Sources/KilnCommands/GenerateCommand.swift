@@ -23,8 +23,7 @@ struct GenerateCommand: ParsableCommand {
             DIR/generated.extxyz --ground-truth SET` scores --samples 1 runs), DIR/cif/ and DIR/generated.csv.
             """)
 
-    @Option(help: "Model: a shipped name or a model.safetensors path.")
-    var model: String
+    @OptionGroup var diffusion: DiffusionModelOptions
 
     @Option(help: "De novo: number of crystals.")
     var num: Int?
@@ -50,15 +49,6 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Classifier-free guidance scale.")
     var guidance = 1.0
 
-    @Option(name: .customLong("step-size"), help: "Langevin corrector step at the smallest noise (DiffCSP's step_lr; default: the model's preset's, else 1e-5).")
-    var stepSize: Double?
-
-    @Option(name: .customLong("batch-size"), help: "Crystals denoised together.")
-    var batchSize = 100
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 0
-
     @Option(help: "Output directory.")
     var out: String
 
@@ -71,7 +61,7 @@ struct GenerateCommand: ParsableCommand {
             guard let num, num >= 1 else { throw ValidationError("give --num N (N ≥ 1) for de novo generation, or --csp") }
             guard formula.isEmpty, from == nil else { throw ValidationError("--formula and --from need --csp") }
         }
-        guard guidance >= 0, (stepSize ?? 0) >= 0, batchSize >= 1 else { throw ValidationError("--guidance and --step-size must be ≥ 0, --batch-size ≥ 1") }
+        guard guidance >= 0 else { throw ValidationError("--guidance must be ≥ 0") }
         _ = try parsedCondition()
     }
 
@@ -85,7 +75,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try CommandError.naming(self.model) { try DiffusionModel.named(self.model) }
+        let model = try diffusion.load()
         var request = DiffusionCondition()
         if let (name, value) = try parsedCondition() {
             guard model.config.property == name else {
@@ -98,9 +88,8 @@ struct GenerateCommand: ParsableCommand {
                 do { return try Element(s.trimmingCharacters(in: .whitespaces)).z } catch { throw CommandError("--elements: \(describe(error))") }
             })
         }
-        var sampling = DiffusionSampling()
-        (sampling.stepSize, sampling.guidance, sampling.batchSize, sampling.seed) =
-            (stepSize ?? DiffusionPreset.stepSize(for: model, csp: csp), guidance, batchSize, seed)
+        var sampling = diffusion.sampling(for: model, csp: csp)
+        sampling.guidance = guidance
         let start = Date()
         var sources: [String] = []
         let crystals: [DiffusionCrystal]
