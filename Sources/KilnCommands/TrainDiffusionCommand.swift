@@ -10,19 +10,21 @@ struct TrainDiffusionCommand: ParsableCommand {
         commandName: "diffusion",
         abstract: "Train a crystal diffusion generator (DiffCSP-style) on a CDVAE-style data set.",
         discussion: """
-            --preset perov5|carbon24 sets the data, architecture and options of a shipped model (docs/diffusion.md); \
-            the other options override it. SET is a bundled split (\(DiffusionDataset.bundledNames.joined(separator: ", "))) \
-            or a CSV with material_id and cif columns (gzip or plain). Writes DIR/checkpoint.safetensors (weights, \
+            --preset \(DiffusionPreset.all.map(\.name).joined(separator: "|")) sets the data, architecture and options of a \
+            model recipe (docs/diffusion.md); the other options override it. SET is a bundled split \
+            (\(DiffusionDataset.bundledNames.joined(separator: ", "))), a split of the built-in MP structures \
+            (\(DiffusionDataset.mpNames.keys.sorted().joined(separator: ", "))) or a CSV with material_id and cif \
+            columns (gzip or plain). Writes DIR/checkpoint.safetensors (weights, \
             optimiser, moving average, history) after every epoch, DIR/model.safetensors (the moving-average \
             weights, what `kiln generate --model DIR/model.safetensors` samples), DIR/history.csv, DIR/history.svg (the training curve) and DIR/recipe.json. \
             Running the same command again resumes from the checkpoint and continues exactly as an uninterrupted run \
             (same data order and noise); --epochs may be raised to train on.
             """)
 
-    @Option(help: "Recipe of a shipped model: perov5 or carbon24.")
+    @Option(help: "Model recipe: \(DiffusionPreset.all.map(\.name).joined(separator: ", ")).")
     var preset: String?
 
-    @Option(help: "Training set (bundled split name or CSV path).")
+    @Option(help: "Training set (bundled split, MP split or CSV path).")
     var data: String?
 
     @Option(help: "Held-out set whose loss is logged each epoch (monitoring only).")
