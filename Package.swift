@@ -115,7 +115,7 @@ let package = Package(
             name: "kiln-bench",
             dependencies: [
                 "KilnCommands", "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "ReferenceData", "Thermo", "Matching",
-                "Tensor", "Potentials", "Generation", "Evaluation",
+                "Tensor", "Potentials", "Generation", "Evaluation", "Diffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

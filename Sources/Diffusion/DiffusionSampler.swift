@@ -38,9 +38,8 @@ extension DiffusionModel {
         guard config.generatesTypes || config.species.count == 1 else {
             throw DiffusionError.badRequest("this model predicts structures for given compositions only (no type diffusion)")
         }
-        guard let total = Optional(config.atomCounts.values.reduce(0, +)), total > 0 else {
-            throw DiffusionError.badModel("no atom-count distribution stored")
-        }
+        let total = config.atomCounts.values.reduce(0, +)
+        guard total > 0 else { throw DiffusionError.badModel("no atom-count distribution stored") }
         var rng = SeededGenerator(seed: sampling.seed ^ 0x5EED_C0DE)
         let sizes = config.atomCounts.keys.sorted()
         let counts = (0..<count).map { _ -> Int in

@@ -10,7 +10,7 @@ struct BenchmarkCommand: ParsableCommand {
         commandName: "benchmark",
         abstract: "Scientific benchmarks of the design pipeline.",
         subcommands: [RediscoveryCommand.self, MarginCommand.self, CSPCommand.self, RLCompositionCommand.self, AccuracyCommand.self,
-                      DiffusionCSPCommand.self])
+                      DiffusionCSPCommand.self, DiffusionGuidanceCommand.self])
 
     /// The elements of each `--chemsys` text ("Li-Mn-O"), sorted by symbol; two or more different ones each.
     static func chemicalSystems(_ texts: [String]) throws -> [[Element]] {

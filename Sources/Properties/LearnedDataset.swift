@@ -58,6 +58,31 @@ public struct LearnedDataset: Sendable {
     }
 }
 
+extension LearnedDataset {
+    /// One labelled composition of a data set of one's own.
+    public typealias Label = (id: String, composition: Composition, value: Double)
+
+    /// Composition features of one's own labels: the rows of `training` whose id `DataSplit` puts in
+    /// validation stop the boosting early and calibrate σ, the other rows train, and `test` is held out.
+    public init(training rows: [Label], test: [Label]) throws {
+        var text: [UInt8] = []
+        var elements = Set<Element>()
+        for (id, composition, y) in rows {
+            let x = try CompositionFeatures.features(of: composition)
+            text += Array("\(id)\t\(composition.formula)\t\(y)\n".utf8)
+            if DataSplit(id: id) == .validation {
+                validation.append(id, x, y)
+            } else {
+                training.append(id, x, y)
+                elements.formUnion(composition.elements)
+            }
+        }
+        for (id, composition, y) in test { self.test.append(id, try CompositionFeatures.features(of: composition), y) }
+        fingerprint = SHA256.hex(bytes: text)
+        trainingElements = elements.sorted().map(\.symbol)
+    }
+}
+
 extension LearnedDataset.Part {
     mutating func append(_ id: String, _ x: [Double], _ y: Double) {
         ids.append(id); features.append(x); targets.append(y)

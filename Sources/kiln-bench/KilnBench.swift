@@ -10,7 +10,7 @@ struct KilnBench: ParsableCommand {
         subcommands: [
             BenchIOCommand.self, BenchSymmetryCommand.self, BenchHullCommand.self, BenchMatchCommand.self,
             BenchTensorCommand.self, BenchCHGNetCommand.self, BenchRelaxCommand.self, BenchNoveltyCommand.self,
-            BenchFingerprintCommand.self, BenchSevenNetCommand.self,
+            BenchFingerprintCommand.self, BenchSevenNetCommand.self, BenchDiffusionCommand.self,
         ])
 
     /// Restarts on OpenBLAS's fast kernel when it misdetects the CPU, then runs the command.

@@ -15,6 +15,7 @@ final class DiffusionCommandTests: CommandTestCase {
         assertUsageError(["generate", "--model", "m", "--num", "2", "--formula", "NaCl", "--out", "g"], "--formula and --from need --csp")
         assertUsageError(["generate", "--model", "m", "--num", "2", "--condition", "gap", "--out", "g"], "expected NAME=VALUE")
         assertUsageError(["benchmark", "diffusion-csp", "--model", "m", "--test", "t", "--samples", "0", "--out", "o"], "--samples")
+        assertUsageError(["benchmark", "diffusion-guidance", "--model", "m", "--targets", "1,x", "--out", "o"], "--targets: expected numbers")
         assertRunError(["generate", "--model", path("none.safetensors"), "--num", "1", "--out", path("g")], "no model")
     }
 
@@ -54,5 +55,21 @@ final class DiffusionCommandTests: CommandTestCase {
 
         let bench = try run(["benchmark", "diffusion-csp", "--model", model, "--test", data, "--out", path("bench")])
         XCTAssert(bench.contains("match rate") && bench.contains("of 2"), bench)
+
+        // The guidance benchmark's judge needs a validation part: 40 labelled salts (DataSplit puts about 4 in it).
+        var labels = "material_id,cif,band_gap\n"
+        for k in 0..<40 {
+            let s = try rockSalt(primitive: true, a: 5.0 + 0.01 * Double(k))
+            labels += "label-\(k),\"\(try String(decoding: StructureFile.data([s], format: .cif), as: UTF8.self))\",\(Double(k % 5))\n"
+        }
+        let labelFile = try write(text: labels, "labels.csv")
+        let guided = path("guidance")
+        let report = try run(["benchmark", "diffusion-guidance", "--model", model, "--targets", "1,3", "--num", "3",
+                              "--data", labelFile, "--test", labelFile, "--out", guided])
+        XCTAssert(report.contains("unconditioned: 3 of 3 judged") && report.contains("band_gap = 3, guidance 2"), report)
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: guided + "/guidance.json"))) as! [String: Any]
+        XCTAssertEqual((record["settings"] as! [[String: Any]]).map { $0["target"] as? Double }, [nil, 1, 3])
+        XCTAssertEqual((record["judge"] as! [String: Any])["test_count"] as? Int, 40)
+        assertRunError(["benchmark", "diffusion-guidance", "--model", model, "--targets", "1", "--out", guided], "has no preset")
     }
 }

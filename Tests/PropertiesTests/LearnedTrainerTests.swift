@@ -1,3 +1,4 @@
+import Crystal
 import Foundation
 import Learning
 import Properties
@@ -36,5 +37,24 @@ final class LearnedTrainerTests: XCTestCase {
         XCTAssertThrowsError(try LearnedTrainer(recipe: recipe, checkpoints: folder).train(on: data)) { error in
             XCTAssertTrue("\(error)".contains("another recipe"), "\(error)")
         }
+    }
+
+    /// One's own labels: validation rows are those DataSplit puts there, the test rows are the given
+    /// ones, and a model of a simple rule learns it (the MAE well below predicting the mean).
+    func testOwnLabels() throws {
+        let formulas = ["NaCl", "KCl", "NaBr", "KBr", "LiF", "MgO", "CaO", "SrO", "BaO", "ZnS", "GaAs", "AlN", "SiC", "CuCl"]
+        let rows = try (0..<400).map { k -> LearnedDataset.Label in
+            let c = try Composition(formulas[k % formulas.count])
+            return ("row-\(k)", c, Double(c.elements.map(\.z).reduce(0, +)) / 10)  // a rule of the composition alone
+        }
+        let data = try LearnedDataset(training: Array(rows.prefix(300)), test: Array(rows.suffix(100)))
+        XCTAssertEqual(data.test.ids, rows.suffix(100).map(\.id))
+        XCTAssertTrue(data.validation.ids.allSatisfy { DataSplit(id: $0) == .validation })
+        XCTAssertEqual(data.training.ids.count + data.validation.ids.count, 300)
+        XCTAssertGreaterThan(data.validation.ids.count, 10)
+        var recipe = TrainingRecipe(property: .formationEnergy)
+        recipe.members = 2
+        let model = try LearnedTrainer(recipe: recipe).train(on: data)
+        XCTAssertLessThan(model.metrics.testMAE!, 0.2 * model.metrics.baselineMAE!)
     }
 }
