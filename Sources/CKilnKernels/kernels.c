@@ -112,6 +112,15 @@ INLINE void silu_body(const float *x, float *s, float *act, long count) {
     for (; k < count; k++) { s[k] = sigmoid1(x[k]); act[k] = x[k] * s[k]; }
 }
 
+INLINE void silu_inplace_body(float *x, long count) {
+    long k = 0;
+    for (; k + 8 <= count; k += 8) {
+        v8f v = ld(x + k);
+        st(v * sigmoid8(v), x + k);
+    }
+    for (; k < count; k++) x[k] *= sigmoid1(x[k]);
+}
+
 INLINE void silu_derivative_mul_body(float *g, const float *h, const float *s, long count) {
     long k = 0;
     for (; k + 8 <= count; k += 8) {
@@ -246,6 +255,7 @@ int kiln_kernels_set_variant(int v) {
     }
 
 DISPATCH(silu, (const float *x, float *s, float *act, long count), (x, s, act, count))
+DISPATCH(silu_inplace, (float *x, long count), (x, count))
 DISPATCH(silu_derivative_mul, (float *g, const float *h, const float *s, long count), (g, h, s, count))
 DISPATCH(gather_add_parts, (const float *const *srcs, const int32_t *const *indices, int parts, float *out,
                             long r0, long r1, long w), (srcs, indices, parts, out, r0, r1, w))

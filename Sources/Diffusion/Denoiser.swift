@@ -95,17 +95,22 @@ struct Denoiser: Sendable {
 
     /// Sinusoidal embedding of integer timesteps (DiffCSP's SinusoidalTimeEmbeddings), one row per atom.
     func timeEmbedding(_ times: [Int], graph: [Int]) -> Tensor {
-        let half = config.timeEmbedding / 2
+        Tensor(shape: [times.count, config.timeEmbedding], scalars: Self.timeEmbedding(times, width: config.timeEmbedding)).gather(rows: graph)
+    }
+
+    /// The embedding rows of `times`, `width` each: sin then cos of t·10000^(−k/(width/2 − 1)).
+    static func timeEmbedding(_ times: [Int], width: Int) -> [Float] {
+        let half = width / 2
         let scale = log(10000.0) / Double(half - 1)
-        var rows = [Float](repeating: 0, count: graph.count * 2 * half)
-        for (a, g) in graph.enumerated() {
+        var rows = [Float](repeating: 0, count: times.count * 2 * half)
+        for (g, t) in times.enumerated() {
             for k in 0..<half {
-                let angle = Double(times[g]) * exp(-Double(k) * scale)
-                rows[a * 2 * half + k] = Float(sin(angle))
-                rows[a * 2 * half + half + k] = Float(cos(angle))
+                let angle = Double(t) * exp(-Double(k) * scale)
+                rows[g * 2 * half + k] = Float(sin(angle))
+                rows[g * 2 * half + half + k] = Float(cos(angle))
             }
         }
-        return Tensor(shape: [graph.count, 2 * half], scalars: rows)
+        return rows
     }
 
     /// sin and cos of 2πk·Δf for k = 0…K−1 and each axis of Δf = (fⱼ − fᵢ) mod 1, per edge
@@ -130,6 +135,11 @@ struct Denoiser: Sendable {
 
     /// LLᵀ per crystal, flattened [B, 9].
     func latticeProducts(_ lattices: [Double]) -> Tensor {
+        Tensor(shape: [lattices.count / 9, 9], scalars: Self.latticeProducts(lattices))
+    }
+
+    /// LLᵀ of each 3×3 lattice (rows a, b, c) in `lattices`, 9 values per crystal.
+    static func latticeProducts(_ lattices: [Double]) -> [Float] {
         let count = lattices.count / 9
         var out = [Float](repeating: 0, count: count * 9)
         for g in 0..<count {
@@ -141,6 +151,6 @@ struct Denoiser: Sendable {
                 }
             }
         }
-        return Tensor(shape: [count, 9], scalars: out)
+        return out
     }
 }

@@ -66,13 +66,13 @@ extension DiffusionModel {
         let conditional = try conditionVector(elements: condition.elements, property: condition.property)
         let unconditional = try conditionVector(elements: nil, property: nil)
         let allowed = try condition.elements.map { try Set($0.map(speciesIndex)) }
-        let w = layout.tensors(parameters)
+        let pass = DenoiserPass(config: config, parameters: parameters)
         var out: [DiffusionCrystal] = []
         var start = 0
         while start < counts.count {
             let end = min(start + sampling.batchSize, counts.count)
             var rng = SeededGenerator(seed: sampling.seed &+ UInt64(start) &* 0x9E37_79B9)
-            out += try denoise(w, counts: Array(counts[start..<end]), types: types.map { Array($0[start..<end]) },
+            out += try denoise(pass, counts: Array(counts[start..<end]), types: types.map { Array($0[start..<end]) },
                                conditional: conditional, unconditional: unconditional, guided: conditional != unconditional,
                                allowed: allowed, sampling: sampling, rng: &rng)
             start = end
@@ -80,10 +80,10 @@ extension DiffusionModel {
         return out
     }
 
-    private func denoise(_ w: [String: Tensor], counts: [Int], types given: [[Int]]?, conditional: [Float],
+    private func denoise(_ pass: DenoiserPass, counts: [Int], types given: [[Int]]?, conditional: [Float],
                          unconditional: [Float], guided: Bool, allowed: Set<Int>?, sampling: DiffusionSampling,
                          rng: inout SeededGenerator) throws -> [DiffusionCrystal] {
-        let batch = CrystalBatch(counts: counts)
+        let batch = CrystalBatch(counts: counts), graph = DenoiserPass.Graph(batch)
         let (n, v, s, b) = (batch.atoms, config.species.count, schedule, counts.count)
         var lattices = (0..<(9 * b)).map { _ in rng.gaussian() }
         var fractional = (0..<(3 * n)).map { _ in Double.random(in: 0..<1, using: &rng) }
@@ -100,20 +100,19 @@ extension DiffusionModel {
 
         /// The (guided) network outputs at step t: ε̂_L, coordinate score ∇log p, ε̂_A.
         func predict(_ t: Int) -> (lattice: [Double], score: [Double], types: [Double]) {
-            func pass(_ condition: [Float]) -> Denoiser.Output {
-                denoiser(w, Denoiser.Input(
+            func run(_ condition: [Float]) -> (lattice: [Double], coordinates: [Double], types: [Double]) {
+                pass(graph, Denoiser.Input(
                     batch: batch, types: Tensor(shape: [n, v], scalars: typeValues.map { Float($0) }),
                     fractional: fractional, lattices: lattices, times: [Int](repeating: t, count: b),
                     typeTimes: [Int](repeating: diffuseTypes ? t : 0, count: b), condition: condition))
             }
-            let c = pass(conditionRows)
-            var lattice = c.lattice.doubles, score = c.coordinates.doubles, types = c.types?.doubles ?? []
+            var (lattice, score, types) = run(conditionRows)
             if guided && sampling.guidance != 1 {
-                let u = pass(nullRows), g = sampling.guidance
+                let u = run(nullRows), g = sampling.guidance
                 func mix(_ a: inout [Double], _ b: [Double]) { for k in a.indices { a[k] = b[k] + g * (a[k] - b[k]) } }
-                mix(&lattice, u.lattice.doubles)
-                mix(&score, u.coordinates.doubles)
-                if let ut = u.types { mix(&types, ut.doubles) }
+                mix(&lattice, u.lattice)
+                mix(&score, u.coordinates)
+                mix(&types, u.types)
             }
             let norm = s.coordinateScoreNorms[t].squareRoot()
             return (lattice, score.map { $0 * norm }, types)

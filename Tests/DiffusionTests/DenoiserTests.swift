@@ -38,6 +38,25 @@ final class DenoiserTests: XCTestCase {
         XCTAssertLessThan(worst, 2e-5 * scale, what, file: file, line: line)
     }
 
+    /// The sampling pass (flat buffers, fused kernels) computes what the Tensor network computes, for
+    /// a de novo model with conditions (set, not zero) and for a structure-prediction-only model.
+    func testSamplingPassEqualsTensorNetwork() throws {
+        for types in [true, false] {
+            var config = Self.tinyConfig(types: types)
+            if types { config.property = "band_gap" }
+            let model = try DiffusionModel(config: config, seed: 5)
+            let base = input(model)
+            let x = Denoiser.Input(batch: base.batch, types: base.types, fractional: base.fractional, lattices: base.lattices,
+                                   times: base.times, typeTimes: base.typeTimes,
+                                   condition: (0..<(2 * config.conditionWidth)).map { Float($0 % 3) * 0.5 })
+            let expected = model.denoiser(model.layout.tensors(model.parameters), x)
+            let got = DenoiserPass(config: config, parameters: model.parameters)(DenoiserPass.Graph(x.batch), x)
+            assertClose(got.lattice, expected.lattice.doubles, "lattice")
+            assertClose(got.coordinates, expected.coordinates.doubles, "coordinates")
+            assertClose(got.types, expected.types?.doubles ?? [], "types")
+        }
+    }
+
     /// Permuting atoms permutes the per-atom outputs and leaves the lattice output alone; shifting
     /// every atom by one vector (periodic translation) changes nothing; rotating the lattice rows
     /// leaves per-atom outputs alone and rotates the lattice output the same way.

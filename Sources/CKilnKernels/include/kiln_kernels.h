@@ -14,6 +14,8 @@ int kiln_kernels_set_variant(int variant);
 
 /// act[k] = x[k]·σ(x[k]) and s[k] = σ(x[k]) for `count` values.
 void kiln_silu(const float *x, float *s, float *act, long count);
+/// x[k] ← x[k]·σ(x[k]) for `count` values (the forward pass alone: σ is not kept).
+void kiln_silu_inplace(float *x, long count);
 /// g[k] *= s(1 + h(1 − s)) with s = σ(h[k]) given.
 void kiln_silu_derivative_mul(float *g, const float *h, const float *s, long count);
 /// out[r, :] += Σ_p srcs[p][indices[p][r], :] for r in [r0, r1), the parts added in order.
