@@ -35,7 +35,7 @@ public struct DiffusionPreset: Sendable {
         DiffusionPreset(name: "mp20", data: "mp20_train", test: "mp20_test",
                         summary: "built-in MP structures of at most 20 ordered sites, split by material id (15,676 training crystals)",
                         generatesTypes: true, conditionsOnSystem: true, property: "formation_energy_per_atom", hidden: 256, layers: 4,
-                        options: options(epochs: 300, batch: 64), coverageCutoffs: "mp20",
+                        options: options(epochs: 200, batch: 64), coverageCutoffs: "mp20",
                         cspStepSize: 1e-5, generationStepSize: 5e-6),
     ]
 
