@@ -10,10 +10,11 @@ import XCTest
 /// FrechetCellFilter with exp_cell_factor = number of atoms) on the 15 cases of
 /// Tests/Fixtures/chgnet_relax.json.gz: the same outcome, final energy per atom within
 /// 2 meV/atom and lattice parameters within 0.5 %. FIRE paths are chaotic and fmax 0.05 leaves
-/// soft cells some room, so when two converged runs stop more than 0.5 % apart, both end points
-/// (ours and StructOptimizer's) are relaxed further to fmax 0.001 and their Niggli-reduced
-/// parameters must then agree within 0.5 %: the same minimum, reached to different depths (and
-/// possibly with two equivalent axes exchanged). Such cases are listed. The unconverged
+/// soft cells some room, so when two converged runs stop more than 2 meV/atom or 0.5 % apart, both
+/// end points (ours and StructOptimizer's) are relaxed further to fmax 0.001 and must then agree
+/// within 2 meV/atom and 0.5 % in their Niggli-reduced parameters: the same minimum, reached to
+/// different depths (and possibly with two equivalent axes exchanged; seen on a strained perovskite
+/// whose FIRE path, on another CPU's BLAS rounding, stopped 11 meV/atom higher on the same cell). Such cases are listed. The unconverged
 /// case (atoms far too close at the start) must end not converged with a lower energy.
 final class CHGNetRelaxFixtureTests: XCTestCase {
     override class func setUp() {
@@ -50,19 +51,19 @@ final class CHGNetRelaxFixtureTests: XCTestCase {
             if r.converged != converged { failures.append("\(id): \(r.outcome), reference converged=\(converged)") }
             if case .failed = r.outcome { continue }
             if converged {
-                if abs(dE) > 0.002 { failures.append(String(format: "%@: ΔE %.2f meV/atom", id, dE * 1000)) }
-                if dL > 0.005 {
-                    var tight = relaxer
-                    tight.fmax = 0.001
-                    tight.maxSteps = 2000
-                    let a = try tight.relax(r.final.structure).final.structure.lattice.niggliReduced().parameters
-                    let b = try tight.relax(try Fixtures.structure(c["final_structure"]!)).final.structure.lattice.niggliReduced().parameters
-                    let dTight = zip(a, b).map { abs($0 - $1) / $1 }.max()!
-                    report.append(String(format: "  %@: both end points relaxed to fmax 0.001 differ by %.3f %% (Niggli parameters)", id, dTight * 100))
-                    if dTight > 0.005 {
-                        failures.append(String(format: "%@: lattice parameters differ by %.3f %% (%.3f %% after tighter relaxation)",
-                                               id, dL * 100, dTight * 100))
-                    }
+                guard abs(dE) > 0.002 || dL > 0.005 else { continue }
+                var tight = relaxer
+                tight.fmax = 0.001
+                tight.maxSteps = 2000
+                let a = try tight.relax(r.final.structure), b = try tight.relax(try Fixtures.structure(c["final_structure"]!))
+                let dTight = zip(a.final.structure.lattice.niggliReduced().parameters, b.final.structure.lattice.niggliReduced().parameters)
+                    .map { abs($0 - $1) / $1 }.max()!
+                let eTight = a.finalEnergyPerAtom - b.finalEnergyPerAtom
+                report.append(String(format: "  %@: both end points relaxed to fmax 0.001 differ by %.3f %% (Niggli parameters), %+.2f meV/atom",
+                                     id, dTight * 100, eTight * 1000))
+                if dTight > 0.005 || abs(eTight) > 0.002 {
+                    failures.append(String(format: "%@: ΔE %.2f meV/atom, lattice parameters %.3f %% (%.2f meV/atom, %.3f %% after tighter relaxation)",
+                                           id, dE * 1000, dL * 100, eTight * 1000, dTight * 100))
                 }
             } else if !(r.finalEnergyPerAtom < r.initialEnergyPerAtom) {
                 failures.append("\(id): energy did not go down")
