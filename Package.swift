@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// Kiln: inverse design of stable inorganic crystals.
@@ -26,11 +26,13 @@ let package = Package(
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Search", targets: ["Search"]),
         .library(name: "Campaign", targets: ["Campaign"]),
+        .library(name: "KilnServer", targets: ["KilnServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
     ],
     targets: [
         // C libraries from Debian (scripts/bootstrap installs them).
@@ -101,14 +103,23 @@ let package = Package(
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
                 "Learning", "Properties", "Generation", "Diffusion", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
-        // Layer 10: the command line — every `kiln` command and the pieces the benchmarks share.
+        // Layer 10: the HTTP service (`kiln serve`): campaigns submitted, followed and read over a REST
+        // API described in Resources/openapi.yaml. Its own target, so the core builds without Hummingbird.
+        .target(
+            name: "KilnServer",
+            dependencies: [
+                "KilnSupport", "Crystal", "CrystalIO", "Learning", "Potentials", "Properties", "Evaluation", "Diffusion", "Campaign",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]),
+        // Layer 11: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(
             name: "KilnCommands",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
-                "Generation", "Diffusion", "Search", "Campaign", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // Layer 11: the executables.
+        // Layer 12: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
         // Timings of Kiln's kernels on the fixture inputs (compare with Benchmarks/*.py).
         .executableTarget(
@@ -139,6 +150,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "KilnServerTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "KilnServer"]),
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [

@@ -301,6 +301,10 @@ public struct CampaignSpecError: Error, CustomStringConvertible, Equatable {
     public let key: String
     public let reason: String
     public var description: String { key.isEmpty ? reason : "campaign key '\(key)': \(reason)" }
+
+    public init(key: String, reason: String) {
+        (self.key, self.reason) = (key, reason)
+    }
 }
 
 extension CampaignSpec {

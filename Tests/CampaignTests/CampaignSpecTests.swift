@@ -1,5 +1,6 @@
 import Campaign
 import Crystal
+import Foundation
 import XCTest
 
 final class CampaignSpecTests: XCTestCase {
@@ -46,6 +47,38 @@ final class CampaignSpecTests: XCTestCase {
         XCTAssertEqual(s.generators.map(\.kind), [.substitution, .randomSymmetric])
         XCTAssertEqual(s.generators[1].timeLimit, 20)
         XCTAssertEqual(s.generators[0].seed, 3)
+    }
+
+    /// The same campaign as JSON (`kiln serve` takes both) reads as the same spec: tables, arrays
+    /// of tables, integers kept apart from reals; JSON's null and non-object documents refused.
+    func testJSONIsTheSameCampaign() throws {
+        let json = #"""
+            {"name": "limno", "output": "out/limno",
+             "target": {"chemical_systems": ["Li-Mn-O"], "forbidden_elements": ["Co"], "max_atoms": 16},
+             "stability": {"threshold": 0.08}, "relax": {"fmax": 0.05, "steps": 300}, "objectives": {"supply_risk": 1.0},
+             "constraints": {"max_e_hull": 0.1, "max_elements": 3},
+             "generators": [{"kind": "substitution", "budget": 40, "seed": 3},
+                            {"kind": "random_symmetric", "budget": 10, "seed": 4, "time_limit": 20}]}
+            """#
+        let fromJSON = try CampaignSpec(toml: try CampaignSpec.toml(fromJSON: Data(json.utf8)))
+        let fromTOML = try CampaignSpec(toml: good)
+        XCTAssertEqual(fromJSON.name, fromTOML.name)
+        XCTAssertEqual(fromJSON.chemicalSystems, fromTOML.chemicalSystems)
+        XCTAssertEqual(fromJSON.forbiddenElements, fromTOML.forbiddenElements)
+        XCTAssertEqual(fromJSON.maxAtoms, 16)
+        XCTAssertEqual(fromJSON.stabilityThreshold, 0.08)
+        XCTAssertEqual(fromJSON.constraints.maxElements, 3)
+        XCTAssertEqual(fromJSON.generators.map(\.kind), fromTOML.generators.map(\.kind))
+        XCTAssertEqual(fromJSON.generators.map(\.seed), [3, 4])
+        XCTAssertEqual(fromJSON.generators[1].timeLimit, 20)
+        // A real where TOML wants an integer is the campaign's own error, naming the key.
+        let real = try CampaignSpec.toml(fromJSON: Data(#"{"target": {"chemical_systems": ["Na-Cl"], "max_atoms": 4.5}}"#.utf8))
+        XCTAssertThrowsError(try CampaignSpec(toml: real)) { XCTAssertEqual(($0 as? CampaignSpecError)?.key, "target.max_atoms") }
+        XCTAssertThrowsError(try CampaignSpec.toml(fromJSON: Data(#"{"relax": {"steps": null}}"#.utf8))) {
+            XCTAssertEqual(($0 as? CampaignSpecError)?.key, "relax.steps")
+        }
+        XCTAssertThrowsError(try CampaignSpec.toml(fromJSON: Data("[1]".utf8)))
+        XCTAssertThrowsError(try CampaignSpec.toml(fromJSON: Data("{".utf8))) { XCTAssertTrue("\($0)".contains("not valid JSON")) }
     }
 
     func testDefaults() throws {
