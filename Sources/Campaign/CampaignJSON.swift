@@ -42,7 +42,7 @@ extension CampaignSpec {
 }
 
 /// A JSON document, kept with integers apart from reals (TOML tells them apart).
-private enum JSONValue: Decodable {
+enum JSONValue: Decodable {
     case bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), object([String: JSONValue]), null
 
     init(from decoder: any Decoder) throws {
@@ -54,5 +54,16 @@ private enum JSONValue: Decodable {
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
         else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    /// A scalar as text (as a CSV cell would hold it); nil for arrays, objects and null.
+    var text: String? {
+        switch self {
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .string(let s): return s
+        case .array, .object, .null: return nil
+        }
     }
 }

@@ -65,7 +65,7 @@ extension CampaignRunner {
             try relax(store, saveElapsed: saveElapsed)
             done = round + 1
             try store.setMeta("rounds_done", String(done))
-            try tell(&strategies, round: round, try store.all(), hull: hull)
+            try tell(&strategies, round: round, try withLabEvidence(try store.all(), store), hull: hull)
             round += 1
         }
     }
@@ -75,11 +75,13 @@ extension CampaignRunner {
     /// keeps its choice.
     private func choose(round: Int, store: KnowledgeStore, hull: HullService, selection: CampaignSelection) throws {
         guard let loop = spec.loop else { return }
-        let records = try store.all()
+        let records = try withLabEvidence(try store.all(), store)
         var left = loop.maxRelaxations.map { $0 - relaxationCount(records) } ?? .max
+        let mp2020 = Self.mp2020Loader()
         let relaxed = records.compactMap { r -> (record: CandidateRecord, eHull: Double)? in
-            guard r.status == .relaxed, let e = r.finalEnergyPerAtom, let s = try? r.structure(relaxed: true),
-                  let h = hull.energyAboveHull(s.composition, energy: e * s.composition.numAtoms) else { return nil }
+            guard r.status == .relaxed, let s = try? r.structure(relaxed: true),
+                  let e = try? hullEnergy(r, s.composition, hull: hull, mp2020: mp2020),
+                  let h = hull.energyAboveHull(s.composition, energy: e) else { return nil }
             return (r, h)
         }
         for gi in spec.generators.indices {
@@ -205,14 +207,15 @@ extension CampaignRunner {
 
     /// Tells every strategy what its proposals of `round` became.
     private func tell(_ strategies: inout [any SearchStrategy], round: Int, _ records: [CandidateRecord], hull: HullService) throws {
+        let mp2020 = Self.mp2020Loader()
         for gi in strategies.indices {
             let name = generatorName(gi)
             let mine = records.filter { $0.round == round && $0.generator == name }
-            strategies[gi].tell(try mine.map { try evaluation($0, hull: hull) })
+            strategies[gi].tell(try mine.map { try evaluation($0, hull: hull, mp2020: mp2020) })
         }
     }
 
-    private func evaluation(_ r: CandidateRecord, hull: HullService) throws -> Evaluation {
+    private func evaluation(_ r: CandidateRecord, hull: HullService, mp2020: () throws -> MP2020Compatibility) throws -> Evaluation {
         let initial = try r.structure()
         let provenance = Provenance(generator: r.generator, seed: UInt64(bitPattern: r.seed), parentID: r.parent,
                                     operation: r.operation, parents: r.parents?.split(separator: ",").map(String.init) ?? [],
@@ -230,7 +233,9 @@ extension CampaignRunner {
             let relaxed = try r.structure(relaxed: true)
             e.relaxed = relaxed
             e.energyPerAtom = energy
-            e.eHull = hull.energyAboveHull(relaxed.composition, energy: energy * relaxed.composition.numAtoms)
+            e.eHull = try hullEnergy(r, relaxed.composition, hull: hull, mp2020: mp2020).flatMap {
+                hull.energyAboveHull(relaxed.composition, energy: $0)
+            }
             e.fitness = e.eHull.map { $0 + (spec.loop?.targetWeight ?? 0) * (1 - targetProbability(r)) }
         }
         return e

@@ -78,17 +78,21 @@ extension CampaignRunner {
     /// then the CSV, CIFs and HTML report. Cheap, so it is recomputed on every run.
     func score(_ store: KnowledgeStore, hull: HullService, margins: CampaignMargins, predictors: TargetPredictors?,
                seconds: Double) throws -> CampaignSummary {
-        var all = try store.all()
+        var all = try withLabEvidence(try store.all(), store)
         let relaxed = all.indices.filter { all[$0].status == .relaxed }
         let structures = try relaxed.map { try all[$0].structure(relaxed: true) }
         let targetElements = spec.elements
+        let mp2020 = Self.mp2020Loader()
+        if spec.hullReference != .materialsProject && relaxed.contains(where: { all[$0].dftEnergyPerAtom != nil }) {
+            log("DFT energies from the lab are on MP's scale and are not used on the \(spec.hullReference.rawValue) hull reference")
+        }
 
         // Hull: MP reference of the target elements plus the campaign's own candidates.
         log("scoring: hull, uniqueness and novelty of \(relaxed.count) relaxed candidates")
         var candidateEntries: [ThermoEntry] = []
         for (k, i) in relaxed.enumerated() {
             let c = structures[k].composition
-            let total = all[i].finalEnergyPerAtom! * c.numAtoms
+            let total = try hullEnergy(all[i], c, hull: hull, mp2020: mp2020)!
             all[i].correctedEnergyPerAtom = (total + hull.correction(for: c)) / c.numAtoms
             candidateEntries.append(try hull.entry(c, energy: total, id: all[i].id))
         }
@@ -157,7 +161,8 @@ extension CampaignRunner {
             all[i].violations = v.isEmpty ? nil : v.joined(separator: ", ")
         }
 
-        // Rank the unique candidates only (duplicates stay in the CSV with their verdicts): stable,
+        // Rank the unique candidates only (duplicates stay in the CSV with their verdicts); a
+        // candidate the lab failed to make goes after every other. Then: stable,
         // then possibly stable, then the rest; within each the newest novelty level, then E_hull
         // (to 1 meV/atom), then the weighted objectives. With targets, right after the stability
         // class: the product of the "probability" targets' P (to 0.01, higher first), then the sum of
@@ -177,16 +182,16 @@ extension CampaignRunner {
                 let d = spec.targets.filter { $0.use == .objective }.reduce(0.0) { $0 + ($1.objectiveValue(r) ?? .infinity) }
                 let stability = Double(r.stability?.order ?? StabilityLevel.allCases.count)
                 let novelty = Double(r.noveltyLevel?.order ?? NoveltyLevel.allCases.count)
-                return [stability, -(p * 100).rounded(), (d * 1000).rounded(), novelty, (r.energyAboveHull! * 1000).rounded(),
-                        objective(r), Double(r.ordinal)]
+                return [r.synthesis == .failed ? 1 : 0, stability, -(p * 100).rounded(), (d * 1000).rounded(), novelty,
+                        (r.energyAboveHull! * 1000).rounded(), objective(r), Double(r.ordinal)]
             }
             eligible = candidates.sorted { key($0).lexicographicallyPrecedes(key($1)) }
         case .pareto:
             // fronts first, then the less crowded (more distinct trade-off), then E_hull
             let ranks = ParetoRanking.rank(candidates.map { i in spec.ranking.objectives.map { $0.value(all[i], targets: spec.targets) } })
             for (i, r) in zip(candidates, ranks) { (all[i].paretoFront, all[i].paretoCrowding) = (r.front + 1, r.crowding) }
-            func key(_ i: Int) -> (Int, Double, Double, Int) {
-                (all[i].paretoFront!, -all[i].paretoCrowding!, all[i].energyAboveHull!, all[i].ordinal)
+            func key(_ i: Int) -> (Int, Int, Double, Double, Int) {
+                (all[i].synthesis == .failed ? 1 : 0, all[i].paretoFront!, -all[i].paretoCrowding!, all[i].energyAboveHull!, all[i].ordinal)
             }
             eligible = candidates.sorted { key($0) < key($1) }
         }
@@ -244,7 +249,7 @@ extension CampaignRunner {
         var header = ["rank", "id", "formula", "e_above_hull", "formation_energy_per_atom", "energy_per_atom",
                       "corrected_energy_per_atom", "decomposition", "space_group", "structure_type", "stable", "stability", "unique", "novel", "novelty_level", "novelty_match",
                       "known_formula", "hhi", "abundance", "n_sites", "generator", "round", "operation", "parents", "parent", "substitution", "relax_outcome",
-                      "relax_steps", "status", "violations", "model"]
+                      "relax_steps", "status", "violations", "model", "synthesis", "dft_energy_per_atom", "measured"]
         if !judges.isEmpty { header += ["e_above_hull_spread", "committee_stable", "verdict_depends_on_model"] + judges.map { "e_above_hull_\($0.name)" } }
         header += ["pareto_front", "pareto_crowding"]
             + spec.targets.flatMap { ["\($0.property.rawValue)_mean", "\($0.property.rawValue)_sigma", "\($0.property.rawValue)_p"] }
@@ -258,14 +263,15 @@ extension CampaignRunner {
                        r.structureType ?? "", b(r.isStable), r.stability?.rawValue ?? "", b(r.isUnique), b(r.isNovel), r.noveltyLevel?.rawValue ?? "", r.noveltyMatch ?? "", b(r.knownFormula), n(r.hhi),
                        n(r.abundance), String(r.nSites), r.generator, String(r.round + 1), r.operation ?? "", r.parents ?? "",
                        r.parent ?? "", r.substitution ?? "",
-                       r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "", r.model ?? ""]
+                       r.relaxOutcome ?? "", r.relaxSteps.map(String.init) ?? "", r.status.rawValue, r.violations ?? r.error ?? "", r.model ?? "",
+                       r.synthesis?.rawValue ?? "", n(r.dftEnergyPerAtom), (r.measuredProperties?.keys.sorted() ?? []).joined(separator: " ")]
             if !judges.isEmpty {
                 row += [n(r.energyAboveHullSpread), b(r.committeeStable), b(r.verdictDependsOnModel)]
                     + judges.map { n(r.judgement($0.name)?.energyAboveHull) }
             }
             row += [r.paretoFront.map(String.init) ?? "", r.paretoCrowding.map { $0.isFinite ? String(format: "%.6f", $0) : "inf" } ?? ""]
             for t in spec.targets {
-                let v = r.properties?[t.property.rawValue]
+                let v = r.measuredProperties?[t.property.rawValue] ?? r.properties?[t.property.rawValue]
                 row += [n(v?.mean), n(v?.sigma), n(v.map(t.probability))]
             }
             if !spec.targets.isEmpty { row.append(n(r.targetProbability)) }

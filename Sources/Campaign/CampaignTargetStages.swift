@@ -130,7 +130,8 @@ extension CampaignRunner {
         var product = 1.0
         for t in spec.targets {
             let key = t.property.rawValue
-            guard let v = r.properties?[key] else {
+            // A measured value (lab outcome) stands in for the prediction.
+            guard let v = r.measuredProperties?[key] ?? r.properties?[key] else {
                 product = 0
                 reasons.append("\(key) unknown: " + (r.propertyErrors?[key]
                     ?? (t.property.stage == .elastic ? "computed only for unique candidates with E_hull ≤ \(spec.stabilityThreshold) eV/atom" : "not computed")))

@@ -117,6 +117,12 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var committee: [CommitteeJudgement]?
     /// Largest minus smallest E_hull of the committee's models (eV/atom): the verdict's uncertainty.
     public var energyAboveHullSpread: Double?
+    /// From the lab outcomes, as of the last scoring (`LabEvidence`): the DFT energy (eV/atom) that
+    /// placed it on the hull instead of the potential's, the latest synthesis verdict, and measured
+    /// properties that replace the predictions in the targets.
+    public var dftEnergyPerAtom: Double?
+    public var synthesis: SynthesisResult?
+    public var measuredProperties: [String: PropertyValue]?
 
     public init(id: String, ordinal: Int, generator: String, parent: String?, seed: Int64, substitution: String?,
                 formula: String, nSites: Int, nElements: Int, initialStructure: String) {
@@ -164,6 +170,8 @@ public final class KnowledgeStore: Sendable {
         self.path = path
         var config = Configuration()
         config.readonly = readOnly
+        // A server records lab outcomes while a campaign writes its candidates: wait for the other writer.
+        config.busyMode = .timeout(30)
         if !readOnly {
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
         }
@@ -243,6 +251,22 @@ public final class KnowledgeStore: Sendable {
         }
         Self.registerCommitteeMigration(&migrator)
         migrator.registerMigration("v9-mlip-reference") { try Self.addMLIPReferenceTable($0) }
+        migrator.registerMigration("v10-lab-outcomes") { db in
+            try db.create(table: LabOutcome.databaseTableName) { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("candidateId", .text).notNull().indexed().references(CandidateRecord.databaseTableName)
+                for c in ["kind", "author", "method", "source"] { t.column(c, .text).notNull() }
+                t.column("recordedAt", .datetime).notNull()
+                for c in ["performedOn", "notes", "property"] { t.column(c, .text) }
+                for c in ["succeeded", "phasePure"] { t.column(c, .boolean) }
+                for c in ["value", "sigma", "energyPerAtom"] { t.column(c, .double) }
+            }
+            try db.alter(table: CandidateRecord.databaseTableName) { t in
+                t.add(column: "dftEnergyPerAtom", .double)
+                t.add(column: "synthesis", .text)
+                t.add(column: "measuredProperties", .text)
+            }
+        }
         try migrator.migrate(db)
     }
 
@@ -295,6 +319,32 @@ public final class KnowledgeStore: Sendable {
 
     public func candidates(status: CandidateStatus) throws -> [CandidateRecord] {
         try db.read { try CandidateRecord.filter(Column("status") == status.rawValue).order(Column("ordinal")).fetchAll($0) }
+    }
+
+    /// Records checked lab outcomes of stored candidates in one transaction (all or none); returns
+    /// them with their ids.
+    @discardableResult
+    public func record(_ outcomes: [LabOutcome]) throws -> [LabOutcome] {
+        for o in outcomes { try o.validate() }
+        return try db.write { db in
+            try outcomes.map { outcome in
+                guard try CandidateRecord.fetchOne(db, key: outcome.candidateId) != nil else {
+                    throw OutcomeError(field: "candidate", reason: "no candidate '\(outcome.candidateId)' in this campaign")
+                }
+                var o = outcome
+                try o.insert(db)
+                return o
+            }
+        }
+    }
+
+    /// Lab outcomes, oldest first; of one candidate when given.
+    public func outcomes(candidate: String? = nil) throws -> [LabOutcome] {
+        try db.read { db in
+            var q = LabOutcome.order(Column("id"))
+            if let candidate { q = q.filter(Column("candidateId") == candidate) }
+            return try q.fetchAll(db)
+        }
     }
 
     /// How many candidates a generator has stored.

@@ -203,6 +203,7 @@ public struct CampaignReport: Sendable {
             rows.append(("oxidation states (mean per element)", esc(d.perElement(ox, format: "%+.2f"))))
         }
         if let e = r.finalEnergyPerAtom { rows.append(("energy", String(format: "%.4f eV/atom (%@)", e, esc(r.model ?? potential)))) }
+        if let lab = labFacts(r) { rows.append(("lab and DFT", lab)) }
         if let judged = r.committee {
             rows.append(("committee E_hull", judged.map { j in
                 esc(j.model) + " " + (j.energyAboveHull.map { String(format: "%.3f", $0) } ?? "– (" + esc(j.error ?? "no energy") + ")")
@@ -230,6 +231,26 @@ public struct CampaignReport: Sendable {
             rows.append(("CIF", "<a class=\"cif\" href=\"cif/\(esc(percentEncoded(name)))\">cif/\(esc(name))</a>"))
         }
         return "<table class=\"facts\">" + rows.map { "<tr><th>\(esc($0.0))</th><td>\($0.1)</td></tr>" }.joined() + "</table>"
+    }
+
+    /// The lab's evidence (`LabEvidence`): synthesis verdict, the DFT energy that placed it on the
+    /// hull, measured properties; nil when the lab sent nothing.
+    private func labFacts(_ r: CandidateRecord) -> String? {
+        var parts: [String] = []
+        switch r.synthesis {
+        case .failed?: parts.append("<strong>synthesis failed</strong> (ranked after every other candidate)")
+        case .made?: parts.append("synthesised (not phase-pure)")
+        case .phasePure?: parts.append("synthesised, phase-pure")
+        case nil: break
+        }
+        if let e = r.dftEnergyPerAtom {
+            parts.append(String(format: "DFT energy %.4f eV/atom", e)
+                         + (spec.hullReference == .materialsProject ? " (MP2020-corrected; places it on the hull instead of the potential's)" : " (not used on the \(spec.hullReference.rawValue) hull)"))
+        }
+        for (k, v) in (r.measuredProperties ?? [:]).sorted(by: { $0.key < $1.key }) {
+            parts.append("measured " + esc(k) + String(format: " %.3g", v.mean) + (v.sigma.map { $0 > 0 ? String(format: " ± %.2g", $0) : "" } ?? "") + " " + esc(v.unit))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
     private func provenanceBlock() -> String {

@@ -35,6 +35,8 @@ public final class CampaignQueue: @unchecked Sendable {
     private var infos: [String: CampaignInfo] = [:]
     private var pending: [String] = []
     private var potentials: [PotentialModel: LoadedPotential] = [:]
+    /// Campaigns that got lab outcomes while they ran: scored again when the run ends.
+    private var rescore: Set<String> = []
     private var stopped = false
     private let campaignsFolder: URL
 
@@ -89,6 +91,30 @@ public final class CampaignQueue: @unchecked Sendable {
         }
         events.post(info.id, .state, state: .queued)
         return info
+    }
+
+    /// Records lab outcomes of a campaign's candidates and has the campaign scored again with them
+    /// (at once when it has ended; after its run when it is queued or running).
+    public func record(_ outcomes: [LabOutcome], campaign id: String) throws -> [LabOutcome] {
+        let path = outputFolder(id).appendingPathComponent("campaign.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw OutcomeError(field: "candidate", reason: "campaign \(id) has no candidates yet")
+        }
+        let stored = try KnowledgeStore(path: path).record(outcomes)
+        let requeued: Bool = lock.withLock {
+            guard let info = infos[id] else { return false }
+            if !info.state.isTerminal {
+                rescore.insert(id)
+                return false
+            }
+            pending.append(id)
+            infos[id]?.state = .queued
+            if let updated = infos[id] { try? save(updated) }
+            lock.broadcast()
+            return true
+        }
+        if requeued { events.post(id, .state, state: .queued, message: "scoring again with \(outcomes.count) new lab outcome(s)") }
+        return stored
     }
 
     public func list() -> [CampaignInfo] {
@@ -147,6 +173,13 @@ public final class CampaignQueue: @unchecked Sendable {
             }
             guard let id = next else { return }
             run(id)
+            let again: Bool = lock.withLock {
+                guard rescore.remove(id) != nil else { return false }
+                pending.append(id)
+                infos[id]?.state = .queued
+                return true
+            }
+            if again { events.post(id, .state, state: .queued, message: "scoring again with the lab outcomes recorded during the run") }
         }
     }
 
@@ -171,6 +204,7 @@ public final class CampaignQueue: @unchecked Sendable {
                 $0.state = .finished
                 $0.finished = Date()
                 $0.summary = summary
+                $0.error = nil
             }
         } catch {
             update(id) {

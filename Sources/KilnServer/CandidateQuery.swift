@@ -28,6 +28,10 @@ public struct CandidateSummary: Codable, Sendable, Equatable {
     public var properties: [String: PropertyValue]?
     public var model: String?
     public var error: String?
+    /// The lab's evidence as of the last scoring (`LabEvidence`).
+    public var synthesis: SynthesisResult?
+    public var dftEnergyPerAtom: Double?
+    public var measuredProperties: [String: PropertyValue]?
 
     init(_ r: CandidateRecord) {
         (id, formula, status, generator, round, nSites) = (r.id, r.formula, r.status, r.generator, r.round, r.nSites)
@@ -36,6 +40,7 @@ public struct CandidateSummary: Codable, Sendable, Equatable {
         (energyAboveHullSpread, decomposition, stability) = (r.energyAboveHullSpread, r.decomposition, r.stability)
         (isUnique, novelty, noveltyMatch) = (r.isUnique, r.noveltyLevel, r.noveltyMatch)
         (targetProbability, properties, model, error) = (r.targetProbability, r.properties, r.model, r.error)
+        (synthesis, dftEnergyPerAtom, measuredProperties) = (r.synthesis, r.dftEnergyPerAtom, r.measuredProperties)
     }
 }
 

@@ -88,6 +88,8 @@ struct APIError: Error {
         case is QueryError: self.init(.badRequest, ErrorText.describe(error))
         case is QueueFull: self.init(.serviceUnavailable, ErrorText.describe(error))
         case is CampaignSpecError: self.init(.badRequest, ErrorText.describe(error))
+        case let e as OutcomeError where e.field == "candidate" && e.reason.hasPrefix("no candidate"): self.init(.notFound, e.description)
+        case is OutcomeError: self.init(.badRequest, ErrorText.describe(error))
         default: self.init(.internalServerError, ErrorText.describe(error))
         }
     }

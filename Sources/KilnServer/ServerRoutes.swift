@@ -25,6 +25,12 @@ struct ServerRoutes: Sendable {
         }
         router.get("/api/campaigns/:id/candidates/:candidate") { _, context in JSONBody.response(try candidate(context)) }
         router.get("/api/campaigns/:id/candidates/:candidate/structure") { request, context in try structure(request, context) }
+        router.post("/api/campaigns/:id/candidates/:candidate/outcomes") { request, context in try await recordOutcome(request, context) }
+        router.get("/api/campaigns/:id/candidates/:candidate/outcomes") { _, context in
+            let r = try candidate(context)
+            return JSONBody.response(try store(context)?.outcomes(candidate: r.id) ?? [])
+        }
+        router.get("/api/campaigns/:id/outcomes") { _, context in JSONBody.response(try store(context)?.outcomes() ?? []) }
         router.get("/api/campaigns/:id/candidates.csv") { _, context in try output(context, "candidates.csv", type: "text/csv; charset=utf-8") }
         router.get("/api/campaigns/:id/report") { _, context in try output(context, "report.html", type: "text/html; charset=utf-8") }
         router.get("/api/campaigns/:id/hull") { _, context in JSONBody.response(try records(context).compactMap(HullPoint.init)) }
@@ -33,15 +39,33 @@ struct ServerRoutes: Sendable {
         }
     }
 
-    /// `POST /api/campaigns`: TOML (any content type but JSON) or JSON, checked like a campaign file.
-    private func submit(_ request: Request) async throws -> Response {
+    /// The request body, refused (413) beyond the server's limit.
+    private func body(_ request: Request) async throws -> Data {
         var data = Data()
         for try await chunk in request.body {
             guard data.count + chunk.readableBytes <= maxBodyBytes else {
-                throw APIError(.contentTooLarge, "the campaign is larger than this server's limit of \(maxBodyBytes) bytes")
+                throw APIError(.contentTooLarge, "the request body is larger than this server's limit of \(maxBodyBytes) bytes")
             }
             data.append(contentsOf: chunk.readableBytesView)
         }
+        return data
+    }
+
+    /// `POST …/candidates/CID/outcomes`: a lab outcome as a JSON object (fields of `LabOutcome`);
+    /// the campaign is scored again with it.
+    private func recordOutcome(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let info = try campaign(context)
+        let id = try context.parameters.require("candidate")
+        let outcome = try LabOutcome(json: try await body(request), candidate: id, source: "api")
+        let stored = try queue.record([outcome], campaign: info.id)
+        var r = JSONBody.response(stored[0], status: .created)
+        r.headers[.location] = "/api/campaigns/\(info.id)/candidates/\(id)/outcomes"
+        return r
+    }
+
+    /// `POST /api/campaigns`: TOML (any content type but JSON) or JSON, checked like a campaign file.
+    private func submit(_ request: Request) async throws -> Response {
+        let data = try await body(request)
         let json = request.headers[.contentType].map { $0.lowercased().hasPrefix("application/json") } ?? false
         let toml: String
         if json {
@@ -75,12 +99,17 @@ struct ServerRoutes: Sendable {
         })
     }
 
-    /// Every candidate of the campaign (none before its run has stored any).
-    private func records(_ context: BasicRequestContext) throws -> [CandidateRecord] {
+    /// The campaign's knowledge store, read-only; nil before its run has stored anything.
+    private func store(_ context: BasicRequestContext) throws -> KnowledgeStore? {
         let info = try campaign(context)
         let path = queue.outputFolder(info.id).appendingPathComponent("campaign.sqlite").path
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        return try KnowledgeStore(path: path, readOnly: true).all()
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try KnowledgeStore(path: path, readOnly: true)
+    }
+
+    /// Every candidate of the campaign (none before its run has stored any).
+    private func records(_ context: BasicRequestContext) throws -> [CandidateRecord] {
+        try store(context)?.all() ?? []
     }
 
     private func candidate(_ context: BasicRequestContext) throws -> CandidateRecord {

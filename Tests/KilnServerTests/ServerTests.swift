@@ -148,6 +148,47 @@ final class ServerTests: XCTestCase {
         }
     }
 
+    /// The lab-in-the-loop round trip: an outcome recorded over HTTP (with the token) is kept with
+    /// who/how/when, the campaign is scored again, and the candidate the lab failed to make drops
+    /// to the last rank.
+    func testLabOutcomeRescoresTheCampaign() async throws {
+        try await withServer { s in
+            let created = try await s.request("POST", "/api/campaigns", body: Self.tiny, token: Self.token)
+            let id = try XCTUnwrap((created.json as? [String: Any])?["id"] as? String)
+            _ = try await s.request("GET", "/api/campaigns/\(id)/events")
+            let pareto: [[String: Any]] = try await s.json("/api/campaigns/\(id)/pareto")
+            XCTAssertGreaterThanOrEqual(pareto.count, 2)
+            let best = try XCTUnwrap(pareto.first?["id"] as? String)
+            let path = "/api/campaigns/\(id)/candidates/\(best)/outcomes"
+            let body = #"{"kind": "synthesis", "succeeded": false, "author": "A. Chemist", "method": "solid state, 800 °C 12 h, XRD", "performed_on": "2026-12-01"}"#
+            let refused = try await s.request("POST", path, body: body)
+            XCTAssertEqual(refused.status, 401)
+            let bad = try await s.request("POST", path, body: #"{"kind": "synthesis", "author": "x", "method": "y"}"#, token: Self.token)
+            XCTAssertEqual(bad.status, 400)
+            XCTAssertTrue(bad.text.contains("succeeded"), bad.text)
+            let stray = try await s.request("POST", "/api/campaigns/\(id)/candidates/nope/outcomes", body: body, token: Self.token)
+            XCTAssertEqual(stray.status, 404)
+            let last = Self.parseEvents(try await s.request("GET", "/api/campaigns/\(id)/events").text).count
+            let recorded = try await s.request("POST", path, body: body, token: Self.token)
+            XCTAssertEqual(recorded.status, 201, recorded.text)
+            let outcome = try XCTUnwrap(recorded.json as? [String: Any])
+            XCTAssertEqual(outcome["author"] as? String, "A. Chemist")
+            XCTAssertEqual(outcome["performedOn"] as? String, "2026-12-01")
+            XCTAssertNotNil(outcome["recordedAt"])
+
+            // Scored again: the stream after the last seen event runs to "finished".
+            let rescoring = Self.parseEvents(try await s.request("GET", "/api/campaigns/\(id)/events?after=\(last)").text)
+            XCTAssertEqual(rescoring.compactMap { $0["state"] as? String }.suffix(2), ["running", "finished"])
+            let after: [[String: Any]] = try await s.json("/api/campaigns/\(id)/pareto")
+            XCTAssertEqual(after.last?["id"] as? String, best, "the failed synthesis is ranked last")
+            let candidate: [String: Any] = try await s.json("/api/campaigns/\(id)/candidates?ranked=true&sort=rank")
+            let listed = try XCTUnwrap((candidate["candidates"] as? [[String: Any]])?.first { $0["id"] as? String == best })
+            XCTAssertEqual(listed["synthesis"] as? String, "failed")
+            let outcomes: [[String: Any]] = try await s.json(path)
+            XCTAssertEqual(outcomes.count, 1)
+        }
+    }
+
     func testProtectedReadsAndRestart() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-server-\(UUID().uuidString)")
         var id = ""
