@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [
-                "KilnCommands", "Crystal", "CrystalIO", "Thermo", "Potentials",
+                "KilnCommands", "KilnSupport", "Crystal", "CrystalIO", "Thermo", "Potentials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
     ],
