@@ -111,7 +111,7 @@ let package = Package(
                 "KilnSupport", "Crystal", "CrystalIO", "Learning", "Potentials", "Properties", "Evaluation", "Diffusion", "Campaign",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            resources: [.copy("Resources/openapi.yaml")]),
+            resources: [.copy("Resources/openapi.yaml"), .copy("Resources/dashboard")]),
         // Layer 11: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(
             name: "KilnCommands",

@@ -301,6 +301,7 @@ extension CampaignRunner {
         report.committee = committee.map(\.label)
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.html().write(to: reportURL, atomically: true, encoding: .utf8)
+        try writePlots(hulls: hulls, records: all)
 
         let relaxSeconds = relaxed.compactMap(\.relaxSeconds).reduce(0, +)
         return CampaignSummary(
@@ -318,6 +319,20 @@ extension CampaignRunner {
             relaxedPerMinute: seconds > 0 ? Double(relaxed.count) / (seconds / 60) : 0,
             sunPerCPUHour: relaxSeconds > 0 ? Double(sun.count) / (relaxSeconds / 3600) : 0,
             reference: reference, stabilityMargins: sources.margins.measured, provenance: provenance)
+    }
+}
+
+extension CampaignRunner {
+    /// The report's plots as files too, for the dashboard: plots/hull-SYSTEM.svg per binary or
+    /// ternary system and, with Pareto ranking, plots/pareto.svg.
+    func writePlots(hulls: [(system: String, svg: String)], records: [CandidateRecord]) throws {
+        let folder = outputDirectory.appendingPathComponent("plots")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var files = hulls.map { ("hull-\($0.system).svg", $0.svg) }
+        if spec.ranking.method == .pareto {
+            files.append(("pareto.svg", ParetoPlot.svg(records, objectives: spec.ranking.objectives, targets: spec.targets)))
+        }
+        for (name, svg) in files { try svg.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
     }
 }
 

@@ -103,7 +103,7 @@ public struct CampaignReport: Sendable {
         h += "<table>" + tableHeader() + other.map(row).joined() + "</table></details>"
 
         h += provenanceBlock()
-        h += "<pre id=\"selfcheck\" hidden></pre><script>\(ReportAssets.script)</script></body></html>\n"
+        h += "<pre id=\"selfcheck\" hidden></pre><script>\(ReportAssets.viewer)\(ReportAssets.script)</script></body></html>\n"
         return h
     }
 

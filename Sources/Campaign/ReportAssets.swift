@@ -1,5 +1,5 @@
 /// The report's one stylesheet and one script (inline; no network).
-enum ReportAssets {
+public enum ReportAssets {
     static let css = """
         body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1280px}
         h1{margin-bottom:4px} h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}
@@ -19,16 +19,15 @@ enum ReportAssets {
         .plot svg{max-width:100%;height:auto}
         """
 
-    /// Draws every `canvas.cell3d` from its JSON (drag to rotate; painter's algorithm over balls,
-    /// half-bonds, polyhedron faces and cell edges), runs the filters, and writes a self-check
-    /// (legend, hull-label overlaps, drawn canvases, local links) as JSON into `#selfcheck`.
-    static let script = #"""
-        (function(){
+    /// The 3D cell viewer of the report and the dashboard: `KilnViewer(canvas, scene)` draws a
+    /// `CellScene.json()` (painter's algorithm over balls, half-bonds, polyhedron faces and cell
+    /// edges; drag to rotate) and returns a function that redraws it.
+    public static let viewer = #"""
+        function KilnViewer(canvas,d){
         "use strict";
-        function mul(a,b){var r=[];for(var i=0;i<3;i++){r.push([]);for(var j=0;j<3;j++){r[i].push(a[i][0]*b[0][j]+a[i][1]*b[1][j]+a[i][2]*b[2][j]);}}return r;}
-        function rot(axis,t){var c=Math.cos(t),s=Math.sin(t);return axis===0?[[1,0,0],[0,c,-s],[0,s,c]]:[[c,0,s],[0,1,0],[-s,0,c]];}
-        function rgba(hex,a,k){var n=parseInt(hex.slice(1),16);k=k||1;return "rgba("+Math.round((n>>16)*k)+","+Math.round(((n>>8)&255)*k)+","+Math.round((n&255)*k)+","+a+")";}
-        function Viewer(canvas,d){
+          function mul(a,b){var r=[];for(var i=0;i<3;i++){r.push([]);for(var j=0;j<3;j++){r[i].push(a[i][0]*b[0][j]+a[i][1]*b[1][j]+a[i][2]*b[2][j]);}}return r;}
+          function rot(axis,t){var c=Math.cos(t),s=Math.sin(t);return axis===0?[[1,0,0],[0,c,-s],[0,s,c]]:[[c,0,s],[0,1,0],[-s,0,c]];}
+          function rgba(hex,a,k){var n=parseInt(hex.slice(1),16);k=k||1;return "rgba("+Math.round((n>>16)*k)+","+Math.round(((n>>8)&255)*k)+","+Math.round((n&255)*k)+","+a+")";}
           var L=d.cell,corners=[],i;
           for(i=0;i<8;i++){var f=[i&1,(i>>1)&1,(i>>2)&1];corners.push([0,1,2].map(function(k){return f[0]*L[0][k]+f[1]*L[1][k]+f[2]*L[2][k];}));}
           var pts=corners.concat(d.atoms.map(function(a){return [a[0],a[1],a[2]];}));
@@ -56,9 +55,17 @@ enum ReportAssets {
           canvas.addEventListener("pointerup",function(){last=null;});
           canvas.addEventListener("pointermove",function(e){if(!last)return;R=mul(mul(rot(1,(e.clientX-last[0])*0.01),rot(0,(e.clientY-last[1])*0.01)),R);last=[e.clientX,e.clientY];draw();});
           draw();
+          return draw;
         }
+        """#
+
+    /// Draws every `canvas.cell3d` from its JSON with `viewer`, runs the filters, and writes a self-check
+    /// (legend, hull-label overlaps, drawn canvases, local links) as JSON into `#selfcheck`.
+    static let script = #"""
+        (function(){
+        "use strict";
         var canvases=[].slice.call(document.querySelectorAll("canvas.cell3d")),errors=[];
-        canvases.forEach(function(cv){try{Viewer(cv,JSON.parse(document.getElementById(cv.dataset.cell).textContent));}catch(e){errors.push(cv.dataset.cell+": "+e);}});
+        canvases.forEach(function(cv){try{KilnViewer(cv,JSON.parse(document.getElementById(cv.dataset.cell).textContent));}catch(e){errors.push(cv.dataset.cell+": "+e);}});
 
         var groups=[].slice.call(document.querySelectorAll("tbody.cand"));
         function filter(){

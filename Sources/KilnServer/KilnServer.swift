@@ -28,6 +28,7 @@ public struct KilnServer: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AccessMiddleware(tokens: tokens, protectReads: settings.protectReads))
         ServerRoutes(queue: queue, maxBodyBytes: settings.maxBodyBytes).register(on: router)
@@ -55,6 +56,17 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         return try await next(request, context)
+    }
+}
+
+/// Every answer: no content-type sniffing, no framing, and a content-security policy that lets the
+/// dashboard's pages run only the server's own scripts and styles (no inline code, no other origin).
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var r = try await next(request, context)
+        r.headers[.xContentTypeOptions] = "nosniff"
+        r.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        return r
     }
 }
 

@@ -33,6 +33,26 @@ struct ServerRoutes: Sendable {
         router.get("/api/campaigns/:id/outcomes") { _, context in JSONBody.response(try store(context)?.outcomes() ?? []) }
         router.get("/api/campaigns/:id/candidates.csv") { _, context in try output(context, "candidates.csv", type: "text/csv; charset=utf-8") }
         router.get("/api/campaigns/:id/report") { _, context in try output(context, "report.html", type: "text/html; charset=utf-8") }
+        router.get("/api/campaigns/:id/candidates/:candidate/scene") { _, context in
+            let r = try candidate(context)
+            let scene = CellScene(try r.structure(relaxed: r.relaxedStructure != nil))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: scene.json())))
+        }
+        router.get("/api/campaigns/:id/plots") { _, context in JSONBody.response(try plotNames(context)) }
+        router.get("/api/campaigns/:id/plots/:name") { _, context in
+            let name = try context.parameters.require("name")
+            guard try plotNames(context).contains(name) else { throw APIError(.notFound, "no plot '\(name)'") }
+            let url = queue.outputFolder(try campaign(context).id).appendingPathComponent("plots").appendingPathComponent(name)
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(bytes: try Data(contentsOf: url))))
+        }
+        router.get("/") { _, _ in Response(status: .found, headers: [.location: "/ui/"]) }
+        router.get("/ui/") { _, _ in try Self.dashboard("index.html") }
+        router.get("/ui/campaign") { _, _ in try Self.dashboard("campaign.html") }
+        router.get("/ui/dashboard.js") { _, _ in try Self.dashboard("dashboard.js") }
+        router.get("/ui/dashboard.css") { _, _ in try Self.dashboard("dashboard.css") }
+        router.get("/ui/viewer.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: ReportAssets.viewer)))
+        }
         router.get("/api/campaigns/:id/hull") { _, context in JSONBody.response(try records(context).compactMap(HullPoint.init)) }
         router.get("/api/campaigns/:id/pareto") { _, context in
             JSONBody.response(try records(context).filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }.map(ParetoPoint.init))
@@ -161,6 +181,22 @@ struct ServerRoutes: Sendable {
         var out: [String: String] = [:]
         for (k, v) in request.uri.queryParameters { out[String(k)] = String(v) }
         return out
+    }
+
+    /// The plots the campaign's last scoring wrote (plots/hull-SYSTEM.svg, plots/pareto.svg).
+    private func plotNames(_ context: BasicRequestContext) throws -> [String] {
+        let folder = queue.outputFolder(try campaign(context).id).appendingPathComponent("plots")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".svg") && !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// A bundled dashboard file (fixed names only).
+    static func dashboard(_ name: String) throws -> Response {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "dashboard"), let data = try? Data(contentsOf: url) else {
+            throw APIError(.internalServerError, "the dashboard file \(name) is missing from this build")
+        }
+        let types = ["html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"]
+        return Response(status: .ok, headers: [.contentType: types[url.pathExtension]!], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func openAPI() throws -> Response {

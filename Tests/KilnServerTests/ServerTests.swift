@@ -105,6 +105,24 @@ final class ServerTests: XCTestCase {
             XCTAssertTrue(csv.text.contains(first))
             let spec = try await s.request("GET", "/api/openapi.yaml")
             XCTAssertTrue(spec.text.hasPrefix("openapi: 3"))
+
+            // What the dashboard draws: the viewer's scene, the plots (by listed name only), its pages.
+            let scene: [String: Any] = try await s.json("/api/campaigns/\(id)/candidates/\(first)/scene")
+            XCTAssertEqual((scene["atoms"] as? [Any])?.count ?? 0 >= structure.count, true)
+            let plots: [String] = try await s.json("/api/campaigns/\(id)/plots")
+            XCTAssertEqual(plots, ["hull-Cl-Na.svg"])
+            let svg = try await s.request("GET", "/api/campaigns/\(id)/plots/hull-Cl-Na.svg")
+            XCTAssertEqual(svg.headers["Content-Type"], "image/svg+xml")
+            XCTAssertTrue(svg.text.hasPrefix("<svg"))
+            let sneaky = try await s.request("GET", "/api/campaigns/\(id)/plots/..%2Fcampaign.sqlite")
+            XCTAssertEqual(sneaky.status, 404)
+            let html = try await s.request("GET", "/ui/campaign?id=\(id)")
+            XCTAssertEqual(html.status, 200)
+            XCTAssertTrue(html.text.contains("<canvas id=\"viewer\""))
+            XCTAssertTrue(html.headers["Content-Security-Policy"]?.contains("script-src 'self'") ?? false, "\(html.headers)")
+            XCTAssertEqual(html.headers["X-Content-Type-Options"], "nosniff")
+            let viewer = try await s.request("GET", "/ui/viewer.js")
+            XCTAssertTrue(viewer.text.contains("function KilnViewer("))
         }
     }
 
