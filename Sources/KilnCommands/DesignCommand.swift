@@ -16,37 +16,17 @@ struct DesignCommand: ParsableCommand {
             format is in docs/campaign.md.
             """)
 
-    @Argument(help: "Campaign file (TOML).")
-    var campaign: String
-
-    @Option(help: "Output folder (default: the campaign's `output` key).")
-    var out: String?
+    @OptionGroup var options: CampaignRunArguments
 
     @Flag(help: "Require an existing knowledge store in the output folder (fail instead of starting anew).")
     var resume = false
 
-    @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
-    var workers = 2
-
-    @Flag(help: "Print a JSON summary on stdout.")
-    var json = false
-
-    func validate() throws {
-        try RelaxationOptions.validate(workers: workers)
-    }
-
     func run() throws {
-        try CommandError.requireExisting(campaign)
-        let spec = try CommandError.naming(campaign) { try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) }
-        var runner = Self.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers,
-                                 potential: try ModelOptions.load(spec.model), committee: try spec.committee.map(ModelOptions.load))
-        runner.campaignFile = (try? String(contentsOfFile: campaign, encoding: .utf8)).map { CampaignFile(path: campaign, text: $0) }
+        let runner = try options.runner()
         if resume && !FileManager.default.fileExists(atPath: runner.storePath) {
             throw CommandError("--resume: no knowledge store at \(runner.storePath)")
         }
-        let summary: CampaignSummary
-        do { summary = try runner.run() } catch { throw CommandError(describe(error)) }
-        try Self.print(summary, json: json)
+        try options.finish(runner)
     }
 
     /// A runner with `potential` and `committee`, logging to stderr and a progress bar.
@@ -89,5 +69,41 @@ struct DesignCommand: ParsableCommand {
         }
         Swift.print("report: \(s.report)")
         Swift.print("ranked CSV: \(s.csv)")
+    }
+}
+
+/// The campaign file, output folder and run settings of `kiln design` and `kiln ingest`.
+struct CampaignRunArguments: ParsableArguments {
+    @Argument(help: "Campaign file (TOML).")
+    var campaign: String
+
+    @Option(help: "Output folder (default: the campaign's `output` key).")
+    var out: String?
+
+    @Option(help: "Structures relaxed at once (at most one per core runs at a time).")
+    var workers = 2
+
+    @Flag(help: "Print a JSON summary on stdout.")
+    var json = false
+
+    func validate() throws {
+        try RelaxationOptions.validate(workers: workers)
+    }
+
+    /// The campaign's runner: its spec, output folder, potential and committee, logging to stderr.
+    func runner() throws -> CampaignRunner {
+        try CommandError.requireExisting(campaign)
+        let spec = try CommandError.naming(campaign) { try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) }
+        var runner = DesignCommand.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers,
+                                          potential: try ModelOptions.load(spec.model), committee: try spec.committee.map(ModelOptions.load))
+        runner.campaignFile = (try? String(contentsOfFile: campaign, encoding: .utf8)).map { CampaignFile(path: campaign, text: $0) }
+        return runner
+    }
+
+    /// Runs (or resumes) the campaign and prints its summary.
+    func finish(_ runner: CampaignRunner) throws {
+        let summary: CampaignSummary
+        do { summary = try runner.run() } catch { throw CommandError(describe(error)) }
+        try DesignCommand.print(summary, json: json)
     }
 }

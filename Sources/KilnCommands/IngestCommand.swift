@@ -22,38 +22,18 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: "Outcomes file (.csv or .json).")
     var outcomes: String
 
-    @Argument(help: "The campaign file (TOML) whose output folder holds the knowledge store.")
-    var campaign: String
-
-    @Option(help: "Output folder (default: the campaign's `output` key).")
-    var out: String?
-
-    @Option(help: "Structures relaxed at once if the campaign still has work to do.")
-    var workers = 2
-
-    @Flag(help: "Print a JSON summary on stdout.")
-    var json = false
-
-    func validate() throws {
-        try RelaxationOptions.validate(workers: workers)
-    }
+    @OptionGroup var options: CampaignRunArguments
 
     func run() throws {
         try CommandError.requireExisting(outcomes)
-        try CommandError.requireExisting(campaign)
-        let spec = try CommandError.naming(campaign) { try CampaignSpec(contentsOf: URL(fileURLWithPath: campaign)) }
-        var runner = DesignCommand.runner(spec, URL(fileURLWithPath: out ?? spec.output), workers: workers,
-                                          potential: try ModelOptions.load(spec.model), committee: try spec.committee.map(ModelOptions.load))
-        runner.campaignFile = (try? String(contentsOfFile: campaign, encoding: .utf8)).map { CampaignFile(path: campaign, text: $0) }
+        let runner = try options.runner()
         guard FileManager.default.fileExists(atPath: runner.storePath) else {
-            throw CommandError("no knowledge store at \(runner.storePath): run `kiln design \(campaign)` first")
+            throw CommandError("no knowledge store at \(runner.storePath): run `kiln design \(options.campaign)` first")
         }
         let read: [LabOutcome]
         do { read = try LabOutcome.read(URL(fileURLWithPath: outcomes)) } catch { throw CommandError(describe(error)) }
         do { try KnowledgeStore(path: runner.storePath).record(read) } catch { throw CommandError("\(outcomes): \(describe(error))") }
         printError("kiln: recorded \(read.count) outcome(s); scoring the campaign again")
-        let summary: CampaignSummary
-        do { summary = try runner.run() } catch { throw CommandError(describe(error)) }
-        try DesignCommand.print(summary, json: json)
+        try options.finish(runner)
     }
 }

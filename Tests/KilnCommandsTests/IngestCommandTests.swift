@@ -16,7 +16,8 @@ final class IngestCommandTests: CommandTestCase {
         assertUsageError(["serve", "--max-body", "10"], "--max-body")
         let ingest = try parse(IngestCommand.self, ["ingest", "o.csv", "c.toml", "--out", "x"])
         XCTAssertEqual(ingest.outcomes, "o.csv")
-        XCTAssertEqual(ingest.out, "x")
+        XCTAssertEqual(ingest.options.out, "x")
+        XCTAssertEqual(ingest.options.campaign, "c.toml")
         assertUsageError(["ingest", "o.csv"], "Missing expected argument")
     }
 

@@ -164,11 +164,11 @@ final class ParsingTests: CommandTestCase {
 
     func testDesignAndRediscovery() throws {
         let design = try parse(DesignCommand.self, ["design", "c.toml", "--out", "o", "--resume", "--workers", "3", "--json"])
-        XCTAssertEqual(design.campaign, "c.toml")
-        XCTAssertEqual(design.out, "o")
+        XCTAssertEqual(design.options.campaign, "c.toml")
+        XCTAssertEqual(design.options.out, "o")
         XCTAssertTrue(design.resume)
-        XCTAssertEqual(design.workers, 3)
-        XCTAssertTrue(design.json)
+        XCTAssertEqual(design.options.workers, 3)
+        XCTAssertTrue(design.options.json)
         assertUsageError(["design"], "Missing expected argument")
         assertUsageError(["design", "c.toml", "--workers", "0"], "--workers must be between 1 and 64")
 
