@@ -11,11 +11,7 @@ final class ShippedModelTests: XCTestCase {
         XCTAssert(DiffusionModel.bundledNames.contains("perov5"), "\(DiffusionModel.bundledNames)")
         let model = try DiffusionModel.named("perov5")
         XCTAssertEqual(model.preset, "perov5")
-        let test = Array(try DiffusionDataset.bundled("perov_5_test").prefix(40))
-        var sampling = DiffusionSampling()
-        sampling.stepSize = DiffusionPreset.stepSize(for: model, csp: true)
-        let predicted = try model.predictStructures(for: test.map(\.numbers), sampling: sampling)
-        let score = MultiSampleReconstruction(samples: predicted.map { [try? $0.structure()] }, targets: try test.map { try $0.structure() })
+        let score = try predictFirst(40, of: "perov_5_test", with: model)
         // Measured 22 of 40 (55 %) on the 2-core Zen 1 machine. Sampling is chaotic: another CPU's BLAS
         // kernels round differently and other atoms land elsewhere, so the floor sits about three binomial
         // standard deviations (√(0.5·0.5/40) ≈ 0.08) lower; an untrained or broken model matches 0–5 %.
@@ -27,15 +23,20 @@ final class ShippedModelTests: XCTestCase {
         let model = try DiffusionModel.named("carbon24")
         XCTAssertEqual(model.preset, "carbon24")
         XCTAssertEqual(model.config.species, [6])
-        let test = Array(try DiffusionDataset.bundled("carbon_24_test").prefix(30))
-        var sampling = DiffusionSampling()
-        sampling.stepSize = DiffusionPreset.stepSize(for: model, csp: true)
-        let predicted = try model.predictStructures(for: test.map(\.numbers), sampling: sampling)
-        let score = MultiSampleReconstruction(samples: predicted.map { [try? $0.structure()] }, targets: try test.map { try $0.structure() })
+        let score = try predictFirst(30, of: "carbon_24_test", with: model)
         // Measured 8 of 30 here, 85 of 500 (17 %) on the first 500 test crystals. The floor, 2 of 30, is
         // about 1.5 binomial standard deviations (√(30·0.17·0.83) ≈ 2.1) under the 500-crystal rate; an
         // untrained model matches none. Every sample must be valid (no pair closer than 0.5 Å): all 500 were.
         XCTAssertGreaterThanOrEqual(score.matched, 2, "\(score)")
         XCTAssertEqual(score.invalidSamples, 0, "\(score)")
+    }
+
+    /// Structure prediction for the first `count` crystals of a bundled split, scored against them.
+    func predictFirst(_ count: Int, of split: String, with model: DiffusionModel) throws -> MultiSampleReconstruction {
+        let test = Array(try DiffusionDataset.bundled(split).prefix(count))
+        var sampling = DiffusionSampling()
+        sampling.stepSize = DiffusionPreset.stepSize(for: model, csp: true)
+        let predicted = try model.predictStructures(for: test.map(\.numbers), sampling: sampling)
+        return MultiSampleReconstruction(samples: predicted.map { [try? $0.structure()] }, targets: try test.map { try $0.structure() })
     }
 }
