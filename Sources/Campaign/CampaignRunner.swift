@@ -49,6 +49,19 @@ public struct CampaignRunner: Sendable {
     /// What computes the `[targets]` properties; nil: `TargetPredictors.standard` (the bundled
     /// models and the elastic tensor of `potential`).
     public var targetPredictors: TargetPredictors? = nil
+    /// Who relaxes the candidates: this process, or `kiln worker` processes taking them from the
+    /// knowledge store's task queue (`Executor.queue`).
+    public var executor = Executor.local
+
+    /// Where relaxations run.
+    public enum Executor: Sendable {
+        /// In this process, `workers` at a time.
+        case local
+        /// By workers that claim them from the store's task queue with expiring leases
+        /// (`CampaignWorker`); the closure, called while waiting, throws when waiting is pointless
+        /// (e.g. every worker job has ended with work left).
+        case queue(watch: @Sendable () throws -> Void)
+    }
 
     public init(spec: CampaignSpec, outputDirectory: URL, potential: LoadedPotential, committee: [LoadedPotential] = []) {
         self.spec = spec
@@ -171,41 +184,57 @@ public struct CampaignRunner: Sendable {
     func relax(_ store: KnowledgeStore, saveElapsed: () throws -> Void) throws {
         let pending = try store.candidates(status: .generated)
         guard !pending.isEmpty else { return }
-        var relaxer = Relaxer(calculator: potential.calculator)
-        relaxer.fmax = spec.fmax
-        relaxer.maxSteps = spec.relaxSteps
+        if case .queue(let watch) = executor {
+            try relaxThroughQueue(pending, store, watch: watch, saveElapsed: saveElapsed)
+            return
+        }
+        let relaxer = relaxer()
         let started = Date()
         try WorkQueue.forEach(pending.count, workers: workers, progress: { done in
             progress?(done, pending.count, Date().timeIntervalSince(started))
         }) { k in
-            var r = pending[k]
-            let t0 = Date()
-            do {
-                let s = try r.structure()
-                r.spaceGroupBefore = Self.spaceGroup(s)
-                let result = try relaxer.relax(s)
-                r.relaxSteps = result.steps
-                r.relaxOutcome = result.outcome.label
-                r.initialEnergyPerAtom = result.initialEnergyPerAtom
-                if case .failed(let why) = result.outcome {
-                    r.status = .failed
-                    r.error = why
-                } else {
-                    r.status = .relaxed
-                    r.model = potential.label
-                    r.finalEnergyPerAtom = result.finalEnergyPerAtom
-                    r.relaxedStructure = StructureCoding.encode(result.final.structure)
-                    r.magneticMoments = result.final.result.magmoms.isEmpty ? nil : result.final.result.magmoms
-                    r.spaceGroupAfter = Self.spaceGroup(result.final.structure)
-                }
-            } catch {
-                r.status = .failed
-                r.error = ErrorText.describe(error)
-            }
-            r.relaxSeconds = Date().timeIntervalSince(t0)
-            try store.update(r)
+            try store.update(Self.relaxed(pending[k], by: relaxer, potential: potential))
             try saveElapsed()
         }
+    }
+
+    /// The campaign's relaxer: its potential, `fmax` and step limit.
+    func relaxer() -> Relaxer {
+        var relaxer = Relaxer(calculator: potential.calculator)
+        relaxer.fmax = spec.fmax
+        relaxer.maxSteps = spec.relaxSteps
+        return relaxer
+    }
+
+    /// A candidate after its relaxation: energies, relaxed structure, space groups and timing, or
+    /// `failed` with the reason. The same in a campaign's own process and in a `CampaignWorker`.
+    static func relaxed(_ record: CandidateRecord, by relaxer: Relaxer, potential: LoadedPotential) -> CandidateRecord {
+        var r = record
+        let t0 = Date()
+        do {
+            let s = try r.structure()
+            r.spaceGroupBefore = Self.spaceGroup(s)
+            let result = try relaxer.relax(s)
+            r.relaxSteps = result.steps
+            r.relaxOutcome = result.outcome.label
+            r.initialEnergyPerAtom = result.initialEnergyPerAtom
+            if case .failed(let why) = result.outcome {
+                r.status = .failed
+                r.error = why
+            } else {
+                r.status = .relaxed
+                r.model = potential.label
+                r.finalEnergyPerAtom = result.finalEnergyPerAtom
+                r.relaxedStructure = StructureCoding.encode(result.final.structure)
+                r.magneticMoments = result.final.result.magmoms.isEmpty ? nil : result.final.result.magmoms
+                r.spaceGroupAfter = Self.spaceGroup(result.final.structure)
+            }
+        } catch {
+            r.status = .failed
+            r.error = ErrorText.describe(error)
+        }
+        r.relaxSeconds = Date().timeIntervalSince(t0)
+        return r
     }
 
     static func spaceGroup(_ s: Structure) -> String? {

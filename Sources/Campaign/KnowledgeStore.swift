@@ -267,6 +267,12 @@ public final class KnowledgeStore: Sendable {
                 t.add(column: "measuredProperties", .text)
             }
         }
+        migrator.registerMigration("v11-task-queue") { try Self.addTaskTable($0) }
+        // Several processes may open a new store at once (a campaign and its workers): one migrates,
+        // the others wait for it (an exclusive lock on a file beside the store) and find it done.
+        let lock = open(path + "-migration.lock", O_CREAT | O_RDWR, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
         try migrator.migrate(db)
     }
 

@@ -21,12 +21,46 @@ struct DesignCommand: ParsableCommand {
     @Flag(help: "Require an existing knowledge store in the output folder (fail instead of starting anew).")
     var resume = false
 
+    @Option(help: "Who relaxes: local (this process) or queue (`kiln worker` processes, from the knowledge store's task queue).")
+    var executor: ExecutorKind = .local
+
+    @Option(help: "With --executor queue: start this many local `kiln worker` processes (0: wait for workers started elsewhere).")
+    var spawn = 0
+
+    enum ExecutorKind: String, ExpressibleByArgument, CaseIterable { case local, queue }
+
+    func validate() throws {
+        guard (0...64).contains(spawn) else { throw ValidationError("--spawn: expected 0…64 workers, got \(spawn)") }
+        if spawn > 0 && executor != .queue { throw ValidationError("--spawn needs --executor queue") }
+    }
+
     func run() throws {
-        let runner = try options.runner()
+        var runner = try options.runner()
         if resume && !FileManager.default.fileExists(atPath: runner.storePath) {
             throw CommandError("--resume: no knowledge store at \(runner.storePath)")
         }
+        var spawned: [Process] = []
+        defer { for p in spawned where p.isRunning { p.terminate() } }
+        if executor == .queue {
+            let store = runner.storePath
+            let workers = try (0..<spawn).map { _ in try Self.startWorker(store: store) }
+            spawned = workers
+            runner.executor = .queue {
+                guard !workers.isEmpty, workers.allSatisfy({ !$0.isRunning }) else { return }
+                throw CommandError("every spawned worker has stopped (exit status \(workers.map { String($0.terminationStatus) }.joined(separator: ", "))) with relaxations left")
+            }
+        }
         try options.finish(runner)
+    }
+
+    /// A local `kiln worker` process (this executable) on the campaign's store.
+    static func startWorker(store: String) throws -> Process {
+        let p = Process()
+        p.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["worker", "--store", store, "--idle-exit", "3600"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
     }
 
     /// A runner with `potential` and `committee`, logging to stderr and a progress bar.

@@ -5,7 +5,7 @@ import XCTest
 /// Kills `kiln design` with SIGKILL in the middle of its relaxations, re-runs the same command and
 /// checks that nothing was lost or done twice.
 final class DesignResumeTests: XCTestCase {
-    let campaign = """
+    static let campaign = """
         name = "resume-test"
         [target]
         chemical_systems = ["Na-Cl"]
@@ -48,7 +48,7 @@ final class DesignResumeTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let toml = dir.appendingPathComponent("c.toml")
-        try campaign.write(to: toml, atomically: true, encoding: .utf8)
+        try Self.campaign.write(to: toml, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
         let args = ["design", toml.path, "--out", out.path, "--workers", "1"]
         let storePath = out.appendingPathComponent("campaign.sqlite").path
