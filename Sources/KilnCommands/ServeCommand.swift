@@ -8,7 +8,8 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve campaigns over HTTP: submit them, follow their progress, read their candidates and reports.",
         discussion: """
-            The API is described by the OpenAPI document at /api/openapi.yaml (docs/server.md). \
+            The API is described by the OpenAPI document at /api/openapi.yaml (docs/server.md); a \
+            browser dashboard is at /ui/. Lab and DFT outcomes recorded over the API rescore the campaign. \
             Submitted campaigns run one at a time, in order; their files live under DATA/campaigns/. \
             Writes need a bearer token: `kiln serve --init-token` makes one (printed once; only its \
             SHA-256 is kept, in DATA/token.sha256, and a new one replaces it), or set \(AccessTokens.environmentVariable). \
