@@ -1,54 +1,19 @@
 import Campaign
 import Foundation
+import KilnTestSupport
 import XCTest
 
 /// Kills `kiln design` with SIGKILL in the middle of its relaxations, re-runs the same command and
 /// checks that nothing was lost or done twice.
 final class DesignResumeTests: XCTestCase {
-    static let campaign = """
-        name = "resume-test"
-        [target]
-        chemical_systems = ["Na-Cl"]
-        max_atoms = 4
-        [relax]
-        steps = 200
-        [[generators]]
-        kind = "substitution"
-        budget = 6
-        seed = 1
-        [[generators]]
-        kind = "random_symmetric"
-        budget = 3
-        seed = 2
-        time_limit = 10
-        """
-
-    /// The `kiln` executable built next to the test bundle.
-    static var kiln: URL? {
-        let dirs = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                    Bundle(for: DesignResumeTests.self).bundleURL.deletingLastPathComponent()]
-        return dirs.map { $0.appendingPathComponent("kiln") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    func run(_ args: [String]) throws -> Process { try Self.launch(args) }
-
-    /// Starts `kiln` with `args`, output discarded.
-    static func launch(_ args: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = try XCTUnwrap(kiln, "the kiln executable must be built with the tests")
-        p.arguments = args
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
+    func run(_ args: [String]) throws -> Process { try TestCampaigns.launch(args) }
 
     func testKillNineThenResumeLosesNothingAndRepeatsNothing() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-resume-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let toml = dir.appendingPathComponent("c.toml")
-        try Self.campaign.write(to: toml, atomically: true, encoding: .utf8)
+        try TestCampaigns.naCl.write(to: toml, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out")
         let args = ["design", toml.path, "--out", out.path, "--workers", "1"]
         let storePath = out.appendingPathComponent("campaign.sqlite").path

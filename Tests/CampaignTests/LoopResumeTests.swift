@@ -1,5 +1,6 @@
 import Campaign
 import Foundation
+import KilnTestSupport
 import XCTest
 
 /// A looped campaign (evolutionary search, which learns from every earlier round, with active
@@ -26,7 +27,7 @@ final class LoopResumeTests: XCTestCase {
         time_limit = 10
         """
 
-    func run(_ args: [String]) throws -> Process { try DesignResumeTests.launch(args) }
+    func run(_ args: [String]) throws -> Process { try TestCampaigns.launch(args) }
 
     /// Runs the campaign into `out` and kills it once `condition` holds for its store.
     func runAndKill(_ args: [String], store path: String, when condition: (KnowledgeStore) throws -> Bool) throws {

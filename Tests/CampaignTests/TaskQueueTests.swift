@@ -1,6 +1,7 @@
 @testable import Campaign
 import Foundation
 import GRDB
+import KilnTestSupport
 import XCTest
 
 /// The knowledge store's task queue: leases that expire hand a task to another worker, a result is
@@ -65,15 +66,15 @@ final class TaskQueueTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let toml = dir.appendingPathComponent("c.toml")
-        try DesignResumeTests.campaign.write(to: toml, atomically: true, encoding: .utf8)
+        try TestCampaigns.naCl.write(to: toml, atomically: true, encoding: .utf8)
         let (single, queued) = (dir.appendingPathComponent("single"), dir.appendingPathComponent("queued"))
-        let reference = try DesignResumeTests.launch(["design", toml.path, "--out", single.path])
+        let reference = try TestCampaigns.launch(["design", toml.path, "--out", single.path])
         reference.waitUntilExit()
         XCTAssertEqual(reference.terminationStatus, 0)
 
-        let coordinator = try DesignResumeTests.launch(["design", toml.path, "--out", queued.path, "--executor", "queue"])
+        let coordinator = try TestCampaigns.launch(["design", toml.path, "--out", queued.path, "--executor", "queue"])
         let storePath = queued.appendingPathComponent("campaign.sqlite").path
-        let first = try DesignResumeTests.launch(["worker", "--store", storePath, "--lease", "2", "--idle-exit", "60"])
+        let first = try TestCampaigns.launch(["worker", "--store", storePath, "--lease", "2", "--idle-exit", "60"])
         // Kill the worker once it has stored a result and holds the next task's lease.
         let deadline = Date().addingTimeInterval(240)
         var killedWhileLeased = false
@@ -87,7 +88,7 @@ final class TaskQueueTests: XCTestCase {
         }
         first.waitUntilExit()
         XCTAssertTrue(killedWhileLeased, "the worker finished before it could be killed mid-relaxation")
-        let second = try DesignResumeTests.launch(["worker", "--store", storePath, "--lease", "2", "--idle-exit", "60"])
+        let second = try TestCampaigns.launch(["worker", "--store", storePath, "--lease", "2", "--idle-exit", "60"])
         defer { if second.isRunning { second.terminate() } }
         coordinator.waitUntilExit()
         XCTAssertEqual(coordinator.terminationStatus, 0)

@@ -1,5 +1,6 @@
 import Campaign
 import Foundation
+import KilnTestSupport
 import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -9,40 +10,9 @@ import FoundationNetworking
 /// data folder, it shows the campaign again, resumes it from its knowledge store and finishes it,
 /// with nothing lost and nothing relaxed twice.
 final class ServerResumeTests: XCTestCase {
-    static let campaign = """
-        name = "server-resume"
-        [target]
-        chemical_systems = ["Na-Cl"]
-        max_atoms = 4
-        [relax]
-        steps = 200
-        [[generators]]
-        kind = "substitution"
-        budget = 6
-        seed = 1
-        [[generators]]
-        kind = "random_symmetric"
-        budget = 3
-        seed = 2
-        time_limit = 10
-        """
-
-    /// The `kiln` executable built next to the test bundle.
-    static var kiln: URL? {
-        let dirs = [Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-                    Bundle(for: ServerResumeTests.self).bundleURL.deletingLastPathComponent()]
-        return dirs.map { $0.appendingPathComponent("kiln") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
     func serve(_ data: URL, port: Int) throws -> Process {
-        let p = Process()
-        p.executableURL = try XCTUnwrap(Self.kiln, "the kiln executable must be built with the tests")
-        p.arguments = ["serve", "--data", data.path, "--port", String(port), "--workers", "1"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["KILN_TOKEN": ServerTests.token]) { $1 }
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+        try TestCampaigns.launch(["serve", "--data", data.path, "--port", String(port), "--workers", "1"],
+                                 environment: ["KILN_TOKEN": ServerTests.token])
     }
 
     func waitForHealth(_ server: LiveServer) async throws {
@@ -62,7 +32,7 @@ final class ServerResumeTests: XCTestCase {
 
         let first = try serve(data, port: port)
         try await waitForHealth(live)
-        let created = try await live.request("POST", "/api/campaigns", body: Self.campaign, token: ServerTests.token)
+        let created = try await live.request("POST", "/api/campaigns", body: TestCampaigns.naCl, token: ServerTests.token)
         XCTAssertEqual(created.status, 201, created.text)
         let deadline = Date().addingTimeInterval(240)
         while Date() < deadline {

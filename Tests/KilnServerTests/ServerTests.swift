@@ -1,6 +1,7 @@
 import Crystal
 import CrystalIO
 import Foundation
+import KilnTestSupport
 import KilnServer
 import XCTest
 #if canImport(FoundationNetworking)
@@ -12,18 +13,7 @@ import FoundationNetworking
 /// reaching for paths refused with the right status and a JSON error.
 final class ServerTests: XCTestCase {
     static let token = "test-token-0123456789abcdef"
-    static let tiny = """
-        name = "server-tiny"
-        [target]
-        chemical_systems = ["Na-Cl"]
-        max_atoms = 4
-        [relax]
-        steps = 200
-        [[generators]]
-        kind = "substitution"
-        budget = 4
-        seed = 1
-        """
+    static let tiny = TestCampaigns.naCl.replacingOccurrences(of: "na-cl-test", with: "server-tiny")
 
     /// A server on a free port of 127.0.0.1 with its own data folder; stopped after `body`.
     func withServer(protectReads: Bool = false, data: URL? = nil, _ body: (LiveServer) async throws -> Void) async throws {
