@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "KilnServerTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "KilnServer", "KilnTestSupport"]),
+        .testTarget(name: "KilnServerTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Properties", "Campaign", "KilnServer", "KilnTestSupport"]),
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [

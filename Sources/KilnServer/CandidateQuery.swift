@@ -44,7 +44,7 @@ public struct CandidateSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// `GET …/candidates?status=relaxed&stability=stable&novelty=new_composition&unique=true&ranked=true&max_e_hull=0.1&sort=e_hull&limit=50&offset=0`:
+/// `GET …/candidates?status=relaxed&stability=stable&novelty=new_composition&unique=true&ranked=true&max_e_hull=0.1&band_gap_min=1&sort=e_hull&limit=50&offset=0`:
 /// every filter optional, unknown parameters and bad values refused with what is allowed.
 public struct CandidateQuery: Sendable {
     public enum Sort: String, CaseIterable, Sendable { case rank, eHull = "e_hull", formula, ordinal }
@@ -54,6 +54,9 @@ public struct CandidateQuery: Sendable {
     public var unique: Bool?
     public var ranked: Bool?
     public var maxEHull: Double?
+    /// `<property>_min` / `<property>_max` for a target property key (`band_gap_min=1`): the
+    /// measured value where the lab sent one, else the prediction's mean; candidates without either are left out.
+    public var propertyRanges: [String: ClosedRange<Double>] = [:]
     public var sort = Sort.rank
     public var limit = 100
     public var offset = 0
@@ -78,8 +81,15 @@ public struct CandidateQuery: Sendable {
             case "offset":
                 guard let v = Int(value), v >= 0 else { throw QueryError("offset: expected a whole number ≥ 0, got '\(value)'") }
                 offset = v
+            case _ where Self.propertyBound(key) != nil:
+                let (property, isMin) = Self.propertyBound(key)!
+                guard let v = Double(value), v.isFinite else { throw QueryError("\(key): '\(value)' is not a number") }
+                let r = propertyRanges[property] ?? -Double.infinity...Double.infinity
+                guard isMin ? v <= r.upperBound : v >= r.lowerBound else { throw QueryError("\(key): the range of \(property) is empty") }
+                propertyRanges[property] = isMin ? v...r.upperBound : r.lowerBound...v
             default:
-                throw QueryError("unknown parameter '\(key)' (status, stability, novelty, unique, ranked, max_e_hull, sort, limit, offset)")
+                throw QueryError("unknown parameter '\(key)' (status, stability, novelty, unique, ranked, max_e_hull, "
+                                 + "PROPERTY_min, PROPERTY_max, sort, limit, offset)")
             }
         }
     }
@@ -91,6 +101,9 @@ public struct CandidateQuery: Sendable {
                 && (novelty.map { r.noveltyLevel == $0 } ?? true) && (unique.map { r.isUnique == $0 } ?? true)
                 && (ranked.map { (r.rank != nil) == $0 } ?? true)
                 && (maxEHull.map { m in r.energyAboveHull.map { $0 <= m } ?? false } ?? true)
+                && propertyRanges.allSatisfy { key, range in
+                    (r.measuredProperties?[key] ?? r.properties?[key]).map { range.contains($0.mean) } ?? false
+                }
         }
         let sorted: [CandidateRecord]
         switch sort {
@@ -100,6 +113,15 @@ public struct CandidateQuery: Sendable {
         case .ordinal: sorted = kept.sorted { $0.ordinal < $1.ordinal }
         }
         return (kept.count, sorted.dropFirst(offset).prefix(limit).map(CandidateSummary.init))
+    }
+
+    /// The target property and whether it is a lower bound, for `band_gap_min` / `band_gap_max`.
+    static func propertyBound(_ key: String) -> (String, Bool)? {
+        for (suffix, isMin) in [("_min", true), ("_max", false)] where key.hasSuffix(suffix) {
+            let property = String(key.dropLast(suffix.count))
+            if TargetProperty(rawValue: property) != nil { return (property, isMin) }
+        }
+        return nil
     }
 
     private static func parse<T>(_ key: String, _ value: String, _ make: (String) -> T?, _ allowed: [String]) throws -> T {

@@ -1,8 +1,10 @@
+import Campaign
 import Crystal
 import CrystalIO
 import Foundation
 import KilnTestSupport
 import KilnServer
+import Properties
 import XCTest
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -300,5 +302,29 @@ final class PortBox: @unchecked Sendable {
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         throw URLError(.cannotConnectToHost)
+    }
+}
+
+/// Candidate filters on their own: verdicts, E_hull and property ranges (measured before predicted).
+final class CandidateQueryTests: XCTestCase {
+    func testFiltersAndSorts() throws {
+        func record(_ id: String, _ ordinal: Int, eHull: Double, gap: Double?, measured: Double? = nil, rank: Int?) -> CandidateRecord {
+            var r = CandidateRecord(id: id, ordinal: ordinal, generator: "g", parent: nil, seed: 0, substitution: nil, formula: "NaCl",
+                                    nSites: 2, nElements: 2, initialStructure: "{}")
+            (r.status, r.energyAboveHull, r.rank) = (.relaxed, eHull, rank)
+            r.properties = gap.map { ["band_gap": PropertyValue(mean: $0, sigma: 0.2, unit: "eV")] }
+            r.measuredProperties = measured.map { ["band_gap": PropertyValue(mean: $0, sigma: 0, unit: "eV")] }
+            return r
+        }
+        let records = [record("a", 0, eHull: 0.2, gap: 2.0, rank: 2), record("b", 1, eHull: 0.0, gap: 0.5, measured: 1.5, rank: 1),
+                       record("c", 2, eHull: 0.05, gap: nil, rank: nil), record("d", 3, eHull: 0.01, gap: 4.0, rank: 3)]
+        let gap = try CandidateQuery(["band_gap_min": "1", "band_gap_max": "3", "sort": "e_hull"]).apply(records)
+        XCTAssertEqual(gap.page.map(\.id), ["b", "a"], "b's measured 1.5 eV counts, not its predicted 0.5; c has no gap; d is outside")
+        XCTAssertEqual(try CandidateQuery(["max_e_hull": "0.05", "ranked": "true"]).apply(records).page.map(\.id), ["b", "d"])
+        XCTAssertEqual(try CandidateQuery(["limit": "1", "offset": "1"]).apply(records).page.map(\.id), ["a"])
+        XCTAssertEqual(try CandidateQuery([:]).apply(records).total, 4)
+        for bad in [["band_gap_min": "x"], ["colour_min": "1"], ["band_gap_min": "3", "band_gap_max": "1"], ["limit": "5000"], ["unique": "maybe"]] {
+            XCTAssertThrowsError(try CandidateQuery(bad), "\(bad)")
+        }
     }
 }
