@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Symmetry", targets: ["Symmetry"]),
         .library(name: "ReferenceData", targets: ["ReferenceData"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "DFT", targets: ["DFT"]),
         .library(name: "Thermo", targets: ["Thermo"]),
         .library(name: "Matching", targets: ["Matching"]),
         .library(name: "Tensor", targets: ["Tensor"]),
@@ -55,6 +56,8 @@ let package = Package(
         // bundled reference data (MP energies and structures, AFLOW prototypes).
         .target(name: "Analysis", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
                 resources: [.copy("Resources/bond_valence.json")]),
+        // Layer 4: DFT inputs and outputs (VASP with Materials Project's settings).
+        .target(name: "DFT", dependencies: ["Crystal", "CrystalIO", "Symmetry"], resources: [.copy("Resources/mp_relax_set.json")]),
         .target(name: "ReferenceData", dependencies: ["KilnSupport", "Crystal"], resources: [
             .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
             .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
@@ -117,7 +120,7 @@ let package = Package(
             name: "KilnCommands",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
-                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", "DFT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 12: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
@@ -138,6 +141,7 @@ let package = Package(
         .testTarget(name: "SymmetryTests", dependencies: ["Symmetry", "KilnTestSupport"]),
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Crystal", "CrystalIO", "Symmetry", "Matching", "KilnTestSupport"]),
+        .testTarget(name: "DFTTests", dependencies: ["DFT", "Crystal", "KilnTestSupport"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "KilnTestSupport"]),

@@ -1,0 +1,51 @@
+import ArgumentParser
+import DFT
+import Foundation
+
+/// `kiln export dft --code vasp FILES… --out DIR`: DFT inputs for candidates.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write inputs for other codes.", subcommands: [ExportDFTCommand.self])
+}
+
+struct ExportDFTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dft",
+        abstract: "Write ready-to-run DFT relaxation inputs for structures.",
+        discussion: """
+            --code vasp writes, per structure, a folder with Materials Project's relaxation inputs as \
+            pymatgen's MPRelaxSet makes them (checked tag by tag against pymatgen on 226 structures): \
+            INCAR, KPOINTS, POSCAR and POTCAR.spec (the POTCAR symbols of the PBE set; POTCARs cannot be \
+            shipped: concatenate your own). Energies from these runs are on the scale of MP's entries \
+            (`kiln ingest` takes them as dft outcomes, MP2020-corrected on the hull).
+            """)
+
+    enum Code: String, ExpressibleByArgument, CaseIterable { case vasp }
+
+    @Option(help: "The DFT code (vasp).")
+    var code: Code
+
+    @OptionGroup var input: StructureFiles
+
+    @Option(help: "Output folder (one subfolder per structure).")
+    var out: String
+
+    func run() throws {
+        let (inputs, skipped) = try input.loadReadable(command: "export dft")
+        let root = URL(fileURLWithPath: out)
+        var used: Set<String> = []
+        for (k, i) in inputs.enumerated() {
+            var name = URL(fileURLWithPath: i.name.replacingOccurrences(of: "#", with: "-")).deletingPathExtension().lastPathComponent
+            if used.contains(name) { name += "-\(k + 1)" }
+            used.insert(name)
+            do {
+                let set = try VASPInputSet(mpRelax: i.structure)
+                try set.write(to: root.appendingPathComponent(name))
+                print("\(root.appendingPathComponent(name).path): \(set.symbols.joined(separator: " ")) · POTCARs \(set.potcars.joined(separator: " ")) · "
+                      + "k-mesh \(set.kpointStyle) \(set.kpointGrid.map(String.init).joined(separator: "×"))"
+                      + (set.incar.contains { $0.key == "LDAUU" } ? " · +U" : ""))
+            } catch { throw CommandError("\(i.name): \(describe(error))") }
+        }
+        if skipped > 0 { throw ExitCode(1) }
+    }
+}
