@@ -28,12 +28,17 @@ let package = Package(
         .library(name: "Search", targets: ["Search"]),
         .library(name: "Campaign", targets: ["Campaign"]),
         .library(name: "KilnServer", targets: ["KilnServer"]),
+        .library(name: "KilnCluster", targets: ["KilnCluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         // C libraries from Debian (scripts/bootstrap installs them).
@@ -115,12 +120,21 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             resources: [.copy("Resources/openapi.yaml"), .copy("Resources/dashboard")]),
+        // Layer 10: running campaigns on a cluster — the knowledge store in PostgreSQL (postgres-nio) and
+        // workers as Slurm job arrays. Its own target, like the server's.
+        .target(
+            name: "KilnCluster",
+            dependencies: [
+                "KilnSupport", "Campaign", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            ]),
         // Layer 11: the command line — every `kiln` command and the pieces the benchmarks share.
         .target(
             name: "KilnCommands",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
-                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", "DFT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", "KilnCluster", "DFT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 12: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
@@ -154,6 +168,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "KilnTestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "KilnClusterTests", dependencies: ["Campaign", "KilnCluster", "Properties", "KilnTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "KilnServerTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Properties", "Campaign", "KilnServer", "KilnTestSupport"]),
         .testTarget(
             name: "KilnCommandsTests",

@@ -60,7 +60,7 @@ public struct CampaignRunner: Sendable {
         /// By workers that claim them from the store's task queue with expiring leases
         /// (`CampaignWorker`); the closure, called while waiting, throws when waiting is pointless
         /// (e.g. every worker job has ended with work left).
-        case queue(watch: @Sendable () throws -> Void)
+        case queue(watch: @Sendable (KnowledgeStore.QueueCounts) throws -> Void)
     }
 
     public init(spec: CampaignSpec, outputDirectory: URL, potential: LoadedPotential, committee: [LoadedPotential] = []) {
@@ -70,7 +70,12 @@ public struct CampaignRunner: Sendable {
         self.committee = committee
     }
 
-    public var storePath: String { outputDirectory.appendingPathComponent("campaign.sqlite").path }
+    /// The knowledge store's location when it is not OUT/campaign.sqlite: another file, or a
+    /// PostgreSQL URL (`kiln design --store`).
+    public var storeLocation: String?
+
+    /// Where the knowledge store is: `storeLocation`, else OUT/campaign.sqlite.
+    public var storePath: String { storeLocation ?? outputDirectory.appendingPathComponent("campaign.sqlite").path }
 
     /// Runs (or resumes) the campaign and writes its outputs.
     public func run() throws -> CampaignSummary {

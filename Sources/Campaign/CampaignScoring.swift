@@ -305,7 +305,7 @@ extension CampaignRunner {
 
         let relaxSeconds = relaxed.compactMap(\.relaxSeconds).reduce(0, +)
         return CampaignSummary(
-            name: spec.name, outputDirectory: outputDirectory.path, report: reportURL.path, csv: csvURL.path, store: storePath,
+            name: spec.name, outputDirectory: outputDirectory.path, report: reportURL.path, csv: csvURL.path, store: KnowledgeStore.display(storePath),
             funnel: funnel.map { CampaignSummary.Stage(stage: $0.stage, count: $0.count) },
             stableUnique: stableUnique.count, possiblyStable: possiblyStable.count, sunNewStructure: sunNewStructure.count, sun: sun.count,
             top: ranked.prefix(10).map {

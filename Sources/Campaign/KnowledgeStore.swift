@@ -143,6 +143,10 @@ public struct CandidateRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
 /// A knowledge-store problem, naming the store file or the candidate.
 public struct KnowledgeStoreError: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 extension CandidateRecord {
@@ -157,174 +161,94 @@ extension CandidateRecord {
     }
 }
 
-/// The campaign's knowledge store: one SQLite file (WAL) holding every candidate (and, with the mlip
-/// hull reference, its relaxed reference phases). Each write is its own transaction, so a run killed
-/// at any moment loses at most the candidate in flight.
+/// The campaign's knowledge store: every candidate (and, with the mlip hull reference, its relaxed
+/// reference phases), lab outcomes and the task queue, in an SQLite file (WAL) or a PostgreSQL
+/// database (`postgres://…`, module KilnCluster). Each write is its own transaction, so a run
+/// killed at any moment loses at most the candidate in flight.
 public final class KnowledgeStore: Sendable {
+    /// The location as shown in messages (a file path, or a PostgreSQL URL without its password).
     public let path: String
-    let db: DatabaseQueue
+    let backend: any StoreBackend
 
-    /// Opens (creating when needed) the store at `path`; `readOnly` opens an existing store for
-    /// inspection while another process may be writing it.
-    public init(path: String, readOnly: Bool = false) throws {
-        self.path = path
-        var config = Configuration()
-        config.readonly = readOnly
-        // A server records lab outcomes while a campaign writes its candidates: wait for the other writer.
-        config.busyMode = .timeout(30)
-        if !readOnly {
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL") }
-        }
-        do { db = try DatabaseQueue(path: path, configuration: config) } catch {
-            throw KnowledgeStoreError(description: "cannot open the knowledge store \(path): \(error)")
-        }
-        if readOnly { return }
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.create(table: "meta") { t in
-                t.primaryKey("key", .text)
-                t.column("value", .text).notNull()
+    /// Opens (creating and migrating when needed) the store at `location`: an SQLite file path, or a
+    /// URL of a registered backend (`KnowledgeStore.register`); `readOnly` opens an existing store
+    /// for inspection while another process may be writing it.
+    public convenience init(path location: String, readOnly: Bool = false) throws {
+        if let scheme = Self.scheme(of: location) {
+            guard let open = Self.openers.withLock({ $0[scheme] }) else {
+                throw KnowledgeStoreError(description: "no knowledge-store backend for '\(scheme):' URLs in this program (expected an SQLite file path or postgres://…)")
             }
-            try db.create(table: CandidateRecord.databaseTableName) { t in
-                t.primaryKey("id", .text)
-                t.column("ordinal", .integer).notNull().indexed()
-                t.column("generator", .text).notNull()
-                t.column("parent", .text)
-                t.column("seed", .integer).notNull()
-                t.column("substitution", .text)
-                t.column("formula", .text).notNull()
-                t.column("nSites", .integer).notNull()
-                t.column("nElements", .integer).notNull()
-                t.column("status", .text).notNull().indexed()
-                t.column("initialStructure", .text).notNull()
-                t.column("relaxedStructure", .text)
-                t.column("duplicateOf", .text)
-                for c in ["initialEnergyPerAtom", "finalEnergyPerAtom", "correctedEnergyPerAtom", "relaxSeconds",
-                          "formationEnergyPerAtom", "eHull", "hhi", "abundance"] {
-                    t.column(c, .double)
-                }
-                t.column("relaxSteps", .integer)
-                for c in ["relaxOutcome", "spaceGroupBefore", "spaceGroupAfter", "decomposition", "noveltyMatch",
-                          "violations", "error"] {
-                    t.column(c, .text)
-                }
-                t.column("isUnique", .boolean)
-                t.column("isNovel", .boolean)
-                t.column("knownFormula", .boolean)
-                t.column("rank", .integer)
-            }
+            self.init(backend: try open(location, readOnly))
+        } else {
+            self.init(backend: try SQLiteStoreBackend(path: location, readOnly: readOnly))
         }
-        migrator.registerMigration("v2: one name for E_hull, stored stability verdict") { db in
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                t.rename(column: "eHull", to: "energyAboveHull")
-                t.add(column: "isStable", .boolean)
-            }
-        }
-        migrator.registerMigration("v3-magnetic-moments") { db in
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                t.add(column: "magneticMoments", .text)
-            }
-        }
-        migrator.registerMigration("v4-stability-and-structure-type") { db in
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                t.add(column: "stability", .text)
-                t.add(column: "structureType", .text)
-            }
-        }
-        migrator.registerMigration("v5-pareto-ranking") { db in
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                t.add(column: "paretoFront", .integer)
-                t.add(column: "paretoCrowding", .double)
-            }
-        }
-        migrator.registerMigration("v6-property-targets") { db in
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                for c in ["screeningProperties", "properties", "propertyErrors", "explanations"] { t.add(column: c, .text) }
-                t.add(column: "targetProbability", .double)
-            }
-        }
-        migrator.registerMigration("v7-loop-rounds") { db in
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                t.add(column: "round", .integer).notNull().defaults(to: 0)
-                for c in ["operation", "parents", "genome", "surrogate"] { t.add(column: c, .text) }
-            }
-        }
-        Self.registerCommitteeMigration(&migrator)
-        migrator.registerMigration("v9-mlip-reference") { try Self.addMLIPReferenceTable($0) }
-        migrator.registerMigration("v10-lab-outcomes") { db in
-            try db.create(table: LabOutcome.databaseTableName) { t in
-                t.autoIncrementedPrimaryKey("id")
-                t.column("candidateId", .text).notNull().indexed().references(CandidateRecord.databaseTableName)
-                for c in ["kind", "author", "method", "source"] { t.column(c, .text).notNull() }
-                t.column("recordedAt", .datetime).notNull()
-                for c in ["performedOn", "notes", "property"] { t.column(c, .text) }
-                for c in ["succeeded", "phasePure"] { t.column(c, .boolean) }
-                for c in ["value", "sigma", "energyPerAtom"] { t.column(c, .double) }
-            }
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                t.add(column: "dftEnergyPerAtom", .double)
-                t.add(column: "synthesis", .text)
-                t.add(column: "measuredProperties", .text)
-            }
-        }
-        migrator.registerMigration("v11-task-queue") { try Self.addTaskTable($0) }
-        // Several processes may open a new store at once (a campaign and its workers): one migrates,
-        // the others wait for it (an exclusive lock on a file beside the store) and find it done.
-        let lock = open(path + "-migration.lock", O_CREAT | O_RDWR, 0o644)
-        if lock >= 0 { flock(lock, LOCK_EX) }
-        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
-        try migrator.migrate(db)
     }
 
-    /// v8: which model relaxed each candidate, and the committee's judgements. Older stores read as
-    /// relaxed by an unrecorded model, without a committee.
-    private static func registerCommitteeMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v8-models-and-committee") { db in
-            try db.alter(table: CandidateRecord.databaseTableName) { t in
-                t.add(column: "model", .text)
-                t.add(column: "committee", .text)
-                t.add(column: "energyAboveHullSpread", .double)
-            }
-        }
+    public init(backend: any StoreBackend) {
+        self.backend = backend
+        self.path = backend.displayName
+    }
+
+    /// Opens a store URL of one scheme (e.g. "postgres").
+    public typealias Opener = @Sendable (_ url: String, _ readOnly: Bool) throws -> any StoreBackend
+    static let openers = LockedValue<[String: Opener]>([:])
+
+    /// Makes `KnowledgeStore(path:)` open URLs of `scheme` (`scheme://…`) with `open`.
+    public static func register(scheme: String, _ open: @escaping Opener) {
+        openers.withLock { $0[scheme] = open }
+    }
+
+    /// The URL scheme of a store location ("postgres" of "postgres://…"), nil for a file path.
+    public static func scheme(of location: String) -> String? {
+        guard let r = location.range(of: "://"), location[..<r.lowerBound].allSatisfy({ $0.isLetter || $0 == "+" }),
+              !location[..<r.lowerBound].isEmpty else { return nil }
+        return String(location[..<r.lowerBound]).lowercased()
+    }
+
+    /// A store location as shown in messages: a URL without its password.
+    public static func display(_ location: String) -> String {
+        guard scheme(of: location) != nil, var url = URLComponents(string: location), url.password != nil else { return location }
+        url.password = nil
+        return url.string ?? location
+    }
+
+    /// Whether a store exists at `location` (a URL's store is made on first use, so it counts as existing).
+    public static func exists(_ location: String) -> Bool {
+        scheme(of: location) != nil || FileManager.default.fileExists(atPath: location)
     }
 
     /// A stored setting (e.g. the campaign fingerprint), nil when absent.
     public func meta(_ key: String) throws -> String? {
-        try db.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        try backend.read { try $0.rows(#"SELECT "value" FROM "meta" WHERE "key" = ?"#, key).first?["value"] }
     }
 
     public func setMeta(_ key: String, _ value: String) throws {
-        try db.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
+        try backend.write {
+            try $0.execute(#"INSERT INTO "meta" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value""#, key, value)
+        }
     }
 
     /// Inserts candidates that are not stored yet (by id) in one transaction; returns how many were new.
     @discardableResult
     public func insertNew(_ records: [CandidateRecord]) throws -> Int {
-        try db.write { db in
-            var added = 0
-            for r in records where try CandidateRecord.fetchOne(db, key: r.id) == nil {
-                try r.insert(db)
-                added += 1
-            }
-            return added
-        }
+        try backend.write { c in try records.reduce(0) { $0 + (try c.insert($1, ignoringConflictOn: "id")) } }
     }
 
     public func update(_ record: CandidateRecord) throws {
-        try db.write { try record.update($0) }
+        try update([record])
     }
 
     public func update(_ records: [CandidateRecord]) throws {
-        try db.write { db in for r in records { try r.update(db) } }
+        try backend.write { c in for r in records { try c.update(r, key: "id") } }
     }
 
     /// Every candidate in generation order.
     public func all() throws -> [CandidateRecord] {
-        try db.read { try CandidateRecord.order(Column("ordinal")).fetchAll($0) }
+        try backend.read { try $0.fetch(CandidateRecord.self, #"SELECT * FROM "candidate" ORDER BY "ordinal""#) }
     }
 
     public func candidates(status: CandidateStatus) throws -> [CandidateRecord] {
-        try db.read { try CandidateRecord.filter(Column("status") == status.rawValue).order(Column("ordinal")).fetchAll($0) }
+        try backend.read { try $0.fetch(CandidateRecord.self, #"SELECT * FROM "candidate" WHERE "status" = ? ORDER BY "ordinal""#, status.rawValue) }
     }
 
     /// Records checked lab outcomes of stored candidates in one transaction (all or none); returns
@@ -332,13 +256,13 @@ public final class KnowledgeStore: Sendable {
     @discardableResult
     public func record(_ outcomes: [LabOutcome]) throws -> [LabOutcome] {
         for o in outcomes { try o.validate() }
-        return try db.write { db in
+        return try backend.write { c in
             try outcomes.map { outcome in
-                guard try CandidateRecord.fetchOne(db, key: outcome.candidateId) != nil else {
+                guard try !c.rows(#"SELECT "id" FROM "candidate" WHERE "id" = ?"#, outcome.candidateId).isEmpty else {
                     throw OutcomeError(field: "candidate", reason: "no candidate '\(outcome.candidateId)' in this campaign")
                 }
                 var o = outcome
-                try o.insert(db)
+                o.id = Int64.fromDatabaseValue(try c.insert(o, returning: "id"))
                 return o
             }
         }
@@ -346,15 +270,16 @@ public final class KnowledgeStore: Sendable {
 
     /// Lab outcomes, oldest first; of one candidate when given.
     public func outcomes(candidate: String? = nil) throws -> [LabOutcome] {
-        try db.read { db in
-            var q = LabOutcome.order(Column("id"))
-            if let candidate { q = q.filter(Column("candidateId") == candidate) }
-            return try q.fetchAll(db)
+        try backend.read { c in
+            if let candidate {
+                return try c.fetch(LabOutcome.self, #"SELECT * FROM "outcome" WHERE "candidateId" = ? ORDER BY "id""#, candidate)
+            }
+            return try c.fetch(LabOutcome.self, #"SELECT * FROM "outcome" ORDER BY "id""#)
         }
     }
 
     /// How many candidates a generator has stored.
     public func count(generator: String) throws -> Int {
-        try db.read { try CandidateRecord.filter(Column("generator") == generator).fetchCount($0) }
+        try backend.read { try $0.rows(#"SELECT COUNT(*) AS "n" FROM "candidate" WHERE "generator" = ?"#, generator).first?["n"] ?? 0 }
     }
 }

@@ -146,7 +146,7 @@ public struct Rediscovery: Sendable {
         runner.workers = workers
         runner.log = log
         runner.started = started
-        let previous = try FileManager.default.fileExists(atPath: runner.storePath)
+        let previous = try KnowledgeStore.exists(runner.storePath)
             ? Double(KnowledgeStore(path: runner.storePath, readOnly: true).meta("seconds") ?? "0") ?? 0 : 0
         let summary = try runner.run()
         let records = try KnowledgeStore(path: runner.storePath).candidates(status: .relaxed)

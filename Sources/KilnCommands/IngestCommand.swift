@@ -27,7 +27,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         try CommandError.requireExisting(outcomes)
         let runner = try options.runner()
-        guard FileManager.default.fileExists(atPath: runner.storePath) else {
+        guard KnowledgeStore.exists(runner.storePath) else {
             throw CommandError("no knowledge store at \(runner.storePath): run `kiln design \(options.campaign)` first")
         }
         let read: [LabOutcome]

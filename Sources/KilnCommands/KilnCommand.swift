@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnCluster
 import KilnSupport
 
 /// `kiln`: the root command; the executable's entry point runs it.
@@ -20,6 +21,7 @@ public struct KilnCommand: ParsableCommand {
     /// that an error a command lets through that is not Kiln's or ArgumentParser's own (a system
     /// or decoding error) is shown in plain words (`describe`), never as a raw NSError dump.
     public static func runMain() {
+        PostgresStoreBackend.register()
         var command: ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         do { try command.run() } catch { exit(withError: presentable(error)) }

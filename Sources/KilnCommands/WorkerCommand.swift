@@ -14,11 +14,12 @@ struct WorkerCommand: ParsableCommand {
             lease expires and another worker takes the candidate; a late result from a worker whose \
             lease went elsewhere is dropped, so nothing is stored twice. The worker relaxes with the \
             campaign's own potential and settings, and stops when it has found nothing to do for \
-            --idle-exit seconds.
+            --idle-exit seconds. The store may be a PostgreSQL database (postgres://…), for workers on \
+            several machines, e.g. Slurm job arrays (`kiln design --executor slurm`).
             """)
 
-    @Option(help: "The campaign's knowledge store (OUT/campaign.sqlite).")
-    var store: String
+    @Option(help: "The campaign's knowledge store: OUT/campaign.sqlite, or its postgres:// URL (default: the KILN_STORE environment variable).")
+    var store: String?
 
     @Option(help: "Seconds a claimed relaxation stays this worker's without renewal (renewed every third of it).")
     var lease: Double = 60
@@ -32,12 +33,15 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let store = store ?? ProcessInfo.processInfo.environment["KILN_STORE"], !store.isEmpty else {
+            throw CommandError("no knowledge store: give --store or set KILN_STORE")
+        }
         // A worker may start before its campaign has made the store: wait for it as for work.
         let started = Date()
-        while !FileManager.default.fileExists(atPath: store) && Date().timeIntervalSince(started) < idleExit {
+        while !KnowledgeStore.exists(store) && Date().timeIntervalSince(started) < idleExit {
             Thread.sleep(forTimeInterval: 0.5)
         }
-        try CommandError.requireExisting(store)
+        if KnowledgeStore.scheme(of: store) == nil { try CommandError.requireExisting(store) }
         var worker = CampaignWorker(store: try KnowledgeStore(path: store))
         (worker.lease, worker.idleExit) = (lease, idleExit)
         worker.log = { printError("kiln worker: \($0)") }

@@ -1,66 +1,12 @@
 @testable import Campaign
 import Foundation
-import GRDB
 import KilnTestSupport
 import XCTest
 
-/// The knowledge store's task queue: leases that expire hand a task to another worker, a result is
-/// stored only by the lease holder, a task whose workers keep dying fails its candidate; and a
-/// campaign relaxed by `kiln worker` processes, one killed with SIGKILL mid-relaxation, ends with
-/// the same candidates as the same campaign relaxed in one process.
+/// A campaign relaxed by `kiln worker` processes through its SQLite store's task queue, one worker
+/// killed with SIGKILL mid-relaxation, ends with the same candidates as the same campaign relaxed in
+/// one process. (The queue's lease rules on both backends: KilnClusterTests/StoreBackendTests.)
 final class TaskQueueTests: XCTestCase {
-    func store() throws -> KnowledgeStore {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-queue-\(UUID()).sqlite").path
-        let s = try KnowledgeStore(path: path)
-        let records = (0..<3).map { i in
-            CandidateRecord(id: "c\(i)", ordinal: i, generator: "test", parent: nil, seed: 0, substitution: nil, formula: "NaCl",
-                            nSites: 2, nElements: 2, initialStructure: "{}")
-        }
-        try s.insertNew(records)
-        try s.enqueue(records)
-        try s.enqueue(records)  // queued once only
-        return s
-    }
-
-    func testExpiredLeaseGoesToAnotherWorkerAndOnlyItsResultCounts() throws {
-        let s = try store()
-        XCTAssertEqual(try s.queueCounts(), .init(pending: 3, leased: 0, done: 0))
-        let t0 = Date()
-        let a = try XCTUnwrap(try s.claim(owner: "A", lease: 10, now: t0))
-        XCTAssertEqual(a.id, "c0", "tasks go out in generation order")
-        XCTAssertEqual(try s.claim(owner: "B", lease: 10, now: t0)?.id, "c1", "a live lease is not handed out again")
-        XCTAssertTrue(try s.renew("c0", owner: "A", lease: 10, now: t0.addingTimeInterval(5)))
-        XCTAssertFalse(try s.renew("c0", owner: "B", lease: 10, now: t0))
-        // A's lease (renewed to t0 + 15) runs out; C takes c0 over.
-        XCTAssertEqual(try s.claim(owner: "C", lease: 10, now: t0.addingTimeInterval(16))?.id, "c0")
-        var late = a
-        late.status = .relaxed
-        late.finalEnergyPerAtom = -1
-        XCTAssertFalse(try s.complete(late, owner: "A"), "A lost its lease: its late result is dropped")
-        XCTAssertNil(try s.all().first { $0.id == "c0" }?.finalEnergyPerAtom)
-        var result = a
-        result.status = .relaxed
-        result.finalEnergyPerAtom = -2
-        XCTAssertTrue(try s.complete(result, owner: "C"))
-        XCTAssertFalse(try s.complete(result, owner: "C"), "a done task takes no second result")
-        XCTAssertEqual(try s.all().first { $0.id == "c0" }?.finalEnergyPerAtom, -2)
-        XCTAssertEqual(try s.queueCounts(), .init(pending: 1, leased: 1, done: 1))
-    }
-
-    func testATaskThatKillsItsWorkersFailsItsCandidate() throws {
-        let s = try store()
-        var t = Date()
-        for attempt in 1...KnowledgeStore.maxAttempts {
-            XCTAssertEqual(try s.claim(owner: "w\(attempt)", lease: 1, now: t)?.id, "c0")
-            t = t.addingTimeInterval(2)  // the worker died: its lease runs out
-            _ = try s.claim(owner: "other", lease: 1000, now: t.addingTimeInterval(-1.5))  // c1, c2 go elsewhere meanwhile
-        }
-        XCTAssertNil(try s.claim(owner: "last", lease: 1, now: t), "c0 is given up; c1 and c2 are held")
-        let c0 = try XCTUnwrap(try s.all().first { $0.id == "c0" })
-        XCTAssertEqual(c0.status, .failed)
-        XCTAssertTrue(c0.error?.contains("worker was lost 3 times") ?? false, c0.error ?? "")
-    }
-
     func testWorkersKilledMidRelaxationLoseNothing() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-workers-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -104,7 +50,7 @@ final class TaskQueueTests: XCTestCase {
             XCTAssertEqual(x.relaxedStructure == nil, y.relaxedStructure == nil, x.id)
         }
         XCTAssertEqual(try store.queueCounts().open, 0)
-        let attempts = try store.db.read { try Int.fetchAll($0, sql: "SELECT attempts FROM task ORDER BY ordinal") }
+        let attempts = try store.taskAttempts()
         XCTAssertEqual(attempts.filter { $0 == 2 }.count, 1, "the killed worker's task was taken over once: \(attempts)")
         XCTAssertTrue(attempts.allSatisfy { $0 == 1 || $0 == 2 })
     }
