@@ -107,10 +107,7 @@ public final class CampaignQueue: @unchecked Sendable {
                 rescore.insert(id)
                 return false
             }
-            pending.append(id)
-            infos[id]?.state = .queued
-            if let updated = infos[id] { try? save(updated) }
-            lock.broadcast()
+            requeue(id)
             return true
         }
         if requeued { events.post(id, .state, state: .queued, message: "scoring again with \(outcomes.count) new lab outcome(s)") }
@@ -165,6 +162,14 @@ public final class CampaignQueue: @unchecked Sendable {
         if let info { events.post(id, .state, state: info.state, message: info.error) }
     }
 
+    /// Puts an ended campaign back in the queue, to be scored again (called holding the lock).
+    private func requeue(_ id: String) {
+        pending.append(id)
+        infos[id]?.state = .queued
+        if let info = infos[id] { try? save(info) }
+        lock.broadcast()
+    }
+
     private func work() {
         while true {
             let next: String? = lock.withLock {
@@ -175,8 +180,7 @@ public final class CampaignQueue: @unchecked Sendable {
             run(id)
             let again: Bool = lock.withLock {
                 guard rescore.remove(id) != nil else { return false }
-                pending.append(id)
-                infos[id]?.state = .queued
+                requeue(id)
                 return true
             }
             if again { events.post(id, .state, state: .queued, message: "scoring again with the lab outcomes recorded during the run") }
