@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "SymmetryTests", dependencies: ["Symmetry", "KilnTestSupport"]),
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Crystal", "CrystalIO", "Symmetry", "Matching", "KilnTestSupport"]),
-        .testTarget(name: "DFTTests", dependencies: ["DFT", "Crystal", "KilnTestSupport"]),
+        .testTarget(name: "DFTTests", dependencies: ["DFT", "Crystal", "KilnSupport", "KilnTestSupport"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "KilnTestSupport"]),
