@@ -8,8 +8,10 @@ import Potentials
 /// only the relaxation in flight, whose lease then expires and goes to another worker.
 public struct CampaignWorker: Sendable {
     public let store: KnowledgeStore
-    /// Who holds the leases: host and process id by default.
+    /// Who holds the leases: host and process id, and the Slurm job when it runs in one
+    /// ("node7:4242 slurm-job 1234"), so an operator can tell which job holds a task.
     public var owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        + (ProcessInfo.processInfo.environment["SLURM_JOB_ID"].map { " slurm-job \($0)" } ?? "")
     /// Seconds a claimed task stays this worker's without a renewal (renewed every third of it).
     public var lease: TimeInterval = 60
     /// Stop after this many seconds with nothing to claim.

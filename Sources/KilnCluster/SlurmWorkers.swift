@@ -93,7 +93,7 @@ public final class SlurmWorkers: @unchecked Sendable {
     }
 
     /// Runs a Slurm command; its standard output, or an error with its message.
-    static func run(_ command: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    public static func run(_ command: String, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [command] + arguments

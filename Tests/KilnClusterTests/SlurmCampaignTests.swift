@@ -6,8 +6,9 @@ import KilnTestSupport
 import XCTest
 
 /// A campaign run through a real Slurm (job arrays of `kiln worker`) and a real PostgreSQL store
-/// (scripts/cluster_services starts both; CI always has them): one worker killed with SIGKILL while
-/// it holds a task, and the database server restarted while relaxations are still queued. The
+/// (scripts/cluster_services starts both; CI always has them): the Slurm job of a worker that holds
+/// a task cancelled (`scancel --signal=KILL`), and the database server restarted while relaxations
+/// are still queued. The
 /// campaign finishes with exactly the candidates, statuses, energies and ranking of the same
 /// campaign run in one process on SQLite: nothing lost, nothing stored twice.
 final class SlurmCampaignTests: XCTestCase {
@@ -55,18 +56,28 @@ final class SlurmCampaignTests: XCTestCase {
         defer { if coordinator.isRunning { coordinator.terminate() } }
         let pg = try PostgresStoreBackend(url: db, readOnly: true)
         let store = KnowledgeStore(backend: pg)
-        // 1. Kill the worker process that holds a task once results are coming in.
-        var killed: (task: String, at: Date)?
-        while killed == nil && coordinator.isRunning && Date().timeIntervalSince(t) < 600 {
+        // 1. Cancel, with scancel and SIGKILL, the Slurm array task of a worker that holds a task, once
+        //    results are coming in (a worker's lease owner names its Slurm job). The signal takes a
+        //    moment to arrive, so the task that dies with the worker is the one still leased to its job
+        //    when the job is gone (if the worker was between tasks, another job is tried).
+        var victims: [String] = []
+        while victims.isEmpty && coordinator.isRunning && Date().timeIntervalSince(t) < 600 {
             if let c = try? store.queueCounts(), c.done >= 1,
-               let row = try pg.read({ try $0.rows(#"SELECT "candidateId", "owner" FROM "task" WHERE "state" = 'leased' LIMIT 1"#, []) }).first,
-               let pid = Int32((row["owner"] as String).split(separator: ":").last ?? "") {
-                kill(pid, SIGKILL)
-                killed = (row["candidateId"], Date())
+               let row = try pg.read({ try $0.rows(#"SELECT "owner" FROM "task" WHERE "state" = 'leased' LIMIT 1"#, []) }).first,
+               let job = (row["owner"] as String).components(separatedBy: " slurm-job ").dropFirst().first {
+                XCTAssertEqual(Self.shell("scancel --signal=KILL --full \(job)"), 0)
+                let cancelled = Date()
+                while Date().timeIntervalSince(cancelled) < 30,
+                      let queued = try? SlurmWorkers.run("squeue", ["--noheader", "--jobs", job]), !queued.isEmpty {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                victims = try pg.read {
+                    try $0.rows(#"SELECT "candidateId" FROM "task" WHERE "state" = 'leased' AND "owner" LIKE ?"#, ["% slurm-job \(job)".databaseValue])
+                }.map { $0["candidateId"] }
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        let victim = try XCTUnwrap(killed, "no worker held a task while results came in")
+        XCTAssertFalse(victims.isEmpty, "no worker died holding a task")
         // 2. Restart the database server while relaxations are still open.
         let before = try store.queueCounts()
         XCTAssertGreaterThan(before.open, 1, "the restart must come while relaxations are queued")
@@ -90,12 +101,12 @@ final class SlurmCampaignTests: XCTestCase {
         XCTAssertEqual(try store.queueCounts().open, 0)
         let attempts = try pg.read { try $0.rows(#"SELECT "candidateId", "attempts" FROM "task""#, []) }
             .reduce(into: [String: Int]()) { $0[$1["candidateId"]] = $1["attempts"] }
-        XCTAssertEqual(attempts[victim.task], 2, "the killed worker's task was taken over once")
+        for v in victims { XCTAssertEqual(attempts[v], 2, "the cancelled worker's task \(v) was taken over once") }
         XCTAssertTrue(attempts.values.allSatisfy { (1...2).contains($0) }, "\(attempts)")
         let logs = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("cluster/slurm").path)
         XCTAssertGreaterThanOrEqual(logs.count, 2, "the workers ran as Slurm array tasks: \(logs)")
         print(String(format: "cluster fault test: %d candidates (%d relaxations); single process on SQLite %.1f s; Slurm + PostgreSQL %.1f s "
-                     + "with a worker killed (its task re-run after the %d s lease) and the database restarted (%.1f s) with %d relaxations open; "
+                     + "with a worker's job cancelled (its task re-run after the %d s lease) and the database restarted (%.1f s) with %d relaxations open; "
                      + "%d tasks claimed twice; %d worker logs",
                      b.count, attempts.count, singleSeconds, clusterSeconds, 4, restartSeconds, before.open,
                      attempts.values.filter { $0 == 2 }.count, logs.count))
