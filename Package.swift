@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Learning", targets: ["Learning"]),
         .library(name: "Potentials", targets: ["Potentials"]),
         .library(name: "Generation", targets: ["Generation"]),
+        .library(name: "Dynamics", targets: ["Dynamics"]),
         .library(name: "Properties", targets: ["Properties"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
@@ -90,6 +91,8 @@ let package = Package(
         // training, checkpoints, sampling).
         .target(name: "Diffusion", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Tensor", "Learning", "Potentials"],
                 resources: [.copy("Resources/cdvae"), .copy("Resources/models")]),
+        // Layer 7: lattice dynamics with a potential (finite-displacement phonons, dynamic stability).
+        .target(name: "Dynamics", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Potentials"]),
         // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
         // learned band gap, metallicity and formation energy).
         .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"],
@@ -109,7 +112,7 @@ let package = Package(
             name: "Campaign",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
-                "Learning", "Properties", "Generation", "Diffusion", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Learning", "Properties", "Dynamics", "Generation", "Diffusion", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the HTTP service (`kiln serve`): campaigns submitted, followed and read over a REST
         // API described in Resources/openapi.yaml. Its own target, so the core builds without Hummingbird.
@@ -134,7 +137,7 @@ let package = Package(
             name: "KilnCommands",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
-                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", "KilnCluster", "DFT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", "KilnCluster", "DFT", "Dynamics", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 12: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
@@ -155,6 +158,7 @@ let package = Package(
         .testTarget(name: "SymmetryTests", dependencies: ["Symmetry", "KilnTestSupport"]),
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Crystal", "CrystalIO", "Symmetry", "Matching", "KilnTestSupport"]),
+        .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Crystal", "Potentials", "KilnSupport", "KilnTestSupport"]),
         .testTarget(name: "DFTTests", dependencies: ["DFT", "Crystal", "KilnSupport", "KilnTestSupport"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
@@ -173,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [
-                "KilnCommands", "KilnSupport", "Crystal", "CrystalIO", "Thermo", "Potentials",
+                "KilnCommands", "KilnSupport", "Crystal", "CrystalIO", "Thermo", "Potentials", "Diffusion", "KilnTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
     ],

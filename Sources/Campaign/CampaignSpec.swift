@@ -69,12 +69,18 @@ public struct CampaignSpec: Sendable, Equatable {
         public var maxHHI: Double?
         public var minAbundance: Double?
         public var maxElements: Int?
+        /// No imaginary phonon frequency beyond the noise tolerance (Dynamics.PhononCalculator with the
+        /// campaign's potential), computed only for converged unique candidates with E_hull ≤ the
+        /// stability threshold.
+        public var dynamicallyStable = false
 
-        public init(maxEHull: Double? = nil, maxHHI: Double? = nil, minAbundance: Double? = nil, maxElements: Int? = nil) {
+        public init(maxEHull: Double? = nil, maxHHI: Double? = nil, minAbundance: Double? = nil, maxElements: Int? = nil,
+                    dynamicallyStable: Bool = false) {
             self.maxEHull = maxEHull
             self.maxHHI = maxHHI
             self.minAbundance = minAbundance
             self.maxElements = maxElements
+            self.dynamicallyStable = dynamicallyStable
         }
     }
 
@@ -435,7 +441,8 @@ extension CampaignSpec {
         let constraints = Constraints(maxEHull: try co.double("max_e_hull", in: 0...10),
                                       maxHHI: try co.double("max_hhi", in: 0...10_000),
                                       minAbundance: try co.double("min_abundance", in: 0...1e6),
-                                      maxElements: try co.int("max_elements", in: 1...10))
+                                      maxElements: try co.int("max_elements", in: 1...10),
+                                      dynamicallyStable: try co.bool("dynamically_stable") ?? false)
         try co.finish()
 
         var tg = try r.table("targets")

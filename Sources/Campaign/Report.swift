@@ -1,5 +1,6 @@
 import Analysis
 import Crystal
+import Dynamics
 import CrystalIO
 import Evaluation
 import Foundation
@@ -28,6 +29,8 @@ public struct CampaignReport: Sendable {
     public var details: [String: CandidateDetail]
     /// Why the loop stopped (`[loop]` campaigns).
     public var stopReason: String?
+    /// Phonon band structures (inline SVG) by candidate id (`[constraints] dynamically_stable`).
+    public var phononPlots: [String: String] = [:]
 
     public init(spec: CampaignSpec, records: [CandidateRecord], funnel: [(stage: String, count: Int)],
                 hulls: [(system: String, svg: String)], provenance: [String], wallSeconds: Double,
@@ -219,6 +222,13 @@ public struct CampaignReport: Sendable {
         chain.append("relaxation " + esc(r.relaxOutcome ?? r.status.rawValue) + (r.relaxSteps.map { " after \($0) steps" } ?? ""))
         rows.append(("provenance", chain.joined(separator: " → ")))
         if !spec.targets.isEmpty { rows += targetFacts(r) }
+        if let v = r.properties?[CampaignRunner.phononKey] {
+            let verdict = v.mean < -PhononCalculator.defaultTolerance ? "dynamically unstable" : "dynamically stable"
+            rows.append(("phonons", String(format: "%@: lowest frequency %.2f THz on the mesh and path (%@, finite displacements)", verdict, v.mean, esc(potential))
+                         + (phononPlots[r.id].map { "<div class=\"phonon-bands\">\($0)</div>" } ?? "")))
+        } else if let e = r.propertyErrors?[CampaignRunner.phononKey] {
+            rows.append(("phonons", esc(e)))
+        }
         if let v = r.violations { rows.append(("constraints violated", esc(v))) }
         if let front = r.paretoFront, let crowding = r.paretoCrowding {
             let values = spec.ranking.objectives.map { "\($0.name) \(String(format: "%.3f", $0.value(r, targets: spec.targets)))" }
@@ -291,7 +301,8 @@ public struct CampaignReport: Sendable {
             ("ranking", spec.ranking.method == .pareto
                 ? "pareto over " + spec.ranking.objectives.map(\.name).joined(separator: ", ") : "weighted"),
             ("constraints", [c.maxEHull.map { "max_e_hull \($0)" }, c.maxHHI.map { "max_hhi \($0)" },
-                             c.minAbundance.map { "min_abundance \($0)" }, c.maxElements.map { "max_elements \($0)" }]
+                             c.minAbundance.map { "min_abundance \($0)" }, c.maxElements.map { "max_elements \($0)" },
+                             c.dynamicallyStable ? "dynamically_stable" : nil]
                 .compactMap { $0 }.joined(separator: ", ").ifEmpty("none")),
         ]
         if !spec.targets.isEmpty {

@@ -52,6 +52,8 @@ public struct DiffusionCrystal: Sendable, Equatable {
         for (i, z) in numbers.enumerated() {
             sites.append(Site(try Element(z: z), Vec3(fractional[3 * i], fractional[3 * i + 1], fractional[3 * i + 2])))
         }
-        return Structure(lattice: Lattice(matrix), sites: sites)
+        // A sampled lattice may come out left-handed; calculators read stress from the signed
+        // volume, so it is turned right-handed here (the same crystal), as structure files are.
+        return Structure(lattice: Lattice(matrix), sites: sites).rightHanded()
     }
 }

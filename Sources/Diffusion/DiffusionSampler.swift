@@ -29,6 +29,9 @@ extension DiffusionModel {
                                   sampling: DiffusionSampling = .init()) throws -> [DiffusionCrystal] {
         guard compositions.allSatisfy({ !$0.isEmpty }) else { throw DiffusionError.badRequest("a composition has no atoms") }
         for c in compositions { for z in c { _ = try speciesIndex(z) } }
+        if let largest = config.atomCounts.keys.max(), let c = compositions.first(where: { $0.count > largest }) {
+            throw DiffusionError.badRequest("a composition of \(c.count) atoms is larger than any crystal the model was trained on (at most \(largest) atoms)")
+        }
         return try run(counts: compositions.map(\.count), types: compositions, condition: condition, sampling: sampling)
     }
 

@@ -22,7 +22,7 @@ final class DiffusionCommandTests: CommandTestCase {
     /// Two epochs, then a resumed third; structure prediction and de novo samples from the model;
     /// the CSP benchmark on the training crystals.
     func testTrainsResumesAndSamples() throws {
-        let salts = [try rockSalt(primitive: true), try rockSalt(primitive: true, a: 5.2)]
+        let salts = [try rockSalt(primitive: true), try rockSalt(primitive: true, a: 5.2), try rockSalt(primitive: false)]
         var csv = "material_id,cif,band_gap\n"
         for (k, s) in salts.enumerated() {
             let cif = try String(decoding: StructureFile.data([s], format: .cif), as: UTF8.self)
@@ -52,9 +52,11 @@ final class DiffusionCommandTests: CommandTestCase {
         XCTAssertEqual(try String(contentsOfFile: denovo + "/generated.csv", encoding: .utf8).split(separator: "\n").count, 4)
         assertRunError(["generate", "--model", model, "--num", "1", "--condition", "dir_gap=1", "--out", denovo], "conditioned on 'band_gap'")
         assertRunError(["generate", "--model", model, "--csp", "--formula", "LiCl", "--out", denovo], "Li is not among")
+        assertRunError(["generate", "--model", model, "--csp", "--formula", "Na5Cl5", "--out", denovo],
+                       "10 atoms is larger than any crystal the model was trained on (at most 8 atoms)")
 
         let bench = try run(["benchmark", "diffusion-csp", "--model", model, "--test", data, "--out", path("bench")])
-        XCTAssert(bench.contains("match rate") && bench.contains("of 2"), bench)
+        XCTAssert(bench.contains("match rate") && bench.contains("of 3"), bench)
 
         // The guidance benchmark's judge needs a validation part: 40 labelled salts (DataSplit puts about 4 in it).
         var labels = "material_id,cif,band_gap\n"
