@@ -2,11 +2,15 @@ import Campaign
 import Crystal
 import Foundation
 import Potentials
+import Tensor
 import XCTest
 
 /// A campaign whose only generator is the shipped perov5 diffusion model, on a small budget: its
 /// samples go through the same CHGNet relaxation, hull and uniqueness steps as any other generator's.
 final class DiffusionCampaignTests: XCTestCase {
+    /// Single-threaded OpenBLAS, as in `kiln`: its spinning threads would fight the sampler's own.
+    override func setUp() { ProcessSettings.applyForInference() }
+
     func testDiffusionGeneratorFeedsTheCampaignPipeline() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-diffusion-campaign-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }

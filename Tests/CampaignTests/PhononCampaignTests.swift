@@ -2,12 +2,16 @@ import Campaign
 import Crystal
 import Foundation
 import Potentials
+import Tensor
 import XCTest
 
 /// `[constraints] dynamically_stable = true` with CHGNet (slow: in the Makefile's SLOW_SUITES):
 /// phonons only for the stable unique candidates, stored once, shown in the report, required of
 /// every ranked candidate.
 final class PhononCampaignTests: XCTestCase {
+    /// Single-threaded OpenBLAS, as in `kiln`: its spinning threads would fight the sampler's own.
+    override func setUp() { ProcessSettings.applyForInference() }
+
     func testDynamicStabilityConstraint() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-phonon-campaign-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -3,6 +3,7 @@ import Dynamics
 import Foundation
 import KilnTestSupport
 import Potentials
+import Tensor
 import XCTest
 
 /// Frequencies against phonopy with CHGNet 0.3.0 as its force calculator, on the same (CHGNet-relaxed)
@@ -14,6 +15,9 @@ import XCTest
 /// difference of 1e-5 eV/Å is 1e-3 eV/Å² in a force constant, which moves a 5 THz mode by
 /// about 0.01 THz and a near-zero acoustic mode by a few hundredths of a THz (square root).
 final class PhononFixtureTests: XCTestCase {
+    /// Single-threaded OpenBLAS, as in `kiln`: its spinning threads would fight the sampler's own.
+    override func setUp() { ProcessSettings.applyForInference() }
+
     func testFrequenciesMatchPhonopyWithCHGNet() throws {
         let root = try XCTUnwrap(try Fixtures.json("phonons") as? [String: Any])
         let cases = try XCTUnwrap(root["results"] as? [[String: Any]])
