@@ -14,7 +14,7 @@ public struct ForceConstants: Sendable {
     /// The result is then symmetrised (acoustic sum rule, index permutation).
     public init(supercell: PhononSupercell, displacements: [PhononDisplacement], forces: [[Vec3]], reference: [Vec3]? = nil) throws {
         guard forces.count == displacements.count, forces.allSatisfy({ $0.count == supercell.atomCount }) else {
-            throw PhononError.badRequest("one set of \(supercell.atomCount) forces per displacement is needed")
+            throw DynamicsError.badRequest("phonons: one set of \(supercell.atomCount) forces per displacement is needed")
         }
         self.supercell = supercell
         let n = supercell.unitCell.count, atoms = supercell.atomCount
@@ -22,7 +22,7 @@ public struct ForceConstants: Sendable {
         for a in supercell.independentAtoms {
             let atom = supercell.index(atom: a, cell: 0)
             let mine = displacements.indices.filter { displacements[$0].atom == atom }
-            guard !mine.isEmpty else { throw PhononError.badRequest("no displacement of independent atom \(a)") }
+            guard !mine.isEmpty else { throw DynamicsError.badRequest("phonons: no displacement of independent atom \(a)") }
             // Columns: every site-symmetry image of every displacement of a.
             var u: [Vec3] = []
             var images: [(rotation: Matrix3, inverse: [Int], forces: [Vec3])] = []
@@ -39,7 +39,7 @@ public struct ForceConstants: Sendable {
             // Φ(b, a) = −G·Uᵀ(U·Uᵀ)⁻¹ with U = [u…], G = [C·F(π⁻¹b)…].
             var uut = Matrix3(.zero, .zero, .zero)
             for v in u { uut = uut + outer(v, v) }
-            guard abs(uut.determinant) > 1e-30 else { throw PhononError.calculation("the displacements of atom \(a) do not span space") }
+            guard abs(uut.determinant) > 1e-30 else { throw DynamicsError.calculation("phonons: the displacements of atom \(a) do not span space") }
             let pseudo = uut.inverse
             var column = [Matrix3](repeating: Matrix3(.zero, .zero, .zero), count: atoms)
             for b in 0..<atoms {
@@ -55,7 +55,7 @@ public struct ForceConstants: Sendable {
             guard let (op, a) = supercell.operations.lazy.compactMap({ op -> (PhononSupercell.Operation, Int)? in
                 supercell.independentAtoms.first { op.target[$0].atom == i }.map { (op, $0) }
             }).first, let source = solved[a] else {
-                throw PhononError.calculation("atom \(i) is not related to an independent atom")
+                throw DynamicsError.calculation("phonons: atom \(i) is not related to an independent atom")
             }
             let p = supercell.permutation(op, shift: op.target[a].cell)
             var row = [Matrix3](repeating: Matrix3(.zero, .zero, .zero), count: atoms)

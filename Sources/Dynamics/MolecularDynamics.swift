@@ -51,10 +51,10 @@ public struct MolecularDynamics: Sendable {
     /// The starting state: forces of `structure`, velocities drawn from Maxwell–Boltzmann at
     /// `temperature` K (zero total momentum, rescaled to exactly that temperature), or at rest.
     public func start(_ structure: Structure, temperature: Double = 0) throws -> State {
-        guard timestep > 0, timestep <= 10 else { throw MDError.badRequest("time step must be in (0, 10] fs") }
-        guard temperature >= 0, temperature.isFinite else { throw MDError.badRequest("temperature must be ≥ 0 K") }
+        guard timestep > 0, timestep <= 10 else { throw DynamicsError.badRequest("molecular dynamics: time step must be in (0, 10] fs") }
+        guard temperature >= 0, temperature.isFinite else { throw DynamicsError.badRequest("molecular dynamics: temperature must be ≥ 0 K") }
         if case .langevin(let t, let g) = ensemble, !(t >= 0 && g > 0 && g.isFinite) {
-            throw MDError.badRequest("Langevin needs a temperature ≥ 0 K and a friction > 0 per fs")
+            throw DynamicsError.badRequest("molecular dynamics: Langevin needs a temperature ≥ 0 K and a friction > 0 per fs")
         }
         let (energy, forces) = try evaluate(structure)
         var state = State(structure: structure, velocities: Array(repeating: .zero, count: structure.count), forces: forces,
@@ -121,19 +121,8 @@ public struct MolecularDynamics: Sendable {
         let r = try calculator.calculate(structure, properties: [.energy, .forces])
         guard r.energy.isFinite, r.forces.count == structure.count,
               r.forces.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) else {
-            throw MDError.calculation("\(calculator.name) returned no finite energy and forces")
+            throw DynamicsError.calculation("molecular dynamics: \(calculator.name) returned no finite energy and forces")
         }
         return (r.energy, r.forces)
-    }
-}
-
-public enum MDError: Error, CustomStringConvertible {
-    case badRequest(String)
-    case calculation(String)
-    public var description: String {
-        switch self {
-        case .badRequest(let s): return "molecular dynamics: \(s)"
-        case .calculation(let s): return "molecular dynamics: \(s)"
-        }
     }
 }

@@ -76,7 +76,7 @@ public struct PhononCalculator: Sendable {
         let size = self.size ?? PhononSupercell.size(for: structure, minimumLength: minimumLength)
         let atoms = structure.count * size.x * size.y * size.z
         guard atoms <= maximumAtoms else {
-            throw PhononError.tooLarge("a \(size.x)×\(size.y)×\(size.z) supercell of \(structure.formula) has \(atoms) atoms (limit \(maximumAtoms))")
+            throw DynamicsError.tooLarge("phonons refused: a \(size.x)×\(size.y)×\(size.z) supercell of \(structure.formula) has \(atoms) atoms (limit \(maximumAtoms))")
         }
         return try PhononSupercell(structure, size: size, symprec: symprec)
     }
@@ -92,12 +92,12 @@ public struct PhononCalculator: Sendable {
         let each = max(Date().timeIntervalSince(t0), 1e-3)
         let estimate = each * Double(displacements.count) / Double(max(1, min(WorkQueue.workers, displacements.count)))
         guard estimate <= timeLimit else {
-            throw PhononError.tooLarge(String(format: "%d displaced %d-atom supercells of %@ would take about %.0f s with %@ (limit %.0f s)",
+            throw DynamicsError.tooLarge(String(format: "phonons refused: %d displaced %d-atom supercells of %@ would take about %.0f s with %@ (limit %.0f s)",
                                               displacements.count, supercell.atomCount, structure.formula, estimate, calculator.name, timeLimit))
         }
-        let forces = try WorkQueue.map(displacements.count) { (k: Int) throws(PhononError) -> [Vec3] in
-            do { return try self.forces(supercell.displaced(displacements[k])) } catch let e as PhononError { throw e } catch {
-                throw PhononError.calculation("\(calculator.name) failed on displacement \(k + 1): \(error)")
+        let forces = try WorkQueue.map(displacements.count) { (k: Int) throws(DynamicsError) -> [Vec3] in
+            do { return try self.forces(supercell.displaced(displacements[k])) } catch let e as DynamicsError { throw e } catch {
+                throw DynamicsError.calculation("phonons: \(calculator.name) failed on displacement \(k + 1): \(error)")
             }
         }
         let fc = try ForceConstants(supercell: supercell, displacements: displacements, forces: forces, reference: reference)
@@ -140,7 +140,7 @@ public struct PhononCalculator: Sendable {
         (relaxer.fmax, relaxer.maxSteps, relaxer.symmetryTolerance) = (relaxFmax, 3000, symprec)
         let r = try relaxer.relax(s)
         guard r.converged else {
-            throw PhononError.calculation(String(format: "the relaxation of %@ before phonons did not converge (%@ after %d steps, fmax %.2g eV/Å)",
+            throw DynamicsError.calculation(String(format: "phonons: the relaxation of %@ before them did not converge (%@ after %d steps, fmax %.2g eV/Å)",
                                                  s.formula, r.outcome.description, r.steps, r.final.fmax))
         }
         return r.final.structure
@@ -149,7 +149,7 @@ public struct PhononCalculator: Sendable {
     private func forces(_ s: Structure) throws -> [Vec3] {
         let r = try calculator.calculate(s, properties: .forces)
         guard r.forces.count == s.count, r.forces.allSatisfy({ $0.x.isFinite && $0.y.isFinite && $0.z.isFinite }) else {
-            throw PhononError.calculation("\(calculator.name) returned no finite forces for a \(s.count)-atom supercell")
+            throw DynamicsError.calculation("phonons: \(calculator.name) returned no finite forces for a \(s.count)-atom supercell")
         }
         return r.forces
     }

@@ -30,8 +30,8 @@ public struct PhononSupercell: Sendable {
 
     /// The supercell `size` of `unitCell`, its symmetry found with `symprec` (Å).
     public init(_ unitCell: Structure, size: SIMD3<Int>, symprec: Double = 1e-3) throws {
-        guard size.min() >= 1 else { throw PhononError.badRequest("supercell repetitions must be ≥ 1, got \(size)") }
-        guard unitCell.isOrdered, unitCell.count > 0 else { throw PhononError.badRequest("phonons need an ordered structure with atoms") }
+        guard size.min() >= 1 else { throw DynamicsError.badRequest("phonons: supercell repetitions must be ≥ 1, got \(size)") }
+        guard unitCell.isOrdered, unitCell.count > 0 else { throw DynamicsError.badRequest("phonons need an ordered structure with atoms") }
         self.unitCell = unitCell
         self.size = size
         self.symprec = symprec
@@ -67,7 +67,7 @@ public struct PhononSupercell: Sendable {
                     let d = y - unitCell.sites[j].frac
                     return norm(unitCell.lattice.cartesian(d - d.rounded(.toNearestOrEven))) < max(symprec, 1e-6) * 2
                 }
-                guard let j = match else { throw PhononError.badRequest("symmetry operation \(op) does not map atom \(i) onto an atom (symprec \(symprec) Å)") }
+                guard let j = match else { throw DynamicsError.badRequest("phonons: symmetry operation \(op) does not map atom \(i) onto an atom (symprec \(symprec) Å)") }
                 let l = (y - unitCell.sites[j].frac).rounded(.toNearestOrEven)
                 target.append((j, SIMD3(Int(l.x), Int(l.y), Int(l.z))))
             }
@@ -104,17 +104,15 @@ public struct PhononSupercell: Sendable {
     }
 }
 
-/// Why a phonon calculation was refused or failed.
-public enum PhononError: Error, CustomStringConvertible {
+/// Why a phonon or molecular-dynamics calculation was refused or failed (the message says which).
+public enum DynamicsError: Error, CustomStringConvertible {
     case badRequest(String)
     case tooLarge(String)
     case calculation(String)
 
     public var description: String {
         switch self {
-        case .badRequest(let s): return "phonons: \(s)"
-        case .tooLarge(let s): return "phonons refused: \(s)"
-        case .calculation(let s): return "phonons: \(s)"
+        case .badRequest(let s), .tooLarge(let s), .calculation(let s): return s
         }
     }
 }
