@@ -83,7 +83,7 @@ public struct PhononCalculator: Sendable {
 
     public func calculate(_ input: Structure) throws -> Result {
         let start = Date()
-        _ = try self.supercell(for: input)
+        _ = try self.supercell(for: input)  // refuse a too-large supercell before spending a relaxation on it
         let structure = relaxFirst ? try relaxed(input) : input
         let supercell = try self.supercell(for: structure)
         let displacements = supercell.displacements(distance: distance)
