@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "Diffusion", targets: ["Diffusion"]),
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Search", targets: ["Search"]),
+        .library(name: "Synthesis", targets: ["Synthesis"]),
         .library(name: "Campaign", targets: ["Campaign"]),
         .library(name: "KilnServer", targets: ["KilnServer"]),
         .library(name: "KilnCluster", targets: ["KilnCluster"]),
@@ -63,7 +64,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Crystal", "CrystalIO", "Symmetry"],
                 resources: [.copy("Resources/bond_valence.json")]),
         // Layer 4: DFT inputs and outputs (VASP with Materials Project's settings).
-        .target(name: "DFT", dependencies: ["Crystal", "CrystalIO", "Symmetry"], resources: [.copy("Resources/mp_relax_set.json")]),
+        .target(name: "DFT", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Symmetry"], resources: [.copy("Resources/mp_relax_set.json")]),
         .target(name: "ReferenceData", dependencies: ["KilnSupport", "Crystal"], resources: [
             .copy("Resources/mp_reference.csv.gz"), .copy("Resources/mp_reference_meta.json"),
             .copy("Resources/mp_structures.kref.gz"), .copy("Resources/aflow_prototypes.kref.gz"),
@@ -107,12 +108,18 @@ let package = Package(
             name: "Search",
             dependencies: ["KilnSupport", "Crystal", "Symmetry", "ReferenceData", "Thermo", "Matching", "Learning", "Potentials",
                            "Properties", "Generation", "Diffusion"]),
+        // Layer 8: the synthesis gap — synthesizability (oxidation-state and bond-valence plausibility, a
+        // positive–unlabelled learned score) and solid-state precursor routes ranked on the hull.
+        .target(
+            name: "Synthesis",
+            dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Analysis", "ReferenceData", "Thermo", "Learning", "Properties"],
+            resources: [.copy("Resources")]),
         // Layer 9: design campaigns (pipeline, knowledge store, reports).
         .target(
             name: "Campaign",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
-                "Learning", "Properties", "Dynamics", "Generation", "Diffusion", "Search", "Evaluation", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Learning", "Properties", "Dynamics", "Generation", "Diffusion", "Search", "Evaluation", "Synthesis", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the HTTP service (`kiln serve`): campaigns submitted, followed and read over a REST
         // API described in Resources/openapi.yaml. Its own target, so the core builds without Hummingbird.
@@ -137,7 +144,7 @@ let package = Package(
             name: "KilnCommands",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Thermo", "Matching", "Potentials", "Properties", "Evaluation",
-                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", "KilnCluster", "DFT", "Dynamics", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Generation", "Diffusion", "Search", "Campaign", "KilnServer", "KilnCluster", "DFT", "Dynamics", "Synthesis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Layer 12: the executables.
         .executableTarget(name: "kiln", dependencies: ["KilnCommands", "Tensor"]),
@@ -159,6 +166,7 @@ let package = Package(
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Crystal", "CrystalIO", "Symmetry", "Matching", "KilnTestSupport"]),
         .testTarget(name: "DynamicsTests", dependencies: ["Dynamics", "Crystal", "Potentials", "Tensor", "KilnSupport", "KilnTestSupport"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Crystal", "Analysis", "Thermo", "ReferenceData", "Learning", "KilnSupport", "KilnTestSupport"]),
         .testTarget(name: "DFTTests", dependencies: ["DFT", "Crystal", "KilnSupport", "KilnTestSupport"]),
         .testTarget(name: "ThermoTests", dependencies: ["Thermo", "KilnTestSupport"]),
         .testTarget(name: "MatchingTests", dependencies: ["Matching", "KilnTestSupport"]),
