@@ -73,17 +73,22 @@ public struct PhononCalculator: Sendable {
 
     /// The supercell this calculator would use for `structure`, checked against `maximumAtoms`.
     public func supercell(for structure: Structure) throws -> PhononSupercell {
+        try PhononSupercell(structure, size: supercellSize(for: structure), symprec: symprec)
+    }
+
+    /// The supercell's repeats for `structure`; a supercell of more than `maximumAtoms` is refused.
+    func supercellSize(for structure: Structure) throws -> SIMD3<Int> {
         let size = self.size ?? PhononSupercell.size(for: structure, minimumLength: minimumLength)
         let atoms = structure.count * size.x * size.y * size.z
         guard atoms <= maximumAtoms else {
             throw DynamicsError.tooLarge("phonons refused: a \(size.x)×\(size.y)×\(size.z) supercell of \(structure.formula) has \(atoms) atoms (limit \(maximumAtoms))")
         }
-        return try PhononSupercell(structure, size: size, symprec: symprec)
+        return size
     }
 
     public func calculate(_ input: Structure) throws -> Result {
         let start = Date()
-        _ = try self.supercell(for: input)  // refuse a too-large supercell before spending a relaxation on it
+        _ = try supercellSize(for: input)  // refuse a too-large supercell before spending a relaxation on it
         let structure = relaxFirst ? try relaxed(input) : input
         let supercell = try self.supercell(for: structure)
         let displacements = supercell.displacements(distance: distance)

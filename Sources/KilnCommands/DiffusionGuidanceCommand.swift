@@ -69,9 +69,10 @@ struct DiffusionGuidanceCommand: ParsableCommand {
         guard let dataName = data ?? preset?.data, let testName = test ?? preset?.test else {
             throw CommandError("\(diffusion.model) has no preset: give --data and --test for the judge")
         }
-        // The judge stops early on the rows DataSplit puts in validation; of the MP split those are
-        // mp20_val's (mp20_train holds none), so they join the training labels for that purpose.
-        let training = try labels(dataName, property) + (dataName == "mp20_train" ? try labels("mp20_val", property) : [])
+        // The judge stops early on the rows DataSplit puts in validation; a preset whose training set
+        // has none there names the set that does, and its labels join the training labels.
+        let validation = preset.flatMap { dataName == $0.data ? $0.validation : nil }
+        let training = try labels(dataName, property) + (try validation.map { try labels($0, property) } ?? [])
         let held = try labels(testName, property)
         let judge = try trainJudge(property: property, training: training, test: held, source: dataName)
         let trainingValues = training.map(\.value)
