@@ -17,6 +17,12 @@ public struct PWOutput: Sendable {
     public let forces: [Vec3]
     /// BFGS steps of a converged relaxation (0 for scf).
     public let ionicSteps: Int
+    /// How the energy was computed, to tell whether two runs' energies compare: the pseudopotential
+    /// of each element (file name and MD5 sum, as pw.x printed them), the wavefunction and density
+    /// cut-offs (Ry) and the exchange–correlation functional.
+    public let pseudopotentials: [String: String]
+    public let ecutwfc: Double?, ecutrho: Double?
+    public let functional: String?
 
     public init(text: String, name: String = "pw.x output") throws {
         func fail(_ why: String) -> DFTError { .badInput("\(name): \(why)") }
@@ -37,6 +43,19 @@ public struct PWOutput: Sendable {
         guard let last = energies.last else { throw fail("no converged total energy (no \"!    total energy\" line)") }
         energy = last
         ionicSteps = lines.last { $0.contains("bfgs converged in") }.flatMap { numbers($0).last.map(Int.init) } ?? 0
+        var pseudos: [String: String] = [:]
+        for (i, l) in lines.enumerated() where l.contains("PseudoPot. #") && l.contains("read from file") && i + 1 < lines.count {
+            let words = l.split(separator: " ")
+            guard let f = words.firstIndex(of: "for"), f + 1 < words.count else { continue }
+            let file = URL(fileURLWithPath: lines[i + 1].trimmingCharacters(in: .whitespaces)).lastPathComponent
+            let md5 = i + 2 < lines.count && lines[i + 2].contains("MD5 check sum:")
+                ? " (MD5 " + lines[i + 2].components(separatedBy: "MD5 check sum:")[1].trimmingCharacters(in: .whitespaces) + ")" : ""
+            pseudos[String(words[f + 1])] = file + md5
+        }
+        pseudopotentials = pseudos
+        ecutwfc = lines.first { $0.contains("kinetic-energy cutoff") }.flatMap { numbers($0).first }
+        ecutrho = lines.first { $0.contains("charge density cutoff") }.flatMap { numbers($0).first }
+        functional = lines.first { $0.contains("Exchange-correlation") }.flatMap { $0.components(separatedBy: "=").last?.trimmingCharacters(in: .whitespaces) }
 
         // Initial cell (alat units) and Cartesian positions (alat units), then the last
         // CELL_PARAMETERS / ATOMIC_POSITIONS blocks of a relaxation.
@@ -89,5 +108,11 @@ public struct PWOutput: Sendable {
             }
         }
         self.forces = forces
+    }
+
+    /// The settings two pw.x energies must share to be compared, in one line.
+    public var settings: String {
+        "\(functional ?? "?"); " + String(format: "ecutwfc %.4g Ry, ecutrho %.5g Ry; ", ecutwfc ?? 0, ecutrho ?? 0)
+            + pseudopotentials.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
     }
 }
