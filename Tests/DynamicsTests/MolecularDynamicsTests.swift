@@ -9,10 +9,7 @@ import XCTest
 /// springs' cut-off): energy conservation, time reversibility, the canonical temperature distribution,
 /// and a resumed run equal to an uninterrupted one.
 final class MolecularDynamicsTests: XCTestCase {
-    func crystal() throws -> Structure {
-        try Structure(lattice: .cubic(2.5 * 2.0.squareRoot()), species: Array(repeating: try Element("Al"), count: 4),
-                      fracCoords: [.zero, Vec3(0.5, 0.5, 0), Vec3(0.5, 0, 0.5), Vec3(0, 0.5, 0.5)]).supercell(2, 2, 2)
-    }
+    func crystal() throws -> Structure { try Springs.crystal() }
 
     func testVelocityVerletConservesEnergyAndRunsBackwards() throws {
         let md = MolecularDynamics(calculator: Springs(), timestep: 1, ensemble: .nve, seed: 1)
