@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 
-/// The knowledge store's tables, as migrations: SQLite's (GRDB, v1 … v11, so older store files
-/// upgrade in place) and PostgreSQL's (one migration making the same tables as SQLite's v11; later
-/// changes go into both lists). The same names everywhere; PostgreSQL keeps booleans as 0/1
+/// The knowledge store's tables, as migrations: SQLite's (GRDB, v1 … v12, so older store files
+/// upgrade in place) and PostgreSQL's (one migration making the same tables as SQLite's v11, then
+/// one per later change; later changes go into both lists). The same names everywhere; PostgreSQL keeps booleans as 0/1
 /// integers and times as text, as SQLite does, so one binding of a record serves both.
 public enum KnowledgeStoreSchema {
     /// SQLite's migrations.
@@ -103,6 +103,11 @@ public enum KnowledgeStoreSchema {
             }
         }
         migrator.registerMigration("v11-task-queue") { try addTaskTable($0) }
+        migrator.registerMigration("v12-dft-results") { db in
+            try db.alter(table: LabOutcome.databaseTableName) { t in
+                for c in dftResultColumns { t.add(column: c.name, c.sqlite) }
+            }
+        }
         return migrator
     }
 
@@ -128,6 +133,14 @@ public enum KnowledgeStoreSchema {
             t.column("attempts", .integer).notNull().defaults(to: 0)
         }
     }
+
+    /// The outcome columns of a DFT result read from the code's output (`LabOutcome.code` …), added
+    /// by SQLite's v12 and PostgreSQL's pg2.
+    static let dftResultColumns: [(name: String, sqlite: Database.ColumnType, postgres: String)] = [
+        ("code", .text, "text"), ("structure", .text, "text"), ("forces", .text, "text"), ("maxForce", .double, "double precision"),
+        ("converged", .boolean, "bigint"), ("functional", .text, "text"), ("hubbardU", .text, "text"), ("hullScale", .text, "text"),
+        ("energyAboveHull", .double, "double precision"), ("formationEnergyPerAtom", .double, "double precision"), ("hullNote", .text, "text"),
+    ]
 
     /// PostgreSQL's migrations, in order: an identifier and its statements.
     public static let postgres: [(id: String, statements: [String])] = [
@@ -166,5 +179,6 @@ public enum KnowledgeStoreSchema {
             """,
             #"CREATE INDEX "task_on_state" ON "task" ("state")"#,
         ]),
+        ("pg2-dft-results", dftResultColumns.map { #"ALTER TABLE "outcome" ADD COLUMN "\#($0.name)" \#($0.postgres)"# }),
     ]
 }

@@ -17,8 +17,18 @@ public struct LabOutcome: Codable, Sendable, Equatable, FetchableRecord, Mutable
         /// `property` (a `TargetProperty` key), `value`, optional `sigma`.
         case property
         /// `energyPerAtom`: eV/atom, a VASP GGA/GGA+U total energy with Materials Project's settings
-        /// (MP2020 corrections are added as for MP's own entries).
+        /// (MP2020 corrections are added as for MP's own entries). Results read from the code's own
+        /// output (`kiln ingest --dft`) also carry `code` and the result fields below; a QE energy, or a
+        /// VASP one with other settings, is kept off the MP hull (`placesOnMPHull`).
         case dft
+    }
+
+    /// Where a DFT energy is placed: on MP's hull with the MP2020 corrections (VASP with MP's
+    /// settings), on a hull of QE references computed the same way, or on none.
+    public enum HullScale: String, Codable, Sendable {
+        case mp2020
+        case qe
+        case none
     }
 
     public var id: Int64?
@@ -41,6 +51,27 @@ public struct LabOutcome: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var energyPerAtom: Double?
     /// Where it came from: "api" or the ingested file's name.
     public var source: String
+    /// A DFT result read from the code's output (`kiln ingest --dft`): the code ("vasp" or "qe"), the
+    /// final structure (compact JSON), forces (eV/Å) and the largest, whether the run converged (only
+    /// converged runs are stored), the functional (VASP: pymatgen's run type, e.g. "GGA+U") and U
+    /// values (eV per element), the hull the energy was placed on and, for QE, its E_hull and formation
+    /// energy (eV/atom) against the QE references, with a note on why there is no hull when there is none.
+    public var code: String?
+    public var structure: String?
+    public var forces: [[Double]]?
+    public var maxForce: Double?
+    public var converged: Bool?
+    public var functional: String?
+    public var hubbardU: [String: Double]?
+    public var hullScale: HullScale?
+    public var energyAboveHull: Double?
+    public var formationEnergyPerAtom: Double?
+    public var hullNote: String?
+
+    /// Whether the energy places the candidate on the Materials Project hull: a `dft` outcome given as
+    /// a number (VASP with MP's settings, by the outcome's definition) or read from a VASP run whose
+    /// settings MP2020 accepts.
+    public var placesOnMPHull: Bool { kind == .dft && (code == nil || hullScale == .mp2020) }
 
     public init(candidateId: String, kind: Kind, author: String, method: String, recordedAt: Date = Date(), source: String) {
         (self.candidateId, self.kind, self.author, self.method, self.recordedAt, self.source) = (candidateId, kind, author, method, recordedAt, source)
@@ -57,8 +88,10 @@ public struct LabOutcome: Codable, Sendable, Equatable, FetchableRecord, Mutable
         try need(!method.trimmingCharacters(in: .whitespaces).isEmpty && method.count <= 2000, "method", "how it was done (1–2000 characters)")
         try need((notes?.count ?? 0) <= 10_000 && (performedOn?.count ?? 0) <= 100, "notes", "at most 10,000 characters (performed_on at most 100)")
         let fields: [(String, Bool)] = [("succeeded", succeeded != nil), ("phase_pure", phasePure != nil), ("property", property != nil),
-                                        ("value", value != nil), ("sigma", sigma != nil), ("energy_per_atom", energyPerAtom != nil)]
-        let allowed: [Kind: Set<String>] = [.synthesis: ["succeeded", "phase_pure"], .property: ["property", "value", "sigma"], .dft: ["energy_per_atom"]]
+                                        ("value", value != nil), ("sigma", sigma != nil), ("energy_per_atom", energyPerAtom != nil),
+                                        ("code", code != nil), ("structure", structure != nil || forces != nil || maxForce != nil || converged != nil),
+                                        ("hull", hullScale != nil || energyAboveHull != nil || formationEnergyPerAtom != nil || hullNote != nil)]
+        let allowed: [Kind: Set<String>] = [.synthesis: ["succeeded", "phase_pure"], .property: ["property", "value", "sigma"], .dft: ["energy_per_atom", "code", "structure", "hull"]]
         for (name, present) in fields where present && !allowed[kind]!.contains(name) {
             throw OutcomeError(field: name, reason: "does not belong to a \(kind.rawValue) outcome (it takes \(allowed[kind]!.sorted().joined(separator: ", ")))")
         }
@@ -71,9 +104,17 @@ public struct LabOutcome: Codable, Sendable, Equatable, FetchableRecord, Mutable
             try need(property.map(keys.contains) ?? false, "property", "one of \(keys.joined(separator: ", "))")
             try need(value?.isFinite ?? false, "value", "a finite number in the property's unit (\(property.flatMap(TargetProperty.init(rawValue:))?.unit ?? "?"))")
             try need(sigma.map { $0.isFinite && $0 >= 0 } ?? true, "sigma", "a finite number ≥ 0")
+        case .dft where code == "qe":
+            // pw.x energies include the pseudopotentials' core terms: hundreds or thousands of eV per atom.
+            try need(energyPerAtom.map { $0.isFinite && $0 < 0 } ?? false, "energy_per_atom", "a negative total energy per atom in eV (pw.x)")
+            try need(hullScale != .mp2020, "hull", "a QE energy is never placed on MP's hull")
+            try need(structure != nil && converged == true, "structure", "a QE result carries its final structure and is converged")
         case .dft:
+            try need(code == nil || code == "vasp", "code", "vasp or qe")
             try need(energyPerAtom.map { $0.isFinite && (-50...10).contains($0) } ?? false, "energy_per_atom",
                      "a total energy per atom in eV between −50 and 10 (VASP GGA/GGA+U, Materials Project settings)")
+            try need(code == nil || (structure != nil && converged == true), "structure", "a VASP result carries its final structure and is converged")
+            try need(code == nil || hullScale != .qe, "hull", "a VASP energy is not placed on a QE hull")
         }
     }
 }
@@ -93,7 +134,7 @@ public enum SynthesisResult: String, Codable, Sendable {
 }
 
 /// What a candidate's outcomes amount to: the latest of each kind (the latest measurement of each
-/// property) wins.
+/// property, the latest DFT energy on MP's scale) wins.
 public struct LabEvidence: Sendable, Equatable {
     public var synthesis: SynthesisResult?
     public var dftEnergyPerAtom: Double?
@@ -106,7 +147,7 @@ public struct LabEvidence: Sendable, Equatable {
             var e = out[o.candidateId] ?? LabEvidence()
             switch o.kind {
             case .synthesis: e.synthesis = o.succeeded == true ? (o.phasePure == true ? .phasePure : .made) : .failed
-            case .dft: e.dftEnergyPerAtom = o.energyPerAtom
+            case .dft: if o.placesOnMPHull { e.dftEnergyPerAtom = o.energyPerAtom }
             case .property:
                 if let key = o.property, let p = TargetProperty(rawValue: key), let v = o.value {
                     e.measured[key] = PropertyValue(mean: v, sigma: o.sigma ?? 0, unit: p.unit)

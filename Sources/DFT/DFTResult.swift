@@ -69,6 +69,13 @@ public struct DFTResult: Sendable {
         }
     }
 
+    /// Whether a folder holds a run itself (vasprun.xml, OUTCAR or a pw.x output) rather than run folders.
+    public static func isRunFolder(_ folder: URL) -> Bool {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.contains { ["vasprun.xml", "vasprun.xml.gz", "OUTCAR", "OUTCAR.gz"].contains($0) }
+            || files.contains { (try? isPWOutput(folder.appendingPathComponent($0))) == true }
+    }
+
     static func isPWOutput(_ url: URL) throws -> Bool {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,

@@ -61,6 +61,34 @@ final class LabOutcomeTests: XCTestCase {
         XCTAssertEqual(e?.measured["band_gap"], PropertyValue(mean: 1.5, sigma: 0.1, unit: "eV"))
     }
 
+    /// DFT results read from the codes' outputs: only a VASP energy with MP's settings reaches the MP
+    /// hull; a later QE energy (its own scale) or a VASP one with other settings does not replace it.
+    func testOnlyMPScaleEnergiesReachTheMPHull() throws {
+        func dft(_ t: Double, _ code: String, _ energy: Double, _ scale: LabOutcome.HullScale) -> LabOutcome {
+            var o = LabOutcome(candidateId: "c", kind: .dft, author: "a", method: "m", recordedAt: Date(timeIntervalSince1970: t), source: "t")
+            (o.code, o.energyPerAtom, o.hullScale, o.structure, o.converged) = (code, energy, scale, "{}", true)
+            return o
+        }
+        let outcomes = [dft(1, "vasp", -4, .mp2020), dft(2, "qe", -150, .qe), dft(3, "vasp", -4.5, .none)]
+        for o in outcomes { XCTAssertNoThrow(try o.validate()) }
+        XCTAssertEqual(LabEvidence.byCandidate(outcomes)["c"]?.dftEnergyPerAtom, -4)
+        XCTAssertEqual(outcomes.map(\.placesOnMPHull), [true, false, false])
+
+        func refused(_ o: LabOutcome, _ field: String, line: UInt = #line) {
+            XCTAssertThrowsError(try o.validate(), line: line) { XCTAssertEqual(($0 as? OutcomeError)?.field, field, "\($0)", line: line) }
+        }
+        refused(dft(1, "qe", -150, .mp2020), "hull")
+        refused(dft(1, "vasp", -150, .mp2020), "energy_per_atom")
+        refused(dft(1, "vasp", -4, .qe), "hull")
+        refused(dft(1, "castep", -4, .none), "code")
+        var unconverged = dft(1, "vasp", -4, .mp2020)
+        unconverged.converged = false
+        refused(unconverged, "structure")
+        var synthesis = LabOutcome(candidateId: "c", kind: .synthesis, author: "a", method: "m", source: "t")
+        (synthesis.succeeded, synthesis.code) = (true, "vasp")
+        refused(synthesis, "code")
+    }
+
     func testOutcomesChangeRankHullAndTargets() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-lab-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,10 +1,12 @@
+import Campaign
 import Foundation
 import KilnSupport
 import XCTest
 @testable import KilnCommands
 
 /// `kiln serve` and `kiln ingest` on the command line: options checked, and outcomes from a file
-/// recorded all or none before the campaign is scored again.
+/// recorded all or none before the campaign is scored again; DFT results read from VASP outputs
+/// (`--dft`), placed on MP's hull only with MP's settings, and a batch with a truncated run refused whole.
 final class IngestCommandTests: CommandTestCase {
     func testServeAndIngestParse() throws {
         let serve = try parse(ServeCommand.self, ["serve", "--data", "d", "--port", "0", "--protect-reads", "--max-body", "4096"])
@@ -14,6 +16,10 @@ final class IngestCommandTests: CommandTestCase {
         XCTAssertEqual(serve.maxBody, 4096)
         assertUsageError(["serve", "--port", "70000"], "--port: expected 0…65535")
         assertUsageError(["serve", "--max-body", "10"], "--max-body")
+        let dft = try parse(IngestCommand.self, ["ingest", "--dft", "runs", "c.toml", "--references", "refs", "--author", "A"])
+        XCTAssertTrue(dft.dft)
+        XCTAssertEqual(dft.references, "refs")
+        assertUsageError(["ingest", "o.csv", "c.toml", "--references", "refs"], "--references needs --dft")
         let ingest = try parse(IngestCommand.self, ["ingest", "o.csv", "c.toml", "--out", "x"])
         XCTAssertEqual(ingest.outcomes, "o.csv")
         XCTAssertEqual(ingest.options.out, "x")
@@ -50,4 +56,72 @@ final class IngestCommandTests: CommandTestCase {
         let row = try XCTUnwrap(table.rows.first { $0[table.column("id")!] == "substitution-0-0000" })
         XCTAssertEqual(row[try XCTUnwrap(table.column("synthesis"))], "failed")
     }
+
+    /// The VASP fixtures (Tests/Fixtures/vasp): a static GGA run of rock-salt NaCl with MP's settings,
+    /// ingested for the campaign's rock-salt candidate from a folder of run folders named by candidate
+    /// id, places it on MP's hull with MP2020 (MP has rock salt on the hull: E_hull below 0.05 eV/atom
+    /// even though these are not MP's exact k-points); the same run with PBEsol is stored without a
+    /// hull, saying why; a batch holding a truncated vasprun.xml stores nothing and names the file.
+    func testIngestDFTRunsFromVASPOutputs() throws {
+        let campaign = try write(text: """
+            name = "ingest-dft"
+            [target]
+            chemical_systems = ["Na-Cl"]
+            max_atoms = 4
+            [relax]
+            steps = 150
+            [[generators]]
+            kind = "substitution"
+            budget = 4
+            seed = 1
+            """, "ingest-dft.toml")
+        let out = path("dft-out")
+        try run(["design", campaign, "--out", out])
+        let store = try KnowledgeStore(path: out + "/campaign.sqlite")
+        let rockSalt = try XCTUnwrap(try store.all().first { $0.structureType?.contains("Rock Salt") == true }, "the campaign has a rock-salt NaCl")
+        let xml = try Gzip.readFile(URL(fileURLWithPath: Self.fixtures + "/nacl-static.vasprun.xml.gz"))
+        func runFolder(_ batch: String, _ name: String, _ data: Data) throws {
+            let dir = URL(fileURLWithPath: path(batch)).appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try data.write(to: dir.appendingPathComponent("vasprun.xml"))
+        }
+        // One good run and one cut off: nothing stored, the cut-off file named.
+        let other = try XCTUnwrap(try store.all().first { $0.id != rockSalt.id && $0.status == .relaxed })
+        try runFolder("batch", "001-NaCl-" + rockSalt.id, xml)
+        try runFolder("batch", other.id, xml.prefix(xml.count / 2))
+        assertRunError(["ingest", "--dft", path("batch"), campaign, "--out", out], path("batch") + "/\(other.id)/vasprun.xml", "truncated")
+        XCTAssertTrue(try store.outcomes().isEmpty, "nothing of the batch was stored")
+
+        try FileManager.default.removeItem(atPath: path("batch/\(other.id)"))
+        _ = try run(["ingest", "--dft", path("batch"), campaign, "--out", out])
+        let stored = try XCTUnwrap(try store.outcomes(candidate: rockSalt.id).last)
+        XCTAssertEqual(stored.code, "vasp")
+        XCTAssertEqual(stored.hullScale, .mp2020)
+        XCTAssertEqual(try XCTUnwrap(stored.energyPerAtom), -27.11090125 / 8, accuracy: 1e-9, "pymatgen's final_energy per atom")
+        XCTAssertEqual(stored.functional, "GGA")
+        XCTAssertEqual(stored.forces?.count, 8)
+        XCTAssertEqual(stored.converged, true)
+        XCTAssertNotNil(stored.structure)
+        let table = try CSVTable(text: try String(contentsOfFile: out + "/candidates.csv", encoding: .utf8))
+        let row = try XCTUnwrap(table.rows.first { $0[table.column("id")!] == rockSalt.id })
+        XCTAssertEqual(try XCTUnwrap(Double(row[try XCTUnwrap(table.column("dft_energy_per_atom"))])), -27.11090125 / 8, accuracy: 1e-5)
+        let eHull = try XCTUnwrap(Double(row[try XCTUnwrap(table.column("e_above_hull"))]))
+        XCTAssertLessThan(eHull, 0.05, "the DFT energy of rock salt with MP2020 puts it on MP's hull")
+
+        // PBEsol: stored, no hull, the reason given; the MP-scale energy above stays the one used.
+        let pbesol = String(decoding: xml, as: UTF8.self).replacingOccurrences(of: #"<i type="string" name="GGA">--</i>"#, with: #"<i type="string" name="GGA">PS</i>"#)
+        XCTAssertTrue(pbesol.contains(#"name="GGA">PS<"#))
+        try runFolder("pbesol", rockSalt.id, Data(pbesol.utf8))
+        _ = try run(["ingest", "--dft", path("pbesol/\(rockSalt.id)"), campaign, "--out", out])
+        let second = try XCTUnwrap(try store.outcomes(candidate: rockSalt.id).last)
+        XCTAssertEqual(second.hullScale, LabOutcome.HullScale.none)
+        XCTAssertTrue(second.hullNote?.contains("run type PBEsol") == true, second.hullNote ?? "")
+        XCTAssertEqual(LabEvidence.byCandidate(try store.outcomes())[rockSalt.id]?.dftEnergyPerAtom ?? 0, -27.11090125 / 8, accuracy: 1e-9)
+
+        // A run folder whose name is no candidate's.
+        try runFolder("stray", "not-a-candidate", xml)
+        assertRunError(["ingest", "--dft", path("stray"), campaign, "--out", out], "no candidate of this campaign is called 'not-a-candidate'")
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/vasp").path
 }
