@@ -1,0 +1,88 @@
+import ArgumentParser
+import Crystal
+import Foundation
+import Synthesis
+
+/// `kiln precursors FORMULA [--formation-energy E] [--top N] [--temperature K] [--air-stable] [--json]`: balanced
+/// solid-state reactions from common precursors, ranked by reaction energy and competition.
+struct PrecursorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "precursors",
+        abstract: "Solid-state routes to a composition from common precursors, ranked by reaction energy and competing phases.",
+        discussion: """
+            Examples:
+              kiln precursors LiMn2O4
+              kiln precursors BaTiO3 --temperature 1200 --top 5
+              kiln precursors Li2MnCoO4 --formation-energy -1.9 --json
+
+            Reactions of one to three precursors from the bundled list (oxides, carbonates, nitrates, \
+            hydroxides, ammonium and acid salts; elements for oxygen-free targets) made of the \
+            target's elements plus C, H, N and O, balanced exactly with the gases they release and \
+            O2 in or out; --air-stable leaves out the precursors the list marks air-sensitive. ΔE is \
+            per atom of reactants on the bundled MP formation-energy scale: solids \
+            at their lowest MP entry, gases at ΔfH° − T·S° (NIST-JANAF, aligned to MP's carbonates, \
+            hydroxides and nitrates). Competing: phases a pair of the precursors forms more \
+            favourably than the target reaction along their mixing line (their interface hull); \
+            depth: by how much. Score = ΔE + depth, lower first. The target's energy is its lowest \
+            MP entry unless --formation-energy is given (required for compositions not in MP). \
+            See docs/synthesis.md.
+            """)
+
+    @Argument(help: "Target formula, e.g. LiMn2O4.")
+    var formula: String
+
+    @Option(name: .customLong("formation-energy"), parsing: .unconditional, help: "Formation energy of the target (eV/atom, MP scale).")
+    var formationEnergy: Double?
+
+    @Option(help: "Number of routes to show.")
+    var top = 10
+
+    @Option(parsing: .unconditional, help: "Synthesis temperature (K) of the gases' entropy term.")
+    var temperature = PrecursorRoutes.defaultTemperature
+
+    @Flag(name: .customLong("air-stable"), help: "Leave out precursors that take up water or CO2 from air, or oxidise (BaO, Li2O, P2O5, FeO, …).")
+    var airStable = false
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        guard temperature >= 0, temperature <= 3000 else { throw ValidationError("--temperature must be between 0 and 3000 K") }
+    }
+
+    func run() throws {
+        let target: Composition
+        do { target = try Composition(formula) } catch {
+            throw CommandError("\(formula): \(describe(error))")
+        }
+        let routes: [PrecursorRoute]
+        do {
+            routes = try PrecursorRoutes(temperature: temperature, airStable: airStable).top(for: target, formationEnergyPerAtom: formationEnergy, count: top)
+        } catch let error as SynthesisError {
+            throw CommandError(error.description)
+        }
+        if json {
+            print(try jsonText(routes.map { r -> [String: Any] in
+                [
+                    "equation": r.equation, "target": r.target, "reaction_energy_per_atom": r.reactionEnergyPerAtom,
+                    "precursors": r.precursors.map { ["formula": $0.formula, "coefficient": $0.coefficient] },
+                    "oxygen_consumed": r.oxygenConsumed,
+                    "gases_released": r.gasesReleased.map { ["formula": $0.formula, "coefficient": $0.coefficient] },
+                    "competing_phases": r.competingPhases, "competition_depth": r.competitionDepth, "score": r.score,
+                    "temperature": temperature,
+                ]
+            }))
+            return
+        }
+        print("routes to \(target.reducedFormula) at \(Int(temperature)) K (ΔE, depth and score in eV/atom; lower score first)")
+        let width = max(8, routes.map(\.equation.count).max() ?? 8)
+        print("rank  " + "reaction".padding(toLength: width, withPad: " ", startingAt: 0) + "       ΔE   depth   score  competing phases")
+        for (i, r) in routes.enumerated() {
+            let numbers = [r.reactionEnergyPerAtom, r.competitionDepth, r.score].map { String(format: "%7.3f", $0) }.joined(separator: " ")
+            let competing = r.competingPhases.isEmpty ? "-" : r.competingPhases.prefix(4).joined(separator: ", ")
+                + (r.competingPhases.count > 4 ? " (+\(r.competingPhases.count - 4))" : "")
+            print(String(format: "%4d  ", i + 1) + r.equation.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(numbers)  \(competing)")
+        }
+    }
+}

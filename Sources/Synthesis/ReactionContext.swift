@@ -1,0 +1,141 @@
+import Crystal
+import Thermo
+
+/// What the reactions to one target are built from: the target's exact amounts and energy, the MP
+/// ground states of its chemical space, and the precursors that may take part (`PrecursorRoutes`).
+struct ReactionContext {
+    /// A balanced reaction before its competition is known; coefficients per formula unit of the target.
+    struct Balanced {
+        let precursors: [(Precursor, ReactionFraction)]
+        /// Released gases (> 0), O2 excluded.
+        let gases: [(ReactionGas, ReactionFraction)]
+        /// O2 released (> 0) or taken up (< 0).
+        let oxygen: ReactionFraction
+        let energyPerAtom: Double
+    }
+
+    let target: Composition
+    let targetFormula: String
+    let targetAmounts: [Element: ReactionFraction]
+    /// The target's formation energy (eV/atom, MP scale).
+    let targetEnergyPerAtom: Double
+    /// The lowest MP entry of each reduced formula in the target's elements plus C, H, N, O.
+    let groundStates: [String: ThermoEntry]
+    let candidates: [Precursor]
+    let gases: [String: ReactionGas]
+    let temperature: Double
+
+    init(target given: Composition, formationEnergyPerAtom: Double?, routes: PrecursorRoutes) throws {
+        guard given.items.allSatisfy({ $0.1 > Composition.amountTolerance }) else {
+            throw SynthesisError("\(given.formula): every amount must be positive")
+        }
+        target = given.reduced
+        targetFormula = target.reducedFormula
+        var amounts: [Element: ReactionFraction] = [:]
+        for (el, x) in target.items {
+            guard let f = ReactionFraction(approximating: x) else {
+                throw SynthesisError("\(targetFormula): the amount \(x) of \(el.symbol) is not a fraction with a denominator up to 1000")
+            }
+            amounts[el] = f
+        }
+        targetAmounts = amounts
+        let elements = Set(target.elements)
+        let oxygen = try Element("O")
+        let cations = elements.subtracting([oxygen])
+        guard !cations.isEmpty else { throw SynthesisError("\(targetFormula) has no element besides O to make from precursors") }
+        guard cations.count <= 3 else {
+            throw SynthesisError("\(targetFormula) has \(cations.count) elements besides O; routes use at most three precursors")
+        }
+        let hull = try HullService(reference: .materialsProject, elements: elements.union(PrecursorRoutes.volatileElements))
+        let unsupported = hull.unsupportedElements(elements)
+        guard unsupported.isEmpty else {
+            throw SynthesisError("no MP reference energy for \(unsupported.map(\.symbol).joined(separator: ", ")): \(targetFormula) cannot be placed")
+        }
+        var ground: [String: ThermoEntry] = [:]
+        for e in hull.referenceEntries {
+            let f = e.composition.reducedFormula
+            if e.energyPerAtom < ground[f]?.energyPerAtom ?? .infinity { ground[f] = e }
+        }
+        groundStates = ground
+        let allowed = elements.union(PrecursorRoutes.volatileElements)
+        let formula = targetFormula
+        let usable = routes.precursors.filter { p in
+            let els = Set(p.composition.elements)
+            return els.isSubset(of: allowed) && !els.isDisjoint(with: cations) && p.composition.reducedFormula != formula
+                && !(elements.contains(oxygen) && p.kind == "element") && ground[p.composition.reducedFormula] != nil
+        }
+        let unsupplied = cations.filter { el in !usable.contains { $0.composition[el] > 0 } }.sorted()
+        guard unsupplied.isEmpty else {
+            throw SynthesisError("no precursor in the list supplies \(unsupplied.map(\.symbol).joined(separator: ", ")) for \(targetFormula)")
+        }
+        if let e = formationEnergyPerAtom {
+            guard e.isFinite, abs(e) <= 10 else {
+                throw SynthesisError("formation energy \(e) eV/atom is outside ±10 eV/atom; give it per atom on the MP scale")
+            }
+            targetEnergyPerAtom = e
+        } else {
+            guard let g = ground[targetFormula] else {
+                throw SynthesisError("\(targetFormula) is not in the bundled MP table: give its formation energy (eV/atom, MP scale)")
+            }
+            targetEnergyPerAtom = g.energyPerAtom
+        }
+        (candidates, gases, temperature) = (usable, routes.gases, routes.temperature)
+    }
+
+    /// Every set of one to three candidates that balances against the target exactly, with positive
+    /// amounts of each precursor and no gas consumed except O2.
+    func balancedRoutes() throws -> [Balanced] {
+        let cations = target.elements.filter { $0.symbol != "O" }
+        var out: [Balanced] = []
+        func visit(_ start: Int, _ chosen: [Precursor]) throws {
+            if !chosen.isEmpty, cations.allSatisfy({ el in chosen.contains { $0.composition[el] > 0 } }),
+               let b = try balance(chosen) {
+                out.append(b)
+            }
+            guard chosen.count < 3 else { return }
+            for i in start..<candidates.count { try visit(i + 1, chosen + [candidates[i]]) }
+        }
+        try visit(0, [])
+        return out
+    }
+
+    private func balance(_ set: [Precursor]) throws -> Balanced? {
+        guard let o2 = gases["O2"] else { throw SynthesisError("gases.csv has no O2") }
+        var released: [ReactionGas] = []
+        for name in set.flatMap(\.releases) where !released.contains(where: { $0.formula == name }) {
+            if let g = gases[name] { released.append(g) }
+        }
+        let species = set.map(\.composition) + released.map(\.composition)
+        let elements = Set(target.elements + species.flatMap(\.elements) + o2.composition.elements).sorted()
+        func solve(withOxygen: Bool) -> ReactionBalancer.Solution {
+            var rows: [[ReactionFraction]] = []
+            for el in elements {
+                var row: [ReactionFraction] = []
+                for (j, c) in species.enumerated() {
+                    guard let f = ReactionFraction(approximating: c[el]) else { return .none }
+                    row.append(j < set.count ? f : -f)
+                }
+                if withOxygen { row.append(-ReactionFraction(Int(o2.composition[el]))) }
+                rows.append(row)
+            }
+            return ReactionBalancer.solve(rows, elements.map { targetAmounts[$0] ?? .zero })
+        }
+        var solution = solve(withOxygen: true)
+        var withOxygen = true
+        if solution == .underdetermined { (solution, withOxygen) = (solve(withOxygen: false), false) }
+        guard case .unique(let x) = solution else { return nil }
+        let solids = Array(x[0..<set.count]), outs = Array(x[set.count..<species.count])
+        guard solids.allSatisfy({ $0.numerator > 0 }), outs.allSatisfy({ $0.numerator >= 0 }) else { return nil }
+        let oxygen = withOxygen ? x[species.count] : .zero
+        var energy = targetEnergyPerAtom * target.numAtoms + oxygen.value * o2.freeEnergy(temperature: temperature)
+        var atoms = max(0, -oxygen.value) * o2.composition.numAtoms
+        for (p, n) in zip(set, solids) {
+            guard let g = groundStates[p.composition.reducedFormula] else { return nil }
+            energy -= n.value * g.energyPerAtom * p.composition.numAtoms
+            atoms += n.value * p.composition.numAtoms
+        }
+        for (g, n) in zip(released, outs) { energy += n.value * g.freeEnergy(temperature: temperature) }
+        return Balanced(precursors: Array(zip(set, solids)), gases: zip(released, outs).filter { !$0.1.isZero },
+                        oxygen: oxygen, energyPerAtom: energy / atoms)
+    }
+}

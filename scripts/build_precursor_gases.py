@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Builds Sources/Synthesis/Resources/gases.csv, the gas-phase energies of `kiln precursors` (run from
+the repository root):
+
+    venv/bin/python scripts/build_precursor_gases.py
+
+Each gas gets its standard enthalpy of formation and standard entropy at 298.15 K (NIST-JANAF
+Thermochemical Tables, Chase 1998, as listed in the NIST Chemistry WebBook), checked here against
+the JANAF formation Gibbs energies pymatgen ships (core/data/nist_gas_gf.json), and an offset that
+puts the gas on the bundled MP formation-energy scale: legacy MP binds carbonates, hydroxides and
+nitrates more strongly than experiment, relative to their oxides, by a nearly constant amount per
+CO2, H2O or NO2 released. The offset is the median over salt/oxide pairs of
+
+    (E_MP(salt) - E_exp(salt)) - (E_MP(oxide) - E_exp(oxide)), per gas molecule released,
+
+with E_MP the lowest bundled formation energy of the formula (eV per formula unit) and E_exp the
+experimental formation enthalpy from pymatgen's analysis/compatibility/exp_compounds.json.gz
+(the data MP's own correction fits use). Gases without such pairs (O2, N2, H2, NH3) get 0.
+Sources and licences are in NOTICE; docs/synthesis.md explains the use.
+"""
+import csv, gzip, io, json, os, statistics
+
+import pymatgen.core
+from pymatgen.core import Composition
+
+KJ_PER_EV = 96.485332
+
+# formula: (ΔfH°298 kJ/mol, S°298 J/mol/K), NIST-JANAF.
+JANAF = {"O2": (0.0, 205.15), "N2": (0.0, 191.61), "H2": (0.0, 130.68), "CO2": (-393.52, 213.79),
+         "H2O": (-241.83, 188.84), "NO2": (33.10, 240.04), "NH3": (-45.90, 192.77)}
+# Standard entropies of the elements in their standard states (J/mol/K per atom), for the ΔfG check.
+ELEMENT_S = {"C": 5.74, "O": 205.15 / 2, "N": 191.61 / 2, "H": 130.68 / 2}
+PAIRS = {
+    "CO2": [("Li2CO3", "Li2O", 1), ("Na2CO3", "Na2O", 1), ("K2CO3", "K2O", 1), ("MgCO3", "MgO", 1), ("CaCO3", "CaO", 1),
+            ("SrCO3", "SrO", 1), ("BaCO3", "BaO", 1), ("MnCO3", "MnO", 1), ("FeCO3", "FeO", 1), ("ZnCO3", "ZnO", 1),
+            ("CdCO3", "CdO", 1), ("PbCO3", "PbO", 1), ("Ag2CO3", "Ag2O", 1), ("CoCO3", "CoO", 1), ("NiCO3", "NiO", 1)],
+    "H2O": [("LiOH", "Li2O", 2), ("NaOH", "Na2O", 2), ("KOH", "K2O", 2), ("Mg(OH)2", "MgO", 1), ("Ca(OH)2", "CaO", 1),
+            ("Sr(OH)2", "SrO", 1), ("Ba(OH)2", "BaO", 1), ("Zn(OH)2", "ZnO", 1), ("Ni(OH)2", "NiO", 1),
+            ("Co(OH)2", "CoO", 1), ("Mn(OH)2", "MnO", 1), ("Cu(OH)2", "CuO", 1), ("Cd(OH)2", "CdO", 1)],
+    "NO2": [("LiNO3", "Li2O", 2), ("NaNO3", "Na2O", 2), ("KNO3", "K2O", 2), ("Mg(NO3)2", "MgO", 1), ("Ca(NO3)2", "CaO", 1),
+            ("Sr(NO3)2", "SrO", 1), ("Ba(NO3)2", "BaO", 1), ("Pb(NO3)2", "PbO", 1), ("AgNO3", "Ag2O", 2),
+            ("Zn(NO3)2", "ZnO", 1), ("Cd(NO3)2", "CdO", 1)],
+}
+GAS_ELEMENT = {"CO2": "C", "H2O": "H", "NO2": "N"}  # counts molecules released per salt
+PER_MOLECULE = {"CO2": 1, "H2O": 2, "NO2": 1}
+
+root = os.path.dirname(os.path.dirname(pymatgen.core.__file__))
+gf = json.load(open(os.path.join(root, "core/data/nist_gas_gf.json")))
+for gas, key in (("CO2", "CO2"), ("H2O", "H2O"), ("NO2", "NO2")):
+    h, s = JANAF[gas]
+    ds = s - sum(ELEMENT_S[el.symbol] * n for el, n in Composition(gas).items())
+    g = (h - 298.15 * ds / 1000) / KJ_PER_EV
+    assert abs(g - gf[key]["300"]) < 0.01, (gas, g, gf[key]["300"])
+
+exp = {Composition(x["formula"]).reduced_formula: x["exp energy"]
+       for x in json.load(gzip.open(os.path.join(root, "analysis/compatibility/exp_compounds.json.gz")))}
+mp = {}
+with gzip.open("Sources/ReferenceData/Resources/mp_reference.csv.gz", "rt") as f:
+    for row in csv.DictReader(f):
+        try:
+            c = Composition(row["formula"])
+        except Exception:
+            continue
+        red, factor = c.get_reduced_composition_and_factor()
+        e = float(row["formation_energy_per_atom"]) * c.num_atoms / factor
+        k = red.reduced_formula
+        if e < mp.get(k, float("inf")):
+            mp[k] = e
+
+offsets = {}
+for gas, pairs in PAIRS.items():
+    values = []
+    for salt, oxide, n in pairs:
+        s, o = Composition(salt).reduced_formula, Composition(oxide).reduced_formula
+        if all(k in exp and k in mp for k in (s, o)):
+            molecules = n * Composition(salt)[GAS_ELEMENT[gas]] / PER_MOLECULE[gas]
+            values.append((n * (mp[s] - exp[s]) - (mp[o] - exp[o])) / molecules)
+    offsets[gas] = (statistics.median(values), len(values), statistics.pstdev(values))
+    print(f"{gas}: offset {offsets[gas][0]:.3f} eV over {len(values)} pairs (sd {offsets[gas][2]:.3f})")
+
+out = io.StringIO()
+out.write("# Gases that leave (or, for O2, enter) solid-state reactions. enthalpy and entropy: standard enthalpy of\n"
+          "# formation (kJ/mol) and standard entropy (J/mol/K) at 298.15 K, 1 bar (NIST-JANAF, Chase 1998). mp_offset_eV:\n"
+          "# the shift onto the bundled MP scale (median over salt/oxide pairs; `pairs` of them, spread `sd_eV`).\n"
+          "# Built by scripts/build_precursor_gases.py; docs/synthesis.md.\n")
+out.write("formula,enthalpy_kJ_per_mol,entropy_J_per_mol_K,mp_offset_eV,pairs,sd_eV\n")
+for gas, (h, s) in JANAF.items():
+    off, n, sd = offsets.get(gas, (0.0, 0, 0.0))
+    out.write(f"{gas},{h},{s},{off:.3f},{n},{sd:.3f}\n")
+open("Sources/Synthesis/Resources/gases.csv", "w").write(out.getvalue())
