@@ -104,6 +104,25 @@ public struct BondValenceAnalyzer: Sendable {
         return states
     }
 
+    /// The bond-valence sum of every site (valence units: positive on cations, negative on anions),
+    /// the sums `oxidationStates(of:)` starts from; `BondValenceError.missingParameters` for an
+    /// element without O'Keefe & Brese parameters.
+    public func bondValenceSums(of structure: Structure) throws -> [Double] {
+        let data = try BondValenceData.shared()
+        let missing = Set(structure.sites.map(\.element)).filter { data.params[$0.symbol] == nil }
+        guard missing.isEmpty else { throw BondValenceError.missingParameters(missing.map(\.symbol).sorted()) }
+        return bondValenceSums(structure, sites: Array(structure.sites.indices), params: data.params)
+    }
+
+    /// The ICSD statistics of every non-zero oxidation state, keyed by element symbol and state
+    /// (pymatgen's `icsd_bv.yaml`, the data of step 2): mean and standard deviation of the state's
+    /// bond-valence sums (as `bondValenceSums` computes them) and how often it occurs.
+    public static func icsdStatistics() throws -> [String: [Int: (mean: Double, std: Double, occurrence: Double)]] {
+        var out: [String: [Int: (mean: Double, std: Double, occurrence: Double)]] = [:]
+        for s in try BondValenceData.shared().species where s.state != 0 { out[s.symbol, default: [:]][s.state] = (s.mean, s.std, s.prior) }
+        return out
+    }
+
     /// pymatgen's `calculate_bv_sum` for the given sites: Σ exp((R − d·scale)/0.31) over neighbours of
     /// another element when either is an anion former, positive towards the more electronegative one.
     func bondValenceSums(_ s: Structure, sites: [Int], params: [String: (r: Double, c: Double)]) -> [Double] {

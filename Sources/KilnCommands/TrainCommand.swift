@@ -6,8 +6,8 @@ import Properties
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a learned model: a property model (band_gap, formation_energy, is_metal) or a diffusion generator.",
-        subcommands: [TrainPropertyCommand.self, TrainDiffusionCommand.self], defaultSubcommand: TrainPropertyCommand.self)
+        abstract: "Train a learned model: a property model (band_gap, formation_energy, is_metal), a diffusion generator or the synthesizability model.",
+        subcommands: [TrainPropertyCommand.self, TrainDiffusionCommand.self, TrainSynthesizabilityCommand.self], defaultSubcommand: TrainPropertyCommand.self)
 }
 
 /// `kiln train PROPERTY [--features composition|structure] [--rounds N] [--members N] [--seed S] [--out DIR]`:

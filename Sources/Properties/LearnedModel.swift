@@ -169,14 +169,15 @@ public struct LearnedModel: Sendable, Codable {
 
     /// JSON coding of models and checkpoints (a split that sends only missing values left has
     /// threshold −∞, written "-inf").
-    static let encoder: JSONEncoder = {
+    public static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return e
     }()
 
-    static let decoder: JSONDecoder = {
+    /// Reads what `encoder` writes.
+    public static let decoder: JSONDecoder = {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return d
