@@ -9,7 +9,7 @@ final class PrecursorRoutesTests: XCTestCase {
     private static let routes: [String: [PrecursorRoute]] = {
         var out: [String: [PrecursorRoute]] = [:]
         let finder = try! PrecursorRoutes(airStable: true)
-        for f in ["LiMn2O4", "BaTiO3", "LiCoO2", "SrTiO3"] { out[f] = try! finder.routes(for: Composition(f)) }
+        for f in ["LiMn2O4", "BaTiO3", "LiCoO2", "SrTiO3", "LiFePO4"] { out[f] = try! finder.routes(for: Composition(f)) }
         return out
     }()
 
@@ -51,7 +51,8 @@ final class PrecursorRoutesTests: XCTestCase {
     /// The routes a chemist uses, among the 10 best of the air-stable precursors at 1000 K (docs/synthesis.md has the table).
     func testRecognisedRoutesAmongTheTopTen() {
         let expected: [(String, Set<String>)] = [("LiMn2O4", ["Li2CO3", "MnCO3"]), ("BaTiO3", ["BaCO3", "TiO2"]),
-                                                 ("LiCoO2", ["Li2CO3", "CoCO3"]), ("LiCoO2", ["LiOH", "Co3O4"]), ("SrTiO3", ["SrCO3", "TiO2"])]
+                                                 ("LiCoO2", ["Li2CO3", "CoCO3"]), ("LiCoO2", ["LiOH", "Co3O4"]), ("SrTiO3", ["SrCO3", "TiO2"]),
+                                                 ("LiFePO4", ["Li2CO3", "FeCO3", "NH4H2PO4"])]
         for (formula, set) in expected {
             let r = rank(Self.routes[formula]!, set)
             XCTAssertNotNil(r, "\(formula): no route from \(set)")
