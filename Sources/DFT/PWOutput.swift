@@ -67,7 +67,7 @@ public struct PWOutput: Sendable {
         guard axes + 3 < lines.count else { throw fail("the cell is cut off") }
         var cell = (1...3).map { numbers(lines[axes + $0]).suffix(3).map { $0 * alat } }
         var species: [Element] = [], frac: [Vec3] = []
-        if let tau = lines.firstIndex(where: { $0.contains("site n.") && $0.contains("atom positions (alat units)") }), tau + nat < lines.count {
+        if let tau = lines.firstIndex(where: { $0.contains("site n.") && $0.contains("positions (alat units)") }), tau + nat < lines.count {
             let lattice = Lattice(cell)
             for l in lines[(tau + 1)...(tau + nat)] {
                 let words = l.split(separator: " ")
