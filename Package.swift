@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "KilnCommandsTests",
             dependencies: [
-                "KilnCommands", "KilnSupport", "Crystal", "CrystalIO", "Thermo", "Potentials", "Diffusion", "KilnTestSupport",
+                "KilnCommands", "KilnSupport", "Crystal", "CrystalIO", "Thermo", "Potentials", "Diffusion", "Campaign", "DFT", "KilnTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
     ],
