@@ -75,7 +75,7 @@ struct PrecursorsCommand: ParsableCommand {
             }))
             return
         }
-        print("routes to \(target.reducedFormula) at \(Int(temperature)) K (ΔE, depth and score in eV/atom; lower score first)")
+        print("routes to \(routes[0].target) at \(Int(temperature)) K (ΔE, depth and score in eV/atom; lower score first)")
         let width = max(8, routes.map(\.equation.count).max() ?? 8)
         print("rank  " + "reaction".padding(toLength: width, withPad: " ", startingAt: 0) + "       ΔE   depth   score  competing phases")
         for (i, r) in routes.enumerated() {

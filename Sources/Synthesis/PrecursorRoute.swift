@@ -7,7 +7,8 @@ public struct PrecursorRoute: Sendable, Equatable {
         public let coefficient: Double
     }
 
-    /// The target's reduced formula.
+    /// The target as a whole-number formula in the order given (LiCo2O4 for Li0.5CoO2); the
+    /// coefficients are per formula unit of it.
     public let target: String
     /// The solid precursors consumed per formula unit of the target.
     public let precursors: [Term]

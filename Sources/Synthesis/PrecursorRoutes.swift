@@ -61,7 +61,7 @@ public struct PrecursorRoutes: Sendable {
         let context = try ReactionContext(target: target, formationEnergyPerAtom: formationEnergyPerAtom, routes: self)
         let routes = try context.balancedRoutes()
         guard !routes.isEmpty else {
-            throw SynthesisError("no balanced reaction from the bundled precursors gives \(context.targetFormula)")
+            throw SynthesisError("no balanced reaction from the bundled precursors gives \(context.targetLabel)")
         }
         return try context.ranked(routes)
     }

@@ -14,8 +14,12 @@ struct ReactionContext {
         let energyPerAtom: Double
     }
 
+    /// The target in whole numbers, its elements in the order given.
     let target: Composition
+    /// Its reduced formula (the MP key).
     let targetFormula: String
+    /// Its formula for equations, e.g. LiCo2O4 for Li0.5CoO2.
+    let targetLabel: String
     let targetAmounts: [Element: ReactionFraction]
     /// The target's formation energy (eV/atom, MP scale).
     let targetEnergyPerAtom: Double
@@ -29,27 +33,33 @@ struct ReactionContext {
         guard given.items.allSatisfy({ $0.1 > Composition.amountTolerance }) else {
             throw SynthesisError("\(given.formula): every amount must be positive")
         }
-        target = given.reduced
-        targetFormula = target.reducedFormula
-        var amounts: [Element: ReactionFraction] = [:]
-        for (el, x) in target.items {
+        // The target in whole numbers (Li0.5CoO2 as LiCo2O4): MP's formulas are, and so is the equation.
+        let reduced = given.reduced
+        var fractions: [(Element, ReactionFraction)] = []
+        for (el, x) in reduced.items {
             guard let f = ReactionFraction(approximating: x) else {
-                throw SynthesisError("\(targetFormula): the amount \(x) of \(el.symbol) is not a fraction with a denominator up to 1000")
+                throw SynthesisError("\(given.formula): the amount \(x) of \(el.symbol) is not a fraction with a denominator up to 1000")
             }
-            amounts[el] = f
+            fractions.append((el, f))
         }
+        let scale = fractions.reduce(1) { l, f in l / ReactionFraction.gcd(l, f.1.denominator) * f.1.denominator }
+        target = scale == 1 ? reduced : (reduced * Double(scale)).reduced
+        targetFormula = target.reducedFormula
+        targetLabel = target.items.map { $0.1 == 1 ? $0.0.symbol : "\($0.0.symbol)\(Int($0.1.rounded()))" }.joined()
+        var amounts: [Element: ReactionFraction] = [:]
+        for (el, x) in target.items { amounts[el] = ReactionFraction(approximating: x) }
         targetAmounts = amounts
         let elements = Set(target.elements)
         let oxygen = try Element("O")
         let cations = elements.subtracting([oxygen])
-        guard !cations.isEmpty else { throw SynthesisError("\(targetFormula) has no element besides O to make from precursors") }
+        guard !cations.isEmpty else { throw SynthesisError("\(targetLabel) has no element besides O to make from precursors") }
         guard cations.count <= 3 else {
-            throw SynthesisError("\(targetFormula) has \(cations.count) elements besides O; routes use at most three precursors")
+            throw SynthesisError("\(targetLabel) has \(cations.count) elements besides O; routes use at most three precursors")
         }
         let hull = try HullService(reference: .materialsProject, elements: elements.union(PrecursorRoutes.volatileElements))
         let unsupported = hull.unsupportedElements(elements)
         guard unsupported.isEmpty else {
-            throw SynthesisError("no MP reference energy for \(unsupported.map(\.symbol).joined(separator: ", ")): \(targetFormula) cannot be placed")
+            throw SynthesisError("no MP reference energy for \(unsupported.map(\.symbol).joined(separator: ", ")): \(targetLabel) cannot be placed")
         }
         var ground: [String: ThermoEntry] = [:]
         for e in hull.referenceEntries {
@@ -66,7 +76,7 @@ struct ReactionContext {
         }
         let unsupplied = cations.filter { el in !usable.contains { $0.composition[el] > 0 } }.sorted()
         guard unsupplied.isEmpty else {
-            throw SynthesisError("no precursor in the list supplies \(unsupplied.map(\.symbol).joined(separator: ", ")) for \(targetFormula)")
+            throw SynthesisError("no precursor in the list supplies \(unsupplied.map(\.symbol).joined(separator: ", ")) for \(targetLabel)")
         }
         if let e = formationEnergyPerAtom {
             guard e.isFinite, abs(e) <= 10 else {
@@ -75,7 +85,7 @@ struct ReactionContext {
             targetEnergyPerAtom = e
         } else {
             guard let g = ground[targetFormula] else {
-                throw SynthesisError("\(targetFormula) is not in the bundled MP table: give its formation energy (eV/atom, MP scale)")
+                throw SynthesisError("\(targetLabel) is not in the bundled MP table: give its formation energy (eV/atom, MP scale)")
             }
             targetEnergyPerAtom = g.energyPerAtom
         }

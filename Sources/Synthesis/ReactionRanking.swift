@@ -60,10 +60,10 @@ extension ReactionContext {
             return n == 1 ? formula : "\(n) \(formula)"
         }
         var left = r.precursors.map { term($0.1, $0.0.formula) }
-        var right = [term(ReactionFraction(1), targetFormula)] + r.gases.map { term($0.1, $0.0.formula) }
+        var right = [term(ReactionFraction(1), targetLabel)] + r.gases.map { term($0.1, $0.0.formula) }
         if o.numerator < 0 { left.append(term(o, "O2")) } else if o.numerator > 0 { right.append(term(o, "O2")) }
         return PrecursorRoute(
-            target: targetFormula,
+            target: targetLabel,
             precursors: r.precursors.map { PrecursorRoute.Term(formula: $0.0.formula, coefficient: $0.1.value) },
             oxygenConsumed: max(0, -o.value), gasesReleased: gasTerms,
             equation: left.joined(separator: " + ") + " -> " + right.joined(separator: " + "),

@@ -80,6 +80,12 @@ final class PrecursorRoutesTests: XCTestCase {
         XCTAssertLessThan(low[0].reactionEnergyPerAtom, high[0].reactionEnergyPerAtom)
     }
 
+    func testFractionalTargetIsWrittenInWholeNumbers() throws {
+        let routes = try PrecursorRoutes().top(for: Composition("Li0.5CoO2"), count: 3)
+        XCTAssertEqual(Set(routes.map(\.target)), ["LiCo2O4"])
+        XCTAssertTrue(routes.allSatisfy { $0.equation.contains(" LiCo2O4") }, "\(routes.map(\.equation))")
+    }
+
     func testRefusals() throws {
         let finder = try PrecursorRoutes()
         let cases: [(String, Double?, String)] = [
