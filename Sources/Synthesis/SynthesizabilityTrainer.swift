@@ -55,14 +55,12 @@ public struct SynthesizabilityTrainer: Sendable {
                 validation: validation, rng: &rng) { progress(.boosting(member: k, members: recipe.members, $0)) })
         }
         let ensemble = BoostedEnsemble(members: members)
-        let model = SynthesizabilityModel(recipe: recipe, dataFingerprint: data.fingerprint, elements: data.trainingElements,
-                                          threshold: 0.5, metrics: SynthesizabilityMetrics(), ensemble: ensemble)
         func scores(_ part: SynthesizabilityDataset.Part) throws -> (scores: [Double], labels: [Bool]) {
             let all = part.positives + part.unlabelled
             var out: [Double] = []
             for start in stride(from: 0, to: all.count, by: 20_000) {
                 let chunk = Array(all[start..<min(start + 20_000, all.count)])
-                out += try featurise(chunk).map(model.score(features:))
+                out += try featurise(chunk).map { ensemble.predict($0).mean }
             }
             return (out, part.positives.map { _ in true } + part.unlabelled.map { _ in false })
         }
