@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "ReferenceData", "Tensor", "Learning", "Potentials"],
                 resources: [.copy("Resources/cdvae"), .copy("Resources/models")]),
         // Layer 7: lattice dynamics with a potential (finite-displacement phonons, dynamic stability).
-        .target(name: "Dynamics", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Potentials"]),
+        .target(name: "Dynamics", dependencies: ["KilnSupport", "Crystal", "Symmetry", "Potentials", "Matching"]),
         // Layer 7: properties of a structure with uncertainty (elastic tensor, equation of state, magnetism,
         // learned band gap, metallicity and formation energy).
         .target(name: "Properties", dependencies: ["KilnSupport", "Crystal", "ReferenceData", "Learning", "Potentials"],
@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(name: "DiffusionTests", dependencies: ["KilnSupport", "Crystal", "Tensor", "Learning", "Diffusion", "Evaluation", "KilnTestSupport"]),
         .testTarget(name: "SearchTests", dependencies: ["KilnSupport", "Crystal", "Generation", "Diffusion", "Search", "Matching", "Potentials", "Properties", "Thermo", "KilnTestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["KilnSupport", "Evaluation", "ReferenceData", "KilnTestSupport"]),
-        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "Tensor", "KilnTestSupport",
+        .testTarget(name: "CampaignTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Campaign", "Search", "Evaluation", "Potentials", "Properties", "Thermo", "Generation", "Tensor", "Synthesis", "KilnTestSupport",
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "KilnClusterTests", dependencies: ["Campaign", "KilnCluster", "Properties", "KilnTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "KilnServerTests", dependencies: ["KilnSupport", "Crystal", "CrystalIO", "Properties", "Campaign", "KilnServer", "KilnTestSupport"]),

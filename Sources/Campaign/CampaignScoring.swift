@@ -145,6 +145,7 @@ extension CampaignRunner {
         for (n, k) in unique.enumerated() { all[relaxed[k]].structureType = types[n]?.name }
         if let predictors { try finalProperties(&all, relaxed: relaxed, structures: structures, store: store, predictors: predictors) }
         if spec.constraints.dynamicallyStable { try phononStage(&all, relaxed: relaxed, structures: structures, store: store) }
+        try synthesizabilityStage(&all, relaxed: relaxed, structures: structures, store: store)
 
         // Objectives and hard constraints.
         for (k, i) in relaxed.enumerated() {
@@ -158,6 +159,7 @@ extension CampaignRunner {
             if let m = c.maxElements, all[i].nElements > m { v.append("elements > \(m)") }
             if all[i].relaxOutcome != "converged" { v.append("relaxation \(all[i].relaxOutcome ?? "unfinished")") }
             if c.dynamicallyStable, let why = dynamicStabilityViolation(all[i]) { v.append(why) }
+            if c.synthesizable, let why = try synthesizabilityViolation(all[i]) { v.append(why) }
             all[i].targetProbability = nil
             if !spec.targets.isEmpty { v += evaluateTargets(&all[i]) }
             all[i].violations = v.isEmpty ? nil : v.joined(separator: ", ")
@@ -304,6 +306,7 @@ extension CampaignRunner {
         for r in all where r.rank != nil && r.properties?[Self.phononKey] != nil {
             report.phononPlots[r.id] = try? String(contentsOf: outputDirectory.appendingPathComponent("phonons/\(r.id).svg"), encoding: .utf8)
         }
+        report.synthesis = synthesisEvidence(all)
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.html().write(to: reportURL, atomically: true, encoding: .utf8)
         try writePlots(hulls: hulls, records: all)

@@ -73,14 +73,18 @@ public struct CampaignSpec: Sendable, Equatable {
         /// campaign's potential), computed only for converged unique candidates with E_hull ≤ the
         /// stability threshold.
         public var dynamicallyStable = false
+        /// The learned synthesizability score (Synthesis.SynthesizabilityModel, shipped) at or above
+        /// its decision threshold; scored for every converged unique candidate.
+        public var synthesizable = false
 
         public init(maxEHull: Double? = nil, maxHHI: Double? = nil, minAbundance: Double? = nil, maxElements: Int? = nil,
-                    dynamicallyStable: Bool = false) {
+                    dynamicallyStable: Bool = false, synthesizable: Bool = false) {
             self.maxEHull = maxEHull
             self.maxHHI = maxHHI
             self.minAbundance = minAbundance
             self.maxElements = maxElements
             self.dynamicallyStable = dynamicallyStable
+            self.synthesizable = synthesizable
         }
     }
 
@@ -442,7 +446,8 @@ extension CampaignSpec {
                                       maxHHI: try co.double("max_hhi", in: 0...10_000),
                                       minAbundance: try co.double("min_abundance", in: 0...1e6),
                                       maxElements: try co.int("max_elements", in: 1...10),
-                                      dynamicallyStable: try co.bool("dynamically_stable") ?? false)
+                                      dynamicallyStable: try co.bool("dynamically_stable") ?? false,
+                                      synthesizable: try co.bool("synthesizable") ?? false)
         try co.finish()
 
         var tg = try r.table("targets")

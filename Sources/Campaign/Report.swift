@@ -31,6 +31,8 @@ public struct CampaignReport: Sendable {
     public var stopReason: String?
     /// Phonon band structures (inline SVG) by candidate id (`[constraints] dynamically_stable`).
     public var phononPlots: [String: String] = [:]
+    /// Synthesizability and precursor routes of the top ranked candidates, by id.
+    public var synthesis: [String: SynthesisEvidence] = [:]
 
     public init(spec: CampaignSpec, records: [CandidateRecord], funnel: [(stage: String, count: Int)],
                 hulls: [(system: String, svg: String)], provenance: [String], wallSeconds: Double,
@@ -229,6 +231,7 @@ public struct CampaignReport: Sendable {
         } else if let e = r.propertyErrors?[CampaignRunner.phononKey] {
             rows.append(("phonons", esc(e)))
         }
+        if let e = synthesis[r.id] { rows += synthesisFacts(e) }
         if let v = r.violations { rows.append(("constraints violated", esc(v))) }
         if let front = r.paretoFront, let crowding = r.paretoCrowding {
             let values = spec.ranking.objectives.map { "\($0.name) \(String(format: "%.3f", $0.value(r, targets: spec.targets)))" }
@@ -302,7 +305,7 @@ public struct CampaignReport: Sendable {
                 ? "pareto over " + spec.ranking.objectives.map(\.name).joined(separator: ", ") : "weighted"),
             ("constraints", [c.maxEHull.map { "max_e_hull \($0)" }, c.maxHHI.map { "max_hhi \($0)" },
                              c.minAbundance.map { "min_abundance \($0)" }, c.maxElements.map { "max_elements \($0)" },
-                             c.dynamicallyStable ? "dynamically_stable" : nil]
+                             c.dynamicallyStable ? "dynamically_stable" : nil, c.synthesizable ? "synthesizable" : nil]
                 .compactMap { $0 }.joined(separator: ", ").ifEmpty("none")),
         ]
         if !spec.targets.isEmpty {
