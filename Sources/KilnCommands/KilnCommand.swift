@@ -12,7 +12,7 @@ public struct KilnCommand: ParsableCommand {
         subcommands: [
             DesignCommand.self, InfoCommand.self, ConvertCommand.self, SymmetryCommand.self, HullCommand.self,
             EnergyCommand.self, RelaxCommand.self, MatchCommand.self, GroupCommand.self, EvaluateCommand.self,
-            PredictCommand.self, TrainCommand.self, GenerateCommand.self, BenchmarkCommand.self, ServeCommand.self, IngestCommand.self, WorkerCommand.self, ExportCommand.self, PhononsCommand.self, MDCommand.self, SynthesizabilityCommand.self, PrecursorsCommand.self,
+            PredictCommand.self, TrainCommand.self, GenerateCommand.self, BenchmarkCommand.self, ServeCommand.self, IngestCommand.self, WorkerCommand.self, ExportCommand.self, PhononsCommand.self, MDCommand.self, RobustnessCommand.self, SynthesizabilityCommand.self, PrecursorsCommand.self,
         ])
 
     public init() {}
