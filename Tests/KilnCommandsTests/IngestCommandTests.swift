@@ -1,4 +1,6 @@
 import Campaign
+import CrystalIO
+import DFT
 import Foundation
 import KilnSupport
 import XCTest
@@ -124,4 +126,50 @@ final class IngestCommandTests: CommandTestCase {
     }
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/vasp").path
+
+    /// QE results on a QE-only hull, without running pw.x: the committed pw.x 6.7 outputs
+    /// (Tests/Fixtures/qe, the same pseudopotential and cut-offs) — silicon at 5.431 Å (scf) as a
+    /// candidate's result, the vc-relaxed silicon as the reference: E_hull(QE) is the energy the
+    /// relaxation saves (positive, a few meV/atom); the scf's own energy difference to the reference
+    /// per atom is the answer. Missing and differently computed references are reported.
+    func testQEResultsGetAHullOnlyFromQEReferences() throws {
+        let qe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/qe")
+        func runFolder(_ folder: String, _ fixture: String, edit: (String) -> String = { $0 }) throws -> String {
+            let dir = URL(fileURLWithPath: path(folder))
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let text = String(decoding: try Gzip.readFile(qe.appendingPathComponent(fixture)), as: UTF8.self)
+            try edit(text).write(to: dir.appendingPathComponent("pw.out"), atomically: true, encoding: .utf8)
+            return dir.path
+        }
+        let result = try DFTOutcomes.read(try runFolder("runs/si-0001", "si-scf.out.gz"))
+        let reference = try DFTOutcomes.read(try runFolder("refs/Si", "si-vc-relax.out.gz"))
+        let structure = try XCTUnwrap(result.first?.structure)
+        var record = CandidateRecord(id: "si-0001", ordinal: 0, generator: "test", parent: nil, seed: 0, substitution: nil, formula: "Si",
+                                     nSites: 2, nElements: 1, initialStructure: StructureCoding.encode(structure))
+        record.status = .relaxed
+
+        let bare = try XCTUnwrap(try DFTOutcomes.outcomes(result, candidates: [record], references: [], author: "t").first)
+        XCTAssertEqual(bare.outcome.hullNote, "no QE hull (references missing: Si)")
+        XCTAssertFalse(bare.outcome.placesOnMPHull)
+        XCTAssertNoThrow(try bare.outcome.validate())
+
+        let placed = try XCTUnwrap(try DFTOutcomes.outcomes(result, candidates: [record], references: reference, author: "t").first).outcome
+        XCTAssertEqual(placed.hullScale, .qe)
+        let expected = result[0].energyPerAtom - reference[0].energyPerAtom
+        XCTAssertGreaterThan(expected, 0.0005, "silicon at 5.431 Å lies above the relaxed silicon")
+        XCTAssertEqual(try XCTUnwrap(placed.energyAboveHull), expected, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(placed.formationEnergyPerAtom), expected, accuracy: 1e-9, "the relaxed silicon is the element's zero")
+
+        let other = try DFTOutcomes.read(try runFolder("refs-other/Si", "si-vc-relax.out.gz") {
+            $0.replacingOccurrences(of: "Si.pbe-nl-rrkjus_psl.1.0.0.UPF", with: "Si.pbe-rrkj.UPF")
+        })
+        XCTAssertThrowsError(try DFTOutcomes.outcomes(result, candidates: [record], references: other, author: "t")) {
+            XCTAssertTrue("\($0)".contains("Si pseudopotential Si.pbe-rrkj.UPF"), "\($0)")
+        }
+        var wrong = record
+        wrong.initialStructure = StructureCoding.encode(try rockSalt(primitive: true))
+        XCTAssertThrowsError(try DFTOutcomes.outcomes(result, candidates: [wrong], references: [], author: "t")) {
+            XCTAssertTrue("\($0)".contains("the run's structure is Si, candidate si-0001 is NaCl"), "\($0)")
+        }
+    }
 }
