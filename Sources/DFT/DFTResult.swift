@@ -87,7 +87,13 @@ public struct DFTResult: Sendable {
     }
 
     static func vasp(_ url: URL, runName: String, outcar: URL?) throws -> DFTResult {
-        let run = try VASPRun(xml: data(url), name: url.path)
+        let xml: Data
+        do { xml = try data(url) } catch {
+            // A cut-off vasprun.xml.gz cannot be decompressed: the finished OUTCAR beside it can still be read.
+            guard let outcar else { throw error }
+            return try vaspOutcar(outcar, runName: runName, notes: ["\(url.lastPathComponent) cannot be read (\(error)); read \(outcar.lastPathComponent)"])
+        }
+        let run = try VASPRun(xml: xml, name: url.path)
         if !run.complete, let outcar {
             return try vaspOutcar(outcar, runName: runName, notes: ["\(url.lastPathComponent) is cut off after \(run.ionicSteps.count) ionic step(s); read \(outcar.lastPathComponent)"])
         }

@@ -111,6 +111,14 @@ final class VASPOutputTests: XCTestCase {
         XCTAssertEqual(result.runName, "si-run")
         XCTAssertTrue(result.notes.joined().contains("read OUTCAR.gz"), "\(result.notes)")
         XCTAssertNil(result.mpIncompatibility)
+        // A cut-off vasprun.xml.gz cannot be decompressed: refused alone, read from the OUTCAR beside it.
+        let gz = try Data(contentsOf: Self.directory.appendingPathComponent("si-relax.vasprun.xml.gz"))
+        let gzRun = dir.appendingPathComponent("si-gz")
+        try FileManager.default.createDirectory(at: gzRun, withIntermediateDirectories: true)
+        try gz.prefix(gz.count / 2).write(to: gzRun.appendingPathComponent("vasprun.xml.gz"))
+        XCTAssertThrowsError(try DFTResult.read(gzRun)) { XCTAssertTrue("\($0)".contains("vasprun.xml.gz: cannot read"), "\($0)") }
+        try FileManager.default.copyItem(at: Self.directory.appendingPathComponent("si-relax.OUTCAR.gz"), to: gzRun.appendingPathComponent("OUTCAR.gz"))
+        XCTAssertEqual(try DFTResult.read(gzRun).energy, -10.84147246, accuracy: Self.tolerance)
 
         let outcar = try String(decoding: Gzip.readFile(Self.directory.appendingPathComponent("si-relax.OUTCAR.gz")), as: UTF8.self)
         XCTAssertThrowsError(try VASPOutcar(text: String(outcar.prefix(outcar.count / 2)), name: "OUTCAR")) {
