@@ -1,6 +1,7 @@
 @testable import Campaign
 import Crystal
 import Foundation
+import GRDB
 import Potentials
 import Properties
 import Thermo
@@ -87,6 +88,30 @@ final class LabOutcomeTests: XCTestCase {
         var synthesis = LabOutcome(candidateId: "c", kind: .synthesis, author: "a", method: "m", source: "t")
         (synthesis.succeeded, synthesis.code) = (true, "vasp")
         refused(synthesis, "code")
+    }
+
+    /// A store from before the DFT-result columns (v11) keeps its outcomes: they read back with no
+    /// code (numbers given on MP's scale) and still place the candidate on the MP hull.
+    func testAV11StoreGainsTheDFTResultColumns() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-v11-\(UUID()).sqlite").path
+        addTeardownBlock { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try KnowledgeStore(path: path)
+        try store.insertNew([CandidateRecord(id: "c1", ordinal: 0, generator: "g", parent: nil, seed: 1, substitution: nil, formula: "NaCl",
+                                             nSites: 2, nElements: 2, initialStructure: "{}")])
+        var o = LabOutcome(candidateId: "c1", kind: .dft, author: "a", method: "VASP", source: "t")
+        o.energyPerAtom = -3.4
+        try store.record([o])
+        let columns = KnowledgeStoreSchema.dftResultColumns.map(\.name)
+        try DatabaseQueue(path: path).write { db in
+            for c in columns { try db.execute(sql: "ALTER TABLE outcome DROP COLUMN \(c)") }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v12%'")
+        }
+        XCTAssertTrue(Set(columns).isDisjoint(with: try DatabaseQueue(path: path).read { try $0.columns(in: "outcome").map(\.name) }))
+        let read = try XCTUnwrap(try KnowledgeStore(path: path).outcomes().first)
+        XCTAssertNil(read.code)
+        XCTAssertTrue(read.placesOnMPHull)
+        XCTAssertEqual(LabEvidence.byCandidate([read])["c1"]?.dftEnergyPerAtom, -3.4)
+        XCTAssertTrue(Set(columns).isSubset(of: try DatabaseQueue(path: path).read { try $0.columns(in: "outcome").map(\.name) }))
     }
 
     func testOutcomesChangeRankHullAndTargets() throws {
