@@ -46,10 +46,12 @@ struct IngestCommand: ParsableCommand {
     var references: String?
 
     @Option(help: "With --dft: who recorded the results.")
-    var author = "kiln ingest --dft"
+    var author = Self.defaultAuthor
+    static let defaultAuthor = "kiln ingest --dft"
 
     func validate() throws {
         if references != nil && !dft { throw ValidationError("--references needs --dft") }
+        if author != Self.defaultAuthor && !dft { throw ValidationError("--author needs --dft (an outcomes file names its authors)") }
     }
 
     func run() throws {

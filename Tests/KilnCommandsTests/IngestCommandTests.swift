@@ -22,6 +22,7 @@ final class IngestCommandTests: CommandTestCase {
         XCTAssertTrue(dft.dft)
         XCTAssertEqual(dft.references, "refs")
         assertUsageError(["ingest", "o.csv", "c.toml", "--references", "refs"], "--references needs --dft")
+        assertUsageError(["ingest", "o.csv", "c.toml", "--author", "A"], "--author needs --dft")
         let ingest = try parse(IngestCommand.self, ["ingest", "o.csv", "c.toml", "--out", "x"])
         XCTAssertEqual(ingest.outcomes, "o.csv")
         XCTAssertEqual(ingest.options.out, "x")
