@@ -44,47 +44,56 @@ PAIRS = {
 GAS_ELEMENT = {"CO2": "C", "H2O": "H", "NO2": "N"}  # counts molecules released per salt
 PER_MOLECULE = {"CO2": 1, "H2O": 2, "NO2": 1}
 
-root = os.path.dirname(os.path.dirname(pymatgen.core.__file__))
-gf = json.load(open(os.path.join(root, "core/data/nist_gas_gf.json")))
-for gas, key in (("CO2", "CO2"), ("H2O", "H2O"), ("NO2", "NO2")):
-    h, s = JANAF[gas]
-    ds = s - sum(ELEMENT_S[el.symbol] * n for el, n in Composition(gas).items())
-    g = (h - 298.15 * ds / 1000) / KJ_PER_EV
-    assert abs(g - gf[key]["300"]) < 0.01, (gas, g, gf[key]["300"])
+def lowest_mp_entries():
+    """Reduced formula -> (lowest bundled MP formation energy per atom, reduced composition)."""
+    lowest = {}
+    with gzip.open("Sources/ReferenceData/Resources/mp_reference.csv.gz", "rt") as f:
+        for row in csv.DictReader(f):
+            try:
+                c = Composition(row["formula"])
+            except Exception:
+                continue
+            e = float(row["formation_energy_per_atom"])
+            if e < lowest.get(c.reduced_formula, (float("inf"),))[0]:
+                lowest[c.reduced_formula] = (e, c.reduced_composition)
+    return lowest
 
-exp = {Composition(x["formula"]).reduced_formula: x["exp energy"]
-       for x in json.load(gzip.open(os.path.join(root, "analysis/compatibility/exp_compounds.json.gz")))}
-mp = {}
-with gzip.open("Sources/ReferenceData/Resources/mp_reference.csv.gz", "rt") as f:
-    for row in csv.DictReader(f):
-        try:
-            c = Composition(row["formula"])
-        except Exception:
-            continue
-        red, factor = c.get_reduced_composition_and_factor()
-        e = float(row["formation_energy_per_atom"]) * c.num_atoms / factor
-        k = red.reduced_formula
-        if e < mp.get(k, float("inf")):
-            mp[k] = e
 
-offsets = {}
-for gas, pairs in PAIRS.items():
-    values = []
-    for salt, oxide, n in pairs:
-        s, o = Composition(salt).reduced_formula, Composition(oxide).reduced_formula
-        if all(k in exp and k in mp for k in (s, o)):
-            molecules = n * Composition(salt)[GAS_ELEMENT[gas]] / PER_MOLECULE[gas]
-            values.append((n * (mp[s] - exp[s]) - (mp[o] - exp[o])) / molecules)
-    offsets[gas] = (statistics.median(values), len(values), statistics.pstdev(values))
-    print(f"{gas}: offset {offsets[gas][0]:.3f} eV over {len(values)} pairs (sd {offsets[gas][2]:.3f})")
+def main():
+    root = os.path.dirname(os.path.dirname(pymatgen.core.__file__))
+    gf = json.load(open(os.path.join(root, "core/data/nist_gas_gf.json")))
+    for gas, key in (("CO2", "CO2"), ("H2O", "H2O"), ("NO2", "NO2")):
+        h, s = JANAF[gas]
+        ds = s - sum(ELEMENT_S[el.symbol] * n for el, n in Composition(gas).items())
+        g = (h - 298.15 * ds / 1000) / KJ_PER_EV
+        assert abs(g - gf[key]["300"]) < 0.01, (gas, g, gf[key]["300"])
 
-out = io.StringIO()
-out.write("# Gases that leave (or, for O2, enter) solid-state reactions. enthalpy and entropy: standard enthalpy of\n"
-          "# formation (kJ/mol) and standard entropy (J/mol/K) at 298.15 K, 1 bar (NIST-JANAF, Chase 1998). mp_offset_eV:\n"
-          "# the shift onto the bundled MP scale (median over salt/oxide pairs; `pairs` of them, spread `sd_eV`).\n"
-          "# Built by scripts/build_precursor_gases.py; docs/synthesis.md.\n")
-out.write("formula,enthalpy_kJ_per_mol,entropy_J_per_mol_K,mp_offset_eV,pairs,sd_eV\n")
-for gas, (h, s) in JANAF.items():
-    off, n, sd = offsets.get(gas, (0.0, 0, 0.0))
-    out.write(f"{gas},{h},{s},{off:.3f},{n},{sd:.3f}\n")
-open("Sources/Synthesis/Resources/gases.csv", "w").write(out.getvalue())
+    exp = {Composition(x["formula"]).reduced_formula: x["exp energy"]
+           for x in json.load(gzip.open(os.path.join(root, "analysis/compatibility/exp_compounds.json.gz")))}
+    mp = {k: e * c.num_atoms for k, (e, c) in lowest_mp_entries().items()}  # eV per reduced formula unit
+
+    offsets = {}
+    for gas, pairs in PAIRS.items():
+        values = []
+        for salt, oxide, n in pairs:
+            s, o = Composition(salt).reduced_formula, Composition(oxide).reduced_formula
+            if all(k in exp and k in mp for k in (s, o)):
+                molecules = n * Composition(salt)[GAS_ELEMENT[gas]] / PER_MOLECULE[gas]
+                values.append((n * (mp[s] - exp[s]) - (mp[o] - exp[o])) / molecules)
+        offsets[gas] = (statistics.median(values), len(values), statistics.pstdev(values))
+        print(f"{gas}: offset {offsets[gas][0]:.3f} eV over {len(values)} pairs (sd {offsets[gas][2]:.3f})")
+
+    out = io.StringIO()
+    out.write("# Gases that leave (or, for O2, enter) solid-state reactions. enthalpy and entropy: standard enthalpy of\n"
+              "# formation (kJ/mol) and standard entropy (J/mol/K) at 298.15 K, 1 bar (NIST-JANAF, Chase 1998). mp_offset_eV:\n"
+              "# the shift onto the bundled MP scale (median over salt/oxide pairs; `pairs` of them, spread `sd_eV`).\n"
+              "# Built by scripts/build_precursor_gases.py; docs/synthesis.md.\n")
+    out.write("formula,enthalpy_kJ_per_mol,entropy_J_per_mol_K,mp_offset_eV,pairs,sd_eV\n")
+    for gas, (h, s) in JANAF.items():
+        off, n, sd = offsets.get(gas, (0.0, 0, 0.0))
+        out.write(f"{gas},{h},{s},{off:.3f},{n},{sd:.3f}\n")
+    open("Sources/Synthesis/Resources/gases.csv", "w").write(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

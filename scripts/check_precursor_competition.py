@@ -17,23 +17,15 @@ import csv, gzip, itertools, json, os, subprocess, sys, warnings
 warnings.filterwarnings("ignore")
 from pymatgen.analysis.interface_reactions import InterfacialReactivity
 from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
-from pymatgen.core import Composition, Element
+from pymatgen.core import Composition
+
+from build_precursor_gases import lowest_mp_entries
 
 T = 1000.0
 KJ_PER_EV = 96.485332
 targets = sys.argv[1:] or ["LiMn2O4", "BaTiO3", "LiCoO2", "SrTiO3"]
 
-ground = {}
-with gzip.open("Sources/ReferenceData/Resources/mp_reference.csv.gz", "rt") as f:
-    for row in csv.DictReader(f):
-        try:
-            c = Composition(row["formula"])
-        except Exception:
-            continue
-        k = c.reduced_formula
-        e = float(row["formation_energy_per_atom"])
-        if e < ground.get(k, (float("inf"),))[0]:
-            ground[k] = (e, c.reduced_composition)
+ground = lowest_mp_entries()
 gases = {}
 with open("Sources/Synthesis/Resources/gases.csv") as f:
     for row in csv.DictReader(line for line in f if not line.startswith("#")):
