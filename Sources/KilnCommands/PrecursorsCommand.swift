@@ -21,8 +21,9 @@ struct PrecursorsCommand: ParsableCommand {
             O2 in or out; --air-stable leaves out the precursors the list marks air-sensitive. ΔE is \
             per atom of reactants on the bundled MP formation-energy scale: solids \
             at their lowest MP entry, gases at ΔfH° − T·S° (NIST-JANAF, aligned to MP's carbonates, \
-            hydroxides and nitrates). Competing: phases a pair of the precursors forms more \
-            favourably than the target reaction along their mixing line (their interface hull); \
+            hydroxides and nitrates). Competing: phases a pair of the reactants (O2 included when \
+            taken up) forms more favourably than the target reaction along their mixing line (their \
+            interface hull); \
             depth: by how much. Score = ΔE + depth, lower first. The target's energy is its lowest \
             MP entry unless --formation-energy is given (required for compositions not in MP). \
             See docs/synthesis.md.
