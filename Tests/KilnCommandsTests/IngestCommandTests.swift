@@ -30,9 +30,10 @@ final class IngestCommandTests: CommandTestCase {
         assertUsageError(["ingest", "o.csv"], "Missing expected argument")
     }
 
-    func testIngestRecordsAllOrNoneThenRescores() throws {
-        let campaign = try write(text: """
-            name = "ingest"
+    /// A small Na–Cl campaign (four substitution candidates, rock salt among them) called `name`.
+    func naclCampaign(_ name: String) throws -> String {
+        try write(text: """
+            name = "\(name)"
             [target]
             chemical_systems = ["Na-Cl"]
             max_atoms = 4
@@ -42,7 +43,11 @@ final class IngestCommandTests: CommandTestCase {
             kind = "substitution"
             budget = 4
             seed = 1
-            """, "ingest.toml")
+            """, "\(name).toml")
+    }
+
+    func testIngestRecordsAllOrNoneThenRescores() throws {
+        let campaign = try naclCampaign("ingest")
         let out = path("ingest-out")
         let bad = try write(text: "candidate,kind,author,method,succeeded\nsubstitution-0-0000,synthesis,A,solid state,false\nsubstitution-0-0001,synthesis,A,,false\n", "bad.csv")
         assertRunError(["ingest", bad, campaign, "--out", out], "no knowledge store", "kiln design")
@@ -66,18 +71,7 @@ final class IngestCommandTests: CommandTestCase {
     /// even though these are not MP's exact k-points); the same run with PBEsol is stored without a
     /// hull, saying why; a batch holding a truncated vasprun.xml stores nothing and names the file.
     func testIngestDFTRunsFromVASPOutputs() throws {
-        let campaign = try write(text: """
-            name = "ingest-dft"
-            [target]
-            chemical_systems = ["Na-Cl"]
-            max_atoms = 4
-            [relax]
-            steps = 150
-            [[generators]]
-            kind = "substitution"
-            budget = 4
-            seed = 1
-            """, "ingest-dft.toml")
+        let campaign = try naclCampaign("ingest-dft")
         let out = path("dft-out")
         try run(["design", campaign, "--out", out])
         let store = try KnowledgeStore(path: out + "/campaign.sqlite")
