@@ -28,7 +28,7 @@ test: bootstrap
 	$(TEST_ENV) $(SWIFT) test -c release --skip-build -Xswiftc -enable-testing
 
 ## The suites that run CHGNet over every fixture, relax, hull all of MP or run campaigns; test-fast skips them.
-SLOW_SUITES = CHGNetFixtureTests|MDKillTests|ThermalRobustnessCHGNetTests|PhononFixtureTests|PhononCampaignTests|DiffusionCampaignTests|TaskQueueTests|SlurmCampaignTests|PWRoundTripTests|ServerResumeTests|ShippedModelTests|SevenNetFixtureTests|MatcalcFixtureTests|ParetoCampaignTests|CHGNetRelaxFixtureTests|CHGNetTensorEngineTests|CHGNetGradientTests|HullLargeMPTests|DesignResumeTests|LoopResumeTests|VerdictAgreementTests|StabilityMarginTests|TargetCampaignTests
+SLOW_SUITES = CHGNetFixtureTests|MDKillTests|ThermalRobustnessCHGNetTests|ThermalCampaignTests|PhononFixtureTests|PhononCampaignTests|DiffusionCampaignTests|TaskQueueTests|SlurmCampaignTests|PWRoundTripTests|ServerResumeTests|ShippedModelTests|SevenNetFixtureTests|MatcalcFixtureTests|ParetoCampaignTests|CHGNetRelaxFixtureTests|CHGNetTensorEngineTests|CHGNetGradientTests|HullLargeMPTests|DesignResumeTests|LoopResumeTests|VerdictAgreementTests|StabilityMarginTests|TargetCampaignTests
 
 ## A fast subset for every commit (about 40 s of tests on 2 cores once built; `make test` runs everything).
 test-fast: bootstrap

@@ -145,6 +145,7 @@ extension CampaignRunner {
         for (n, k) in unique.enumerated() { all[relaxed[k]].structureType = types[n]?.name }
         if let predictors { try finalProperties(&all, relaxed: relaxed, structures: structures, store: store, predictors: predictors) }
         if spec.constraints.dynamicallyStable { try phononStage(&all, relaxed: relaxed, structures: structures, store: store) }
+        if spec.constraints.thermallyRobust { try thermalStage(&all, relaxed: relaxed, structures: structures, store: store) }
         try synthesizabilityStage(&all, relaxed: relaxed, structures: structures, store: store)
 
         // Objectives and hard constraints.
@@ -159,6 +160,7 @@ extension CampaignRunner {
             if let m = c.maxElements, all[i].nElements > m { v.append("elements > \(m)") }
             if all[i].relaxOutcome != "converged" { v.append("relaxation \(all[i].relaxOutcome ?? "unfinished")") }
             if c.dynamicallyStable, let why = dynamicStabilityViolation(all[i]) { v.append(why) }
+            if c.thermallyRobust, let why = thermalRobustnessViolation(all[i]) { v.append(why) }
             if c.synthesizable, let why = try synthesizabilityViolation(all[i]) { v.append(why) }
             all[i].targetProbability = nil
             if !spec.targets.isEmpty { v += evaluateTargets(&all[i]) }

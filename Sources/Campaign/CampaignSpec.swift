@@ -76,15 +76,23 @@ public struct CampaignSpec: Sendable, Equatable {
         /// The learned synthesizability score (Synthesis.SynthesizabilityModel, shipped) at or above
         /// its decision threshold; scored for every converged unique candidate.
         public var synthesizable = false
+        /// Survives an anneal at `thermalTemperature` K for `thermalTime` ps with the campaign's
+        /// potential (Dynamics.ThermalRobustness verdict "robust"), assessed only for candidates that
+        /// pass the stability (and, when required, phonon) checks.
+        public var thermallyRobust = false
+        public var thermalTemperature = 1000.0
+        public var thermalTime = 2.0
 
         public init(maxEHull: Double? = nil, maxHHI: Double? = nil, minAbundance: Double? = nil, maxElements: Int? = nil,
-                    dynamicallyStable: Bool = false, synthesizable: Bool = false) {
+                    dynamicallyStable: Bool = false, synthesizable: Bool = false, thermallyRobust: Bool = false,
+                    thermalTemperature: Double = 1000, thermalTime: Double = 2) {
             self.maxEHull = maxEHull
             self.maxHHI = maxHHI
             self.minAbundance = minAbundance
             self.maxElements = maxElements
             self.dynamicallyStable = dynamicallyStable
             self.synthesizable = synthesizable
+            (self.thermallyRobust, self.thermalTemperature, self.thermalTime) = (thermallyRobust, thermalTemperature, thermalTime)
         }
     }
 
@@ -447,7 +455,10 @@ extension CampaignSpec {
                                       minAbundance: try co.double("min_abundance", in: 0...1e6),
                                       maxElements: try co.int("max_elements", in: 1...10),
                                       dynamicallyStable: try co.bool("dynamically_stable") ?? false,
-                                      synthesizable: try co.bool("synthesizable") ?? false)
+                                      synthesizable: try co.bool("synthesizable") ?? false,
+                                      thermallyRobust: try co.bool("thermally_robust") ?? false,
+                                      thermalTemperature: try co.double("thermal_temperature", in: 10...5000) ?? 1000,
+                                      thermalTime: try co.double("thermal_time", in: 0.1...100) ?? 2)
         try co.finish()
 
         var tg = try r.table("targets")

@@ -231,6 +231,7 @@ public struct CampaignReport: Sendable {
         } else if let e = r.propertyErrors?[CampaignRunner.phononKey] {
             rows.append(("phonons", esc(e)))
         }
+        if let fact = CampaignRunner.thermalFact(r, potential: potential) { rows.append(("thermal robustness", esc(fact))) }
         if let e = synthesis[r.id] { rows += synthesisFacts(e) }
         if let v = r.violations { rows.append(("constraints violated", esc(v))) }
         if let front = r.paretoFront, let crowding = r.paretoCrowding {
@@ -305,7 +306,8 @@ public struct CampaignReport: Sendable {
                 ? "pareto over " + spec.ranking.objectives.map(\.name).joined(separator: ", ") : "weighted"),
             ("constraints", [c.maxEHull.map { "max_e_hull \($0)" }, c.maxHHI.map { "max_hhi \($0)" },
                              c.minAbundance.map { "min_abundance \($0)" }, c.maxElements.map { "max_elements \($0)" },
-                             c.dynamicallyStable ? "dynamically_stable" : nil, c.synthesizable ? "synthesizable" : nil]
+                             c.dynamicallyStable ? "dynamically_stable" : nil, c.synthesizable ? "synthesizable" : nil,
+                             c.thermallyRobust ? "thermally_robust (\(c.thermalTemperature) K, \(c.thermalTime) ps)" : nil]
                 .compactMap { $0 }.joined(separator: ", ").ifEmpty("none")),
         ]
         if !spec.targets.isEmpty {
