@@ -56,18 +56,14 @@ struct ReactionContext {
         guard cations.count <= 3 else {
             throw SynthesisError("\(targetLabel) has \(cations.count) elements besides O; routes use at most three precursors")
         }
-        let hull = try HullService(reference: .materialsProject, elements: elements.union(PrecursorRoutes.volatileElements))
-        let unsupported = hull.unsupportedElements(elements)
+        let allowed = elements.union(PrecursorRoutes.volatileElements)
+        let ground = try ReactionReference.groundStates().filter { Set($0.value.composition.elements).isSubset(of: allowed) }
+        let placed = Set(ground.values.filter { $0.composition.elements.count == 1 }.map { $0.composition.elements[0] })
+        let unsupported = elements.subtracting(placed).sorted()
         guard unsupported.isEmpty else {
-            throw SynthesisError("no MP reference energy for \(unsupported.map(\.symbol).joined(separator: ", ")): \(targetLabel) cannot be placed")
-        }
-        var ground: [String: ThermoEntry] = [:]
-        for e in hull.referenceEntries {
-            let f = e.composition.reducedFormula
-            if e.energyPerAtom < ground[f]?.energyPerAtom ?? .infinity { ground[f] = e }
+            throw SynthesisError("no MP reference phase for \(unsupported.map(\.symbol).joined(separator: ", ")): \(targetLabel) cannot be placed")
         }
         groundStates = ground
-        let allowed = elements.union(PrecursorRoutes.volatileElements)
         let formula = targetFormula
         let usable = routes.precursors.filter { p in
             let els = Set(p.composition.elements)
