@@ -207,11 +207,12 @@ extension CampaignRunner {
 
         let sources = try ReferenceProvenance(hull: hull, novelty: novelty, margins: margins)
         return try writeOutputs(all, hulls: hulls, seconds: seconds, reference: hull.provenance, sources: sources,
-                                stopReason: try store.meta("stop_reason"))
+                                stopReason: try store.meta("stop_reason"), dft: LabEvidence.byCandidate(try store.outcomes()).compactMapValues(\.dft))
     }
 
     private func writeOutputs(_ all: [CandidateRecord], hulls: [(system: String, svg: String)], seconds: Double,
-                              reference: String, sources: ReferenceProvenance, stopReason: String?) throws -> CampaignSummary {
+                              reference: String, sources: ReferenceProvenance, stopReason: String?,
+                              dft: [String: LabOutcome]) throws -> CampaignSummary {
         let ranked = all.filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }
         let rest = all.filter { $0.rank == nil && ($0.status == .relaxed || $0.status == .failed) }
         let relaxed = all.filter { $0.status == .relaxed }
@@ -309,6 +310,7 @@ extension CampaignRunner {
             report.phononPlots[r.id] = try? String(contentsOf: outputDirectory.appendingPathComponent("phonons/\(r.id).svg"), encoding: .utf8)
         }
         report.synthesis = synthesisEvidence(all)
+        report.dft = dft
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.html().write(to: reportURL, atomically: true, encoding: .utf8)
         try writePlots(hulls: hulls, records: all)

@@ -139,6 +139,8 @@ public struct LabEvidence: Sendable, Equatable {
     public var synthesis: SynthesisResult?
     public var dftEnergyPerAtom: Double?
     public var measured: [String: PropertyValue] = [:]
+    /// The latest DFT result of any scale (its code, convergence, hull placement or why none).
+    public var dft: LabOutcome?
 
     /// Evidence per candidate id from every outcome of a store.
     public static func byCandidate(_ outcomes: [LabOutcome]) -> [String: LabEvidence] {
@@ -147,7 +149,9 @@ public struct LabEvidence: Sendable, Equatable {
             var e = out[o.candidateId] ?? LabEvidence()
             switch o.kind {
             case .synthesis: e.synthesis = o.succeeded == true ? (o.phasePure == true ? .phasePure : .made) : .failed
-            case .dft: if o.placesOnMPHull { e.dftEnergyPerAtom = o.energyPerAtom }
+            case .dft:
+                if o.placesOnMPHull { e.dftEnergyPerAtom = o.energyPerAtom }
+                e.dft = o
             case .property:
                 if let key = o.property, let p = TargetProperty(rawValue: key), let v = o.value {
                     e.measured[key] = PropertyValue(mean: v, sigma: o.sigma ?? 0, unit: p.unit)

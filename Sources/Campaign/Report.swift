@@ -33,6 +33,8 @@ public struct CampaignReport: Sendable {
     public var phononPlots: [String: String] = [:]
     /// Synthesizability and precursor routes of the top ranked candidates, by id.
     public var synthesis: [String: SynthesisEvidence] = [:]
+    /// The latest DFT result of each candidate that has one (`kiln ingest`), by id.
+    public var dft: [String: LabOutcome] = [:]
 
     public init(spec: CampaignSpec, records: [CandidateRecord], funnel: [(stage: String, count: Int)],
                 hulls: [(system: String, svg: String)], provenance: [String], wallSeconds: Double,
@@ -261,6 +263,7 @@ public struct CampaignReport: Sendable {
             parts.append(String(format: "DFT energy %.4f eV/atom", e)
                          + (spec.hullReference == .materialsProject ? " (MP2020-corrected; places it on the hull instead of the potential's)" : " (not used on the \(spec.hullReference.rawValue) hull)"))
         }
+        if let o = dft[r.id] { parts.append(dftStatus(o)) }
         for (k, v) in (r.measuredProperties ?? [:]).sorted(by: { $0.key < $1.key }) {
             parts.append("measured " + esc(k) + String(format: " %.3g", v.mean) + (v.sigma.map { $0 > 0 ? String(format: " ± %.2g", $0) : "" } ?? "") + " " + esc(v.unit))
         }

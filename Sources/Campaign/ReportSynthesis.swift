@@ -2,6 +2,7 @@ import Foundation
 import KilnSupport
 import Synthesis
 
+
 /// The report's synthesis rows of a top candidate: the learned synthesizability score with its
 /// held-out precision and recall, charge balance and bond valence, then the best precursor routes.
 extension CampaignReport {
@@ -42,5 +43,23 @@ extension CampaignReport {
             rows.append(("precursor routes", esc(ErrorText.describe(error))))
         }
         return rows
+    }
+}
+
+extension CampaignReport {
+    /// A DFT result's status: code and functional, convergence and forces, and where its energy went
+    /// (MP's hull, a QE hull of references computed the same way, or none and why).
+    func dftStatus(_ o: LabOutcome) -> String {
+        var s = "DFT status: " + esc([o.code?.uppercased() ?? "energy given as a number", o.functional].compactMap { $0 }.joined(separator: " "))
+        if let converged = o.converged { s += converged ? ", converged" : ", <strong>not converged</strong>" }
+        if let f = o.maxForce { s += String(format: ", max force %.3f eV/Å", f) }
+        switch o.hullScale {
+        case .qe?:
+            s += o.energyAboveHull.map { String(format: "; E<sub>hull</sub>(QE) %.3f eV/atom against QE references computed the same way", $0) } ?? ""
+        case .none?: s += "; no hull" + (o.hullNote.map { " (" + esc($0) + ")" } ?? "")
+        case .mp2020?, nil: break
+        }
+        if let note = o.hullNote, o.hullScale != LabOutcome.HullScale.none { s += " <span class=\"muted\">(" + esc(note) + ")</span>" }
+        return s
     }
 }

@@ -104,6 +104,8 @@ final class IngestCommandTests: CommandTestCase {
         XCTAssertEqual(try XCTUnwrap(Double(row[try XCTUnwrap(table.column("dft_energy_per_atom"))])), -27.11090125 / 8, accuracy: 1e-5)
         let eHull = try XCTUnwrap(Double(row[try XCTUnwrap(table.column("e_above_hull"))]))
         XCTAssertLessThan(eHull, 0.05, "the DFT energy of rock salt with MP2020 puts it on MP's hull")
+        let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        XCTAssertTrue(report.contains("DFT status: VASP GGA, converged, max force"), "the report gives the DFT status")
 
         // PBEsol: stored, no hull, the reason given; the MP-scale energy above stays the one used.
         let pbesol = String(decoding: xml, as: UTF8.self).replacingOccurrences(of: #"<i type="string" name="GGA">--</i>"#, with: #"<i type="string" name="GGA">PS</i>"#)
@@ -113,6 +115,8 @@ final class IngestCommandTests: CommandTestCase {
         let second = try XCTUnwrap(try store.outcomes(candidate: rockSalt.id).last)
         XCTAssertEqual(second.hullScale, LabOutcome.HullScale.none)
         XCTAssertTrue(second.hullNote?.contains("run type PBEsol") == true, second.hullNote ?? "")
+        let rescored = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        XCTAssertTrue(rescored.contains("DFT status: VASP PBEsol, converged") && rescored.contains("; no hull ("), "the latest result and why it has no hull")
         XCTAssertEqual(LabEvidence.byCandidate(try store.outcomes())[rockSalt.id]?.dftEnergyPerAtom ?? 0, -27.11090125 / 8, accuracy: 1e-9)
 
         // A run folder whose name is no candidate's.
