@@ -79,7 +79,7 @@ public struct ThermalRobustness: Sendable {
 
         /// One line: verdict and numbers.
         public var summary: String {
-            String(format: "%@: MSD %.3f Å² (×%.2f since the middle), Lindemann %.3f, g(r) order kept %.2f, %@, quenched %+.1f meV/atom",
+            String(format: "%@: MSD %.3f Å² (×%.2f of the second quarter's), Lindemann %.3f, g(r) order kept %.2f, %@, quenched %+.1f meV/atom",
                    verdict.rawValue, msd, msdGrowth, lindemann, orderRatio, matches ? "same structure after quench" : "another structure after quench",
                    1000 * (quenchedEnergy - startEnergy))
         }
