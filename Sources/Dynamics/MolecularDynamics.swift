@@ -72,14 +72,8 @@ public struct MolecularDynamics: Sendable {
     /// The starting state: forces of `structure`, velocities drawn from Maxwell–Boltzmann at
     /// `temperature` K (zero total momentum, rescaled to exactly that temperature), or at rest.
     public func start(_ structure: Structure, temperature: Double = 0) throws -> State {
-        guard timestep > 0, timestep <= 10 else { throw DynamicsError.badRequest("molecular dynamics: time step must be in (0, 10] fs") }
+        try checkSettings()
         guard temperature >= 0, temperature.isFinite else { throw DynamicsError.badRequest("molecular dynamics: temperature must be ≥ 0 K") }
-        if let (t, g) = ensemble.thermostat, !(t >= 0 && t.isFinite && g > 0 && g.isFinite) {
-            throw DynamicsError.badRequest("molecular dynamics: Langevin needs a temperature ≥ 0 K and a friction > 0 per fs")
-        }
-        if case .npt(_, _, let p, let beta, let tau) = ensemble, !(p.isFinite && beta > 0 && beta.isFinite && tau >= 10 * timestep && tau.isFinite) {
-            throw DynamicsError.badRequest("molecular dynamics: NPT needs a finite pressure, a compressibility > 0 per GPa and a barostat time ≥ 10 time steps")
-        }
         var state = try evaluated(structure, velocities: Array(repeating: .zero, count: structure.count), step: 0)
         guard temperature > 0, structure.count > 1 else { return state }
         var rng = SeededGenerator(seed: seed ^ 0x4D44_5354_4152_5400)
@@ -100,8 +94,18 @@ public struct MolecularDynamics: Sendable {
         guard velocities.count == structure.count, step >= 0 else {
             throw DynamicsError.badRequest("molecular dynamics: a saved state needs one velocity per atom and a step ≥ 0")
         }
-        _ = try start(structure)
+        try checkSettings()
         return try evaluated(structure, velocities: velocities, step: step)
+    }
+
+    private func checkSettings() throws {
+        guard timestep > 0, timestep <= 10 else { throw DynamicsError.badRequest("molecular dynamics: time step must be in (0, 10] fs") }
+        if let (t, g) = ensemble.thermostat, !(t >= 0 && t.isFinite && g > 0 && g.isFinite) {
+            throw DynamicsError.badRequest("molecular dynamics: Langevin needs a temperature ≥ 0 K and a friction > 0 per fs")
+        }
+        if case .npt(_, _, let p, let beta, let tau) = ensemble, !(p.isFinite && beta > 0 && beta.isFinite && tau >= 10 * timestep && tau.isFinite) {
+            throw DynamicsError.badRequest("molecular dynamics: NPT needs a finite pressure, a compressibility > 0 per GPa and a barostat time ≥ 10 time steps")
+        }
     }
 
     /// Advances `state` by `steps` steps; `observer` sees every new state.

@@ -82,6 +82,7 @@ struct MDCommand: ParsableCommand {
         let output = try trajectory.map { try MDTrajectoryFile(path: $0) }
         if let output, let saved = try output.resume(settings: settings, log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
             let (s, v) = try saved.restore()
+            guard saved.step <= steps else { throw CommandError("\(output.path) already stands at step \(saved.step), beyond --steps \(steps)") }
             state = try CommandError.naming(output.statePath) { try md.resume(s, velocities: v, step: saved.step) }
             statistics = saved.statistics
         } else {

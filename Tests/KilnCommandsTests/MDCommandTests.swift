@@ -44,6 +44,7 @@ final class MDCommandTests: CommandTestCase {
         XCTAssertEqual(try ExtendedXYZ.read(try String(contentsOfFile: traj, encoding: .utf8)).count, 6)
 
         assertRunError(["md", file, "--ensemble", "npt", "--pressure", "3", "--steps", "60", "--trajectory", traj], "other settings", "ensemble")
+        assertRunError(arguments(40), "already stands at step 50")
         let stray = try write([try rockSalt(primitive: false)], "stray.extxyz")
         assertRunError(["md", file, "--steps", "5", "--trajectory", stray], "without its state file")
     }
