@@ -75,7 +75,7 @@ final class IngestCommandTests: CommandTestCase {
         let out = path("dft-out")
         try run(["design", campaign, "--out", out])
         let store = try KnowledgeStore(path: out + "/campaign.sqlite")
-        let rockSalt = try XCTUnwrap(try store.all().first { $0.structureType?.contains("Rock Salt") == true }, "the campaign has a rock-salt NaCl")
+        let rockSalt = try XCTUnwrap(try store.all().first { $0.spaceGroupAfter == "Fm-3m (225)" }, "the campaign has a rock-salt NaCl")
         let xml = try Gzip.readFile(URL(fileURLWithPath: Self.fixtures + "/nacl-static.vasprun.xml.gz"))
         func runFolder(_ batch: String, _ name: String, _ data: Data) throws {
             let dir = URL(fileURLWithPath: path(batch)).appendingPathComponent(name)
