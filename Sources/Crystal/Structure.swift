@@ -104,7 +104,10 @@ public struct Structure: Hashable, Sendable {
                 for k in Int(lo.z.rounded(.down))...Int(hi.z.rounded(.up)) {
                     let t = Vec3(Double(i), Double(j), Double(k))
                     for site in sites {
+                        // Wrapped to [−tol, 1 − tol): a site a hair below a cell face (1 − 1e-12) counts
+                        // as on it, the image the translations reach.
                         var f = site.frac - site.frac.rounded(.down)
+                        f.replace(with: f - 1, where: f .>= 1 - tol)
                         f = (f + t) * inv
                         if f.min() >= -tol && f.max() < 1 - tol {
                             f.replace(with: Vec3(repeating: 0), where: f .< 0)

@@ -99,7 +99,7 @@ public struct ThermalRobustness: Sendable {
         guard atoms <= maximumAtoms else {
             throw DynamicsError.tooLarge("thermal robustness: a \(reps.map(String.init).joined(separator: "×")) supercell of \(atoms) atoms is over \(maximumAtoms)")
         }
-        let start = Self.repeated(relaxed, reps)
+        let start = try relaxed.supercell(reps[0], reps[1], reps[2])
         let startEnergy = try calculator.calculate(start, properties: [.energy]).energy / Double(start.count)
         let nearest = Self.nearestNeighbourDistance(start)
 
@@ -148,20 +148,6 @@ public struct ThermalRobustness: Sendable {
         let r = try relaxer.relax(s)
         if case .failed(let why) = r.outcome { throw DynamicsError.calculation("thermal robustness: relaxing \(what) failed: \(why)") }
         return r.final.structure
-    }
-
-    /// `s` repeated `reps` times along its axes, every site kept as it is (`Structure.supercell`
-    /// drops sites within 1e-8 of the far face, where relaxations leave some).
-    static func repeated(_ s: Structure, _ reps: [Int]) -> Structure {
-        var sites: [Site] = []
-        for i in 0..<reps[0] { for j in 0..<reps[1] { for k in 0..<reps[2] {
-            for var site in s.sites {
-                site.frac = (site.frac + Vec3(Double(i), Double(j), Double(k))) / Vec3(Double(reps[0]), Double(reps[1]), Double(reps[2]))
-                sites.append(site)
-            }
-        } } }
-        let m = s.lattice.matrix
-        return Structure(lattice: Lattice(Matrix3(m[0] * Double(reps[0]), m[1] * Double(reps[1]), m[2] * Double(reps[2]))), sites: sites)
     }
 
     /// The mean over atoms of the distance to the nearest other atom (periodic images included).

@@ -58,6 +58,20 @@ final class LatticeStructureTests: XCTestCase {
         XCTAssertEqual(nl2.counts(sites: 2), [8, 8])
     }
 
+    /// Sites a hair inside a cell face (as relaxations leave them) keep every image in a supercell.
+    func testSupercellKeepsSitesNextToACellFace() throws {
+        var edge = rocksalt
+        edge.sites[0].frac = Vec3(-1e-12, 1 - 1e-13, 1e-12)
+        edge.sites[1].frac = Vec3(0.5 - 1e-12, 1 - 1e-12, 0.5)
+        for (m, n) in [((2, 2, 2), 8), ((1, 3, 1), 3), ((1, 1, 1), 1)] {
+            let sc = try edge.supercell(m.0, m.1, m.2)
+            XCTAssertEqual(sc.count, 2 * n, "\(m)")
+            XCTAssertTrue(sc.sites.allSatisfy { $0.frac.min() >= 0 && $0.frac.max() < 1 }, "\(m)")
+            XCTAssertEqual(sc.composition.reducedFormula, "NaCl")
+        }
+        XCTAssertEqual(try edge.supercell(Matrix3([[1, 1, 0], [-1, 1, 0], [0, 0, 1]])).count, 4)
+    }
+
     func testValidityChecksGiveReasons() throws {
         XCTAssertTrue(rocksalt.problems().isEmpty)
         var close = rocksalt
