@@ -24,21 +24,27 @@ extension CampaignRunner {
         let folder = outputDirectory.appendingPathComponent("phonons")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let phonons = phononCalculator
+        try storeEach(&all, due: due, errorKey: Self.phononKey, what: "phonons", store: store) { k, r, values in
+            let result = try phonons.calculate(structures[k])
+            values[Self.phononKey] = PropertyValue(mean: result.minimumFrequency, sigma: 0, unit: "THz")
+            let stem = folder.appendingPathComponent(r.id)
+            try Data(PhononBandPlot.svg(result, title: "\(r.formula) (\(potential.label))").utf8).write(to: stem.appendingPathExtension("svg"), options: .atomic)
+            try Data(PhononBandPlot.csv(result).utf8).write(to: stem.appendingPathExtension("csv"), options: .atomic)
+        }
+    }
+
+    /// Computes a stage's properties of the candidates `due` (structure index, record index), each
+    /// stored as soon as it is done — its values, or the error under `errorKey` — so a killed run
+    /// repeats none; `what` names the stage in errors and, with `progress`, in the log.
+    func storeEach(_ all: inout [CandidateRecord], due: [(offset: Int, element: Int)], errorKey: String, what: String, progress: Bool = true,
+                   store: KnowledgeStore, _ compute: (_ k: Int, _ r: CandidateRecord, _ values: inout [String: PropertyValue]) throws -> Void) throws {
         for (n, (k, i)) in due.enumerated() {
             var values = all[i].properties ?? [:], errors = all[i].propertyErrors ?? [:]
-            do {
-                let r = try phonons.calculate(structures[k])
-                values[Self.phononKey] = PropertyValue(mean: r.minimumFrequency, sigma: 0, unit: "THz")
-                let stem = folder.appendingPathComponent(all[i].id)
-                try Data(PhononBandPlot.svg(r, title: "\(all[i].formula) (\(potential.label))").utf8).write(to: stem.appendingPathExtension("svg"), options: .atomic)
-                try Data(PhononBandPlot.csv(r).utf8).write(to: stem.appendingPathExtension("csv"), options: .atomic)
-            } catch {
-                errors[Self.phononKey] = "phonons: " + ErrorText.describe(error)
-            }
+            do { try compute(k, all[i], &values) } catch { errors[errorKey] = "\(what): " + ErrorText.describe(error) }
             all[i].properties = values.isEmpty ? nil : values
             all[i].propertyErrors = errors.isEmpty ? nil : errors
             try store.update(all[i])
-            log("phonons \(n + 1)/\(due.count): \(all[i].formula) (\(all[i].id))")
+            if progress { log("\(what) \(n + 1)/\(due.count): \(all[i].formula) (\(all[i].id))") }
         }
     }
 

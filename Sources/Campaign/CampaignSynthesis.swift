@@ -22,16 +22,8 @@ extension CampaignRunner {
         }
         guard !due.isEmpty else { return }
         let model = try SynthesizabilityModel.shipped()
-        for (k, i) in due {
-            var values = all[i].properties ?? [:], errors = all[i].propertyErrors ?? [:]
-            do {
-                values[Self.synthesizabilityKey] = PropertyValue(mean: try model.score(structures[k].composition).score, unit: "score")
-            } catch {
-                errors[Self.synthesizabilityKey] = "synthesizability: " + ErrorText.describe(error)
-            }
-            all[i].properties = values.isEmpty ? nil : values
-            all[i].propertyErrors = errors.isEmpty ? nil : errors
-            try store.update(all[i])
+        try storeEach(&all, due: due, errorKey: Self.synthesizabilityKey, what: "synthesizability", progress: false, store: store) { k, _, values in
+            values[Self.synthesizabilityKey] = PropertyValue(mean: try model.score(structures[k].composition).score, unit: "score")
         }
     }
 

@@ -35,26 +35,17 @@ extension CampaignRunner {
         log("thermal robustness of \(due.count) candidates (\(c.thermalTemperature) K, \(c.thermalTime) ps)")
         var assessor = ThermalRobustness(calculator: potential.calculator)
         (assessor.temperature, assessor.time) = (c.thermalTemperature, c.thermalTime)
-        for (n, (k, i)) in due.enumerated() {
-            var values = all[i].properties ?? [:], errors = all[i].propertyErrors ?? [:]
-            do {
-                let r = try assessor.assess(structures[k])
-                let code = Double(Self.thermalVerdicts.firstIndex(of: r.verdict)!)
-                let keys = Self.thermalKeys
-                values[Self.thermalVerdictKey] = PropertyValue(mean: code, sigma: 0, unit: "0 robust, 1 transformed, 2 amorphised, 3 melted")
-                values[keys.temperature] = PropertyValue(mean: c.thermalTemperature, sigma: 0, unit: "K")
-                values[keys.time] = PropertyValue(mean: c.thermalTime, sigma: 0, unit: "ps")
-                values[keys.lindemann] = PropertyValue(mean: r.lindemann, sigma: 0, unit: "")
-                values[keys.msd] = PropertyValue(mean: r.msd, sigma: 0, unit: "Å²")
-                values[keys.growth] = PropertyValue(mean: r.msdGrowth, sigma: 0, unit: "")
-                values[keys.order] = PropertyValue(mean: r.orderRatio, sigma: 0, unit: "")
-            } catch {
-                errors[Self.thermalVerdictKey] = "thermal robustness: " + ErrorText.describe(error)
-            }
-            all[i].properties = values.isEmpty ? nil : values
-            all[i].propertyErrors = errors.isEmpty ? nil : errors
-            try store.update(all[i])
-            log("thermal robustness \(n + 1)/\(due.count): \(all[i].formula) (\(all[i].id))")
+        try storeEach(&all, due: due, errorKey: Self.thermalVerdictKey, what: "thermal robustness", store: store) { k, _, values in
+            let r = try assessor.assess(structures[k])
+            let code = Double(Self.thermalVerdicts.firstIndex(of: r.verdict)!)
+            let keys = Self.thermalKeys
+            values[Self.thermalVerdictKey] = PropertyValue(mean: code, sigma: 0, unit: "0 robust, 1 transformed, 2 amorphised, 3 melted")
+            values[keys.temperature] = PropertyValue(mean: c.thermalTemperature, sigma: 0, unit: "K")
+            values[keys.time] = PropertyValue(mean: c.thermalTime, sigma: 0, unit: "ps")
+            values[keys.lindemann] = PropertyValue(mean: r.lindemann, sigma: 0, unit: "")
+            values[keys.msd] = PropertyValue(mean: r.msd, sigma: 0, unit: "Å²")
+            values[keys.growth] = PropertyValue(mean: r.msdGrowth, sigma: 0, unit: "")
+            values[keys.order] = PropertyValue(mean: r.orderRatio, sigma: 0, unit: "")
         }
     }
 
