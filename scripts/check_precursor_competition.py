@@ -2,19 +2,24 @@
 """Checks `kiln precursors` against pymatgen's InterfacialReactivity (run from the repository root
 after a release build):
 
-    venv/bin/python scripts/check_precursor_competition.py [TARGET…]
+    MP_STRUCTURES=PATH venv/bin/python scripts/check_precursor_competition.py [TARGET…]
 
 For the top routes of each target (default LiMn2O4 BaTiO3 LiCoO2 SrTiO3, at 1000 K), rebuilds each
 pair's interface hull as docs/synthesis.md describes (the lowest bundled MP entry of each formula in
-the pair's system, MP's molecular solids of the gases and the pure O, N and H phases replaced by the
-gases of Sources/Synthesis/Resources/gases.csv at T, the target at its MP energy), takes pymatgen's
+the pair's system at its Gibbs energy ΔH_f + G^δ(T) from pymatgen's GibbsComputedStructureEntry
+functions, MP's molecular solids of the gases and the pure O, N and H phases replaced by the gases of
+Sources/Synthesis/Resources/gases.csv at T, the target likewise), takes pymatgen's
 exact kinks along the mixing line, and compares the competing phases and the depth with Kiln's,
 which samples the line. Prints one line per route and the largest depth difference. KILN=PATH
-runs another kiln binary.
+runs another kiln binary. MP_STRUCTURES is the JSON-lines file of the 36,737 legacy MP structures
+Kiln bundles (one object per line with formula, lattice, species, formation_energy_per_atom): the
+volumes per atom come from it, by the rule of Kiln's `VolumeTable`.
 """
-import csv, gzip, itertools, json, os, subprocess, sys, warnings
+import csv, gzip, itertools, json, os, subprocess, sys, types, warnings
 
 warnings.filterwarnings("ignore")
+import numpy as np
+from pymatgen.analysis.compatibility.computed_entries import G_ELEMS, GibbsComputedStructureEntry
 from pymatgen.analysis.interface_reactions import InterfacialReactivity
 from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
 from pymatgen.core import Composition
@@ -33,21 +38,61 @@ with open("Sources/Synthesis/Resources/gases.csv") as f:
         gases[Composition(row["formula"]).reduced_formula] = (Composition(row["formula"]), g)
 gas_elements = {c.elements[0] for c, _ in gases.values() if len(c.elements) == 1}
 
+# Volumes per atom: the lowest-energy structure of each reduced formula.
+best = {}
+with gzip.open(os.environ["MP_STRUCTURES"], "rt") as f:
+    for line in f:
+        r = json.loads(line)
+        c = Composition("".join(r["species"]))
+        k, e = c.reduced_formula, r["formation_energy_per_atom"]
+        if k not in best or e < best[k][0]:
+            best[k] = (e, c, abs(np.linalg.det(np.array(r["lattice"]))) / len(r["species"]))
+volumes = {k: v for k, (_, _, v) in best.items()}
+compounds = [(c.fractional_composition, v) for _, c, v in best.values() if len(c.elements) > 1]
+median = sorted(v for _, v in compounds)[len(compounds) // 2]
+
+
+def volume(c):
+    if c.reduced_formula in volumes:
+        return volumes[c.reduced_formula]
+    own, found = c.fractional_composition, None
+    for frac, v in compounds:
+        if set(frac.elements) <= set(own.elements):
+            d = sum(abs(own[el] - frac[el]) for el in own.elements)
+            if found is None or d < found[0]:
+                found = (d, v)
+    return found[1] if found else median
+
+
+ref = {el: G_ELEMS[str(int(T))][el] for el in G_ELEMS[str(int(T))]}
+for c, g in gases.values():
+    if len(c.elements) == 1:
+        ref[c.elements[0].symbol] = g / c.num_atoms
+
+
+def gibbs(c, e):
+    """Gibbs energy per atom at T, elements at H(298 K) = 0 (Kiln's SolidGibbs)."""
+    if len(c.elements) == 1:
+        return ref[c.elements[0].symbol]
+    m = GibbsComputedStructureEntry._reduced_mass(types.SimpleNamespace(composition=c))
+    return e + GibbsComputedStructureEntry._g_delta_sisso(volume(c), m, T)
+
+
 
 def interface(a, b, target):
     system = set(a.elements) | set(b.elements)
-    entries = [PDEntry(c, e * c.num_atoms, name=k) for k, (e, c) in ground.items()
+    entries = [PDEntry(c, gibbs(c, e) * c.num_atoms, name=k) for k, (e, c) in ground.items()
                if set(c.elements) <= system and k not in gases and not (len(c.elements) == 1 and c.elements[0] in gas_elements)
                and k != target.reduced_formula]
     entries += [PDEntry(c, g, name=k) for k, (c, g) in gases.items() if set(c.elements) <= system]
     if set(target.elements) <= system:
         e, _ = ground[target.reduced_formula]
-        entries.append(PDEntry(target, e * target.num_atoms, name=target.reduced_formula))
+        entries.append(PDEntry(target, gibbs(target, e) * target.num_atoms, name=target.reduced_formula))
     for c in (a, b):  # the reactants at their own energies (pymatgen looks them up by formula)
         k = c.reduced_formula
         if k not in gases and not any(x.name == k for x in entries):
             e, rc = ground[k]
-            entries.append(PDEntry(rc, e * rc.num_atoms, name=k))
+            entries.append(PDEntry(rc, gibbs(rc, e) * rc.num_atoms, name=k))
     pd = PhaseDiagram(entries)
     found = {}
     excluded = set(gases) | {a.reduced_formula, b.reduced_formula, target.reduced_formula}

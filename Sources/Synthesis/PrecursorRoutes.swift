@@ -8,9 +8,9 @@ import Thermo
 /// C, H, N and O that hold at least one of the target's elements other than O (elements only for
 /// targets without oxygen). Every set of one to three of them is balanced exactly against the target,
 /// the gases they release and O2 (in or out; with O2 fixed at 0 when the balance is otherwise not
-/// unique). Solids take the lowest bundled MP formation energy of their formula, the gases
-/// `ReactionGas.freeEnergy(temperature:)`; the target its given formation energy or its own MP
-/// ground state. Competition: for each pair of a route's precursors, the phases of their interface
+/// unique). Solids take the lowest bundled MP formation energy of their formula plus Bartel et al.'s
+/// Gibbs correction at the temperature (`SolidGibbs`), the gases `ReactionGas.freeEnergy(temperature:)`;
+/// the target its given formation energy or its own MP ground state, corrected the same way. Competition: for each pair of a route's precursors, the phases of their interface
 /// hull (`ReactionCompetition`; O2 counts as a reactant when taken up) that form with a more negative reaction energy per atom than the
 /// route's. Routes are ranked by `PrecursorRoute.score` (ΔE per atom + competition depth), then by
 /// fewer competing phases, fewer precursors and the equation's text.
@@ -20,26 +20,26 @@ public struct PrecursorRoutes: Sendable {
     /// Elements a precursor may bring besides the target's, leaving as gases.
     public static let volatileElements: Set<Element> = Set(["C", "H", "N", "O"].map { try! Element($0) })
 
-    /// Temperature (K) of the gases' −T·S° term.
+    /// The temperature (K) of the reaction free energies.
     public let temperature: Double
     /// The precursors considered.
     public let precursors: [Precursor]
     let gases: [String: ReactionGas]
+    let solids: SolidGibbs
 
-    /// Routes at `temperature` (K, 0–3000) from `precursors` (the bundled list when nil), without the
-    /// air-sensitive ones when `airStable`.
+    /// Routes at `temperature` (K, 300–2000, the range of the solids' Gibbs energies) from `precursors`
+    /// (the bundled list when nil), without the air-sensitive ones when `airStable`.
     public init(temperature: Double = defaultTemperature, precursors: [Precursor]? = nil, airStable: Bool = false) throws {
-        guard temperature.isFinite, temperature >= 0, temperature <= 3000 else {
-            throw SynthesisError("temperature must be between 0 and 3000 K, got \(temperature)")
-        }
+        guard temperature.isFinite else { throw SynthesisError("temperature must be a finite number of K, got \(temperature)") }
         let gases = try ReactionGas.bundled()
+        let solids = try SolidGibbs(temperature: temperature, gases: gases)
         let list = try (precursors ?? PrecursorList.bundled()).filter { !airStable || !$0.airSensitive }
         for p in list {
             if let g = p.releases.first(where: { gases[$0] == nil }) {
                 throw SynthesisError("precursor \(p.formula) releases \(g), which has no gas-phase energy (gases.csv)")
             }
         }
-        (self.temperature, self.precursors, self.gases) = (temperature, list, gases)
+        (self.temperature, self.precursors, self.gases, self.solids) = (temperature, list, gases, solids)
     }
 
     /// The best `count` routes to `target` with the default precursors; see `routes(for:formationEnergyPerAtom:)`.

@@ -1,8 +1,9 @@
 import Crystal
 import Thermo
 
-/// The interface reaction hull of two precursors: the hull of their chemical system (MP ground states,
-/// the gases at the chosen temperature, the target) along the mixing line x·A + (1−x)·B, per atom.
+/// The interface reaction hull of two precursors: the hull of their chemical system (MP ground states
+/// and the target at their Gibbs energies, the gases, all at the chosen temperature) along the
+/// mixing line x·A + (1−x)·B, per atom.
 /// Following the pseudo-binary reaction analysis of Aykol et al. (2021) and McDermott et al. (2023),
 /// the phases the line meets are what the pair can form instead of the target.
 struct ReactionCompetition {

@@ -21,9 +21,10 @@ struct ReactionContext {
     /// Its formula for equations, e.g. LiCo2O4 for Li0.5CoO2.
     let targetLabel: String
     let targetAmounts: [Element: ReactionFraction]
-    /// The target's formation energy (eV/atom, MP scale).
+    /// The target's Gibbs energy at the temperature (eV/atom, `SolidGibbs`).
     let targetEnergyPerAtom: Double
-    /// The lowest MP entry of each reduced formula in the target's elements plus C, H, N, O.
+    /// The lowest MP entry of each reduced formula in the target's elements plus C, H, N, O, at its
+    /// Gibbs energy at the temperature (`SolidGibbs`).
     let groundStates: [String: ThermoEntry]
     let candidates: [Precursor]
     let gases: [String: ReactionGas]
@@ -63,7 +64,6 @@ struct ReactionContext {
         guard unsupported.isEmpty else {
             throw SynthesisError("no MP reference phase for \(unsupported.map(\.symbol).joined(separator: ", ")): \(targetLabel) cannot be placed")
         }
-        groundStates = ground
         let formula = targetFormula
         let usable = routes.precursors.filter { p in
             let els = Set(p.composition.elements)
@@ -74,13 +74,17 @@ struct ReactionContext {
         guard unsupplied.isEmpty else {
             throw SynthesisError("no precursor in the list supplies \(unsupplied.map(\.symbol).joined(separator: ", ")) for \(targetLabel)")
         }
+        // Every solid at its Gibbs energy at the temperature (`SolidGibbs`), on the gases' scale.
+        groundStates = try ground.mapValues { e in
+            try ThermoEntry(composition: e.composition, energyPerAtom: routes.solids.energyPerAtom(e.composition, formationEnergyPerAtom: e.energyPerAtom), id: e.id)
+        }
         if let e = formationEnergyPerAtom {
             guard e.isFinite, abs(e) <= 10 else {
                 throw SynthesisError("formation energy \(e) eV/atom is outside ±10 eV/atom; give it per atom on the MP scale")
             }
-            targetEnergyPerAtom = e
+            targetEnergyPerAtom = try routes.solids.energyPerAtom(target, formationEnergyPerAtom: e)
         } else {
-            guard let g = ground[targetFormula] else {
+            guard let g = groundStates[targetFormula] else {
                 throw SynthesisError("\(targetLabel) is not in the bundled MP table: give its formation energy (eV/atom, MP scale)")
             }
             targetEnergyPerAtom = g.energyPerAtom

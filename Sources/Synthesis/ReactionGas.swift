@@ -8,8 +8,9 @@ import KilnSupport
 /// The free energy at temperature T is ΔfH°(298 K) + offset − T·S°(298 K) per molecule: NIST-JANAF
 /// enthalpy and entropy, the offset that aligns the gas with MP's carbonates, hydroxides and nitrates
 /// (legacy MP binds them, relative to their oxides, more strongly than experiment by a nearly constant
-/// amount per molecule released), and the gas's whole entropy, the solids' entropies being neglected
-/// (the Ellingham approximation; docs/synthesis.md gives its size).
+/// amount per molecule released), and the gas's whole entropy; elements are at H(298 K) = 0, the
+/// scale of the solids' Gibbs energies (`SolidGibbs`). The gases' heat content and the rise of S
+/// above 298 K are left out (docs/synthesis.md gives their size).
 public struct ReactionGas: Sendable, Hashable {
     /// kJ/mol per eV.
     static let kilojoulesPerMolePerEV = 96.485332

@@ -27,8 +27,9 @@ extension ReactionContext {
         }
     }
 
-    /// The interface hull of two precursors in their chemical system: MP ground states, the gases at
-    /// the temperature in place of MP's molecular solids and gas-element phases, and the target.
+    /// The interface hull of two precursors in their chemical system: MP ground states at their Gibbs
+    /// energies (`SolidGibbs`), the gases at the temperature in place of MP's molecular solids and
+    /// gas-element phases, and the target.
     private func competition(_ a: Composition, _ b: Composition, hull: HullService) throws -> ReactionCompetition {
         let system = Set(a.elements + b.elements)
         let gasFormulas = Set(gases.values.map(\.composition.reducedFormula))
