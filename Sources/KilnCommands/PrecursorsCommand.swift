@@ -19,9 +19,10 @@ struct PrecursorsCommand: ParsableCommand {
             hydroxides, ammonium and acid salts; elements for oxygen-free targets) made of the \
             target's elements plus C, H, N and O, balanced exactly with the gases they release and \
             O2 in or out; --air-stable leaves out the precursors the list marks air-sensitive. ΔE is \
-            per atom of reactants on the bundled MP formation-energy scale: solids \
-            at their lowest MP entry, gases at ΔfH° − T·S° (NIST-JANAF, aligned to MP's carbonates, \
-            hydroxides and nitrates). Competing: phases a pair of the reactants (O2 included when \
+            the reaction free energy per atom of reactants at --temperature on the bundled MP \
+            formation-energy scale: solids at their lowest MP entry plus Bartel's Gibbs descriptor \
+            G^δ(T), gases at ΔfH° − T·S° (NIST-JANAF, aligned to MP's carbonates, hydroxides and \
+            nitrates). Competing: phases a pair of the reactants (O2 included when \
             taken up) forms more favourably than the target reaction along their mixing line (their \
             interface hull); \
             depth: by how much. Score = ΔE + depth, lower first. The target's energy is its lowest \
@@ -38,7 +39,7 @@ struct PrecursorsCommand: ParsableCommand {
     @Option(help: "Number of routes to show.")
     var top = 10
 
-    @Option(parsing: .unconditional, help: "Synthesis temperature (K) of the gases' entropy term.")
+    @Option(parsing: .unconditional, help: "Synthesis temperature (K, 300–2000) of the reaction free energies.")
     var temperature = PrecursorRoutes.defaultTemperature
 
     @Flag(name: .customLong("air-stable"), help: "Leave out precursors that take up water or CO2 from air, or oxidise (BaO, Li2O, P2O5, FeO, …).")
@@ -49,7 +50,9 @@ struct PrecursorsCommand: ParsableCommand {
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        guard temperature >= 0, temperature <= 3000 else { throw ValidationError("--temperature must be between 0 and 3000 K") }
+        guard temperature >= 300, temperature <= 2000 else {
+            throw ValidationError("--temperature must be between 300 and 2000 K (the range of the solids' Gibbs energies)")
+        }
     }
 
     func run() throws {
