@@ -4,9 +4,10 @@ the repository root):
 
     venv/bin/python scripts/build_precursor_gases.py
 
-Each gas gets its standard enthalpy of formation and standard entropy at 298.15 K (NIST-JANAF
-Thermochemical Tables, Chase 1998, as listed in the NIST Chemistry WebBook), checked here against
-the JANAF formation Gibbs energies pymatgen ships (core/data/nist_gas_gf.json), and an offset that
+Each gas gets its Gibbs energy of formation ΔfG(T) (eV per molecule) at 300 to 2000 K every 100 K,
+copied from the NIST-JANAF table pymatgen ships (analysis/compatibility/data/nist_gas_gf.json, the
+table GibbsComputedStructureEntry and the reaction-network tooling take gases from; O2, N2 and H2
+are elements, ΔfG = 0), and an offset that
 puts the gas on the bundled MP formation-energy scale: legacy MP binds carbonates, hydroxides and
 nitrates more strongly than experiment, relative to their oxides, by a nearly constant amount per
 CO2, H2O or NO2 released. The offset is the median over salt/oxide pairs of
@@ -23,13 +24,9 @@ import csv, gzip, io, json, os, statistics
 import pymatgen.core
 from pymatgen.core import Composition
 
-KJ_PER_EV = 96.485332
-
-# formula: (ΔfH°298 kJ/mol, S°298 J/mol/K), NIST-JANAF.
-JANAF = {"O2": (0.0, 205.15), "N2": (0.0, 191.61), "H2": (0.0, 130.68), "CO2": (-393.52, 213.79),
-         "H2O": (-241.83, 188.84), "NO2": (33.10, 240.04), "NH3": (-45.90, 192.77)}
-# Standard entropies of the elements in their standard states (J/mol/K per atom), for the ΔfG check.
-ELEMENT_S = {"C": 5.74, "O": 205.15 / 2, "N": 191.61 / 2, "H": 130.68 / 2}
+# The gases of the precursor list, each with its key in nist_gas_gf.json (None: an element, ΔfG = 0).
+GASES = {"O2": None, "N2": None, "H2": None, "CO2": "CO2", "H2O": "H2O", "NO2": "NO2", "NH3": "H3N"}
+TEMPERATURES = list(range(300, 2001, 100))
 PAIRS = {
     "CO2": [("Li2CO3", "Li2O", 1), ("Na2CO3", "Na2O", 1), ("K2CO3", "K2O", 1), ("MgCO3", "MgO", 1), ("CaCO3", "CaO", 1),
             ("SrCO3", "SrO", 1), ("BaCO3", "BaO", 1), ("MnCO3", "MnO", 1), ("FeCO3", "FeO", 1), ("ZnCO3", "ZnO", 1),
@@ -61,12 +58,7 @@ def lowest_mp_entries():
 
 def main():
     root = os.path.dirname(os.path.dirname(pymatgen.core.__file__))
-    gf = json.load(open(os.path.join(root, "core/data/nist_gas_gf.json")))
-    for gas, key in (("CO2", "CO2"), ("H2O", "H2O"), ("NO2", "NO2")):
-        h, s = JANAF[gas]
-        ds = s - sum(ELEMENT_S[el.symbol] * n for el, n in Composition(gas).items())
-        g = (h - 298.15 * ds / 1000) / KJ_PER_EV
-        assert abs(g - gf[key]["300"]) < 0.01, (gas, g, gf[key]["300"])
+    gf = json.load(open(os.path.join(root, "analysis/compatibility/data/nist_gas_gf.json")))
 
     exp = {Composition(x["formula"]).reduced_formula: x["exp energy"]
            for x in json.load(gzip.open(os.path.join(root, "analysis/compatibility/exp_compounds.json.gz")))}
@@ -84,14 +76,15 @@ def main():
         print(f"{gas}: offset {offsets[gas][0]:.3f} eV over {len(values)} pairs (sd {offsets[gas][2]:.3f})")
 
     out = io.StringIO()
-    out.write("# Gases that leave (or, for O2, enter) solid-state reactions. enthalpy and entropy: standard enthalpy of\n"
-              "# formation (kJ/mol) and standard entropy (J/mol/K) at 298.15 K, 1 bar (NIST-JANAF, Chase 1998). mp_offset_eV:\n"
-              "# the shift onto the bundled MP scale (median over salt/oxide pairs; `pairs` of them, spread `sd_eV`).\n"
-              "# Built by scripts/build_precursor_gases.py; docs/synthesis.md.\n")
-    out.write("formula,enthalpy_kJ_per_mol,entropy_J_per_mol_K,mp_offset_eV,pairs,sd_eV\n")
-    for gas, (h, s) in JANAF.items():
+    out.write("# Gases that leave (or, for O2, enter) solid-state reactions. mp_offset_eV: the shift onto the bundled MP\n"
+              "# scale (median over salt/oxide pairs; `pairs` of them, spread `sd_eV`). 300..2000: Gibbs energy of formation\n"
+              "# at 1 bar and that temperature (K), eV per molecule, NIST-JANAF (Chase 1998) via pymatgen's nist_gas_gf.json.\n"
+              "# Built by scripts/build_precursor_gases.py; docs/synthesis.md, NOTICE.\n")
+    out.write(",".join(["formula", "mp_offset_eV", "pairs", "sd_eV"] + [str(t) for t in TEMPERATURES]) + "\n")
+    for gas, key in GASES.items():
         off, n, sd = offsets.get(gas, (0.0, 0, 0.0))
-        out.write(f"{gas},{h},{s},{off:.3f},{n},{sd:.3f}\n")
+        g = [gf[key][str(t)] if key else 0.0 for t in TEMPERATURES]
+        out.write(",".join([gas, f"{off:.3f}", str(n), f"{sd:.3f}"] + [f"{x:.6f}" for x in g]) + "\n")
     open("Sources/Synthesis/Resources/gases.csv", "w").write(out.getvalue())
 
 

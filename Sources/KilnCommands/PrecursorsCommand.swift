@@ -21,7 +21,7 @@ struct PrecursorsCommand: ParsableCommand {
             O2 in or out; --air-stable leaves out the precursors the list marks air-sensitive. ΔE is \
             the reaction free energy per atom of reactants at --temperature on the bundled MP \
             formation-energy scale: solids at their lowest MP entry plus Bartel's Gibbs descriptor \
-            G^δ(T), gases at ΔfH° − T·S° (NIST-JANAF, aligned to MP's carbonates, hydroxides and \
+            G^δ(T), gases at their NIST-JANAF G(T) (aligned to MP's carbonates, hydroxides and \
             nitrates). Competing: phases a pair of the reactants (O2 included when \
             taken up) forms more favourably than the target reaction along their mixing line (their \
             interface hull); \

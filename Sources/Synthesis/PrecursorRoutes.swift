@@ -32,7 +32,7 @@ public struct PrecursorRoutes: Sendable {
     public init(temperature: Double = defaultTemperature, precursors: [Precursor]? = nil, airStable: Bool = false) throws {
         guard temperature.isFinite else { throw SynthesisError("temperature must be a finite number of K, got \(temperature)") }
         let gases = try ReactionGas.bundled()
-        let solids = try SolidGibbs(temperature: temperature, gases: gases)
+        let solids = try SolidGibbs(temperature: temperature)
         let list = try (precursors ?? PrecursorList.bundled()).filter { !airStable || !$0.airSensitive }
         for p in list {
             if let g = p.releases.first(where: { gases[$0] == nil }) {

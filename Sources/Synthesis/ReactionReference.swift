@@ -76,7 +76,7 @@ enum ReactionReference {
 /// G_f(T) = ΔH_f + G^δ(T) − Σ x_i G_i(T) per atom, with ΔH_f the MP formation energy and G_i the
 /// elements' Gibbs energies. Energies are returned on the scale of the gases (`ReactionGas`):
 /// elements at H(298 K) = 0, i.e. ΔH_f + G^δ(T) for a compound and G_i(T) for an element, so
-/// that reactions with gases balance. O, N and H take their gas (O2, N2, H2 per atom) as G_i.
+/// that reactions with gases balance (O, N and H: their gases' JANAF G(T) per atom, as in the table).
 /// The volume per atom is that of the formula's bundled MP structure, estimated when it has none
 /// (`VolumeTable`).
 struct SolidGibbs {
@@ -84,21 +84,18 @@ struct SolidGibbs {
     static let temperatureRange = 300.0...2000.0
 
     let temperature: Double
-    /// G_i(T) per element (eV/atom), the gas elements from their gases.
+    /// G_i(T) per element (eV/atom).
     let elements: [Element: Double]
     let volumes: VolumeTable
 
-    init(temperature: Double, gases: [String: ReactionGas]) throws {
+    init(temperature: Double) throws {
         guard Self.temperatureRange.contains(temperature) else {
             throw SynthesisError("temperature must be between 300 and 2000 K (the range of the solids' Gibbs energies), got \(temperature)")
         }
         let grid = ReactionReference.gibbsTemperatures
         let k = min(grid.count - 2, Int((temperature - grid[0]) / 100))
         let w = (temperature - grid[k]) / 100
-        var elements = try ReactionReference.elementGibbs().mapValues { $0[k] * (1 - w) + $0[k + 1] * w }
-        for g in gases.values where g.composition.elements.count == 1 {
-            elements[g.composition.elements[0]] = g.freeEnergy(temperature: temperature) / g.composition.numAtoms
-        }
+        let elements = try ReactionReference.elementGibbs().mapValues { $0[k] * (1 - w) + $0[k + 1] * w }
         (self.temperature, self.elements, self.volumes) = (temperature, elements, try ReactionReference.volumes())
     }
 
