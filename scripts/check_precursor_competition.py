@@ -7,8 +7,9 @@ after a release build):
 For the top routes of each target (default LiMn2O4 BaTiO3 LiCoO2 SrTiO3, at 1000 K), rebuilds each
 pair's interface hull as docs/synthesis.md describes (the lowest bundled MP entry of each formula in
 the pair's system at its Gibbs energy ΔH_f + G^δ(T) from pymatgen's GibbsComputedStructureEntry
-functions, MP's molecular solids of the gases and the pure O, N and H phases replaced by the gases of
-Sources/Synthesis/Resources/gases.csv at T, the target likewise), takes pymatgen's
+functions, MP's molecular solids of the gases and the pure O, N and H phases replaced by the gases at T:
+pymatgen's own ΔfG(T) table G_GASES plus the elements' G_ELEMS, with the MP offsets of
+Sources/Synthesis/Resources/gases.csv; the target likewise), takes pymatgen's
 exact kinks along the mixing line, and compares the competing phases and the depth with Kiln's,
 which samples the line. Prints one line per route and the largest depth difference. KILN=PATH
 runs another kiln binary. MP_STRUCTURES is the JSON-lines file of the 36,737 legacy MP structures
@@ -19,7 +20,7 @@ import csv, gzip, itertools, json, os, subprocess, sys, types, warnings
 
 warnings.filterwarnings("ignore")
 import numpy as np
-from pymatgen.analysis.compatibility.computed_entries import G_ELEMS, GibbsComputedStructureEntry
+from pymatgen.analysis.compatibility.computed_entries import G_ELEMS, G_GASES, GibbsComputedStructureEntry
 from pymatgen.analysis.interface_reactions import InterfacialReactivity
 from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
 from pymatgen.core import Composition
@@ -27,15 +28,17 @@ from pymatgen.core import Composition
 from build_precursor_gases import lowest_mp_entries
 
 T = 1000.0
-KJ_PER_EV = 96.485332
 targets = sys.argv[1:] or ["LiMn2O4", "BaTiO3", "LiCoO2", "SrTiO3"]
 
 ground = lowest_mp_entries()
+ref = {el: G_ELEMS[str(int(T))][el] for el in G_ELEMS[str(int(T))]}
 gases = {}
 with open("Sources/Synthesis/Resources/gases.csv") as f:
     for row in csv.DictReader(line for line in f if not line.startswith("#")):
-        g = (float(row["enthalpy_kJ_per_mol"]) - T * float(row["entropy_J_per_mol_K"]) / 1000) / KJ_PER_EV + float(row["mp_offset_eV"])
-        gases[Composition(row["formula"]).reduced_formula] = (Composition(row["formula"]), g)
+        c = Composition(row["formula"])
+        formation = G_GASES.get(c.get_integer_formula_and_factor()[0], {}).get(str(int(T)), 0.0)
+        g = formation + sum(n * ref[el.symbol] for el, n in c.items()) + float(row["mp_offset_eV"])
+        gases[c.reduced_formula] = (c, g)
 gas_elements = {c.elements[0] for c, _ in gases.values() if len(c.elements) == 1}
 
 # Volumes per atom: the lowest-energy structure of each reduced formula.
@@ -62,12 +65,6 @@ def volume(c):
             if found is None or d < found[0]:
                 found = (d, v)
     return found[1] if found else median
-
-
-ref = {el: G_ELEMS[str(int(T))][el] for el in G_ELEMS[str(int(T))]}
-for c, g in gases.values():
-    if len(c.elements) == 1:
-        ref[c.elements[0].symbol] = g / c.num_atoms
 
 
 def gibbs(c, e):
