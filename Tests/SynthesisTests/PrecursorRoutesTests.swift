@@ -59,7 +59,7 @@ final class PrecursorRoutesTests: XCTestCase {
     }
 
     /// Bartel et al.'s G^δ, reduced mass and elemental Gibbs energies against pymatgen 2026.10.24's
-    /// GibbsComputedStructureEntry (/work/venv/bin/python):
+    /// GibbsComputedStructureEntry (python with pymatgen 2026.10.24):
     ///
     ///     from pymatgen.core import Structure, Lattice
     ///     from pymatgen.analysis.compatibility.computed_entries import GibbsComputedStructureEntry as G
@@ -87,7 +87,7 @@ final class PrecursorRoutesTests: XCTestCase {
     }
 
     /// H2O's Gibbs energy of formation at 1250 K (between the table's 100 K steps) against pymatgen
-    /// 2026.10.24, which takes a gas's from nist_gas_gf.json, interpolated linearly (/work/venv/bin/python):
+    /// 2026.10.24, which takes a gas's from nist_gas_gf.json, interpolated linearly (python with pymatgen 2026.10.24):
     ///
     ///     from pymatgen.core import Structure, Lattice
     ///     from pymatgen.analysis.compatibility.computed_entries import GibbsComputedStructureEntry as G
