@@ -50,8 +50,9 @@ struct PrecursorsCommand: ParsableCommand {
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        guard temperature >= 300, temperature <= 2000 else {
-            throw ValidationError("--temperature must be between 300 and 2000 K (the range of the solids' Gibbs energies)")
+        let range = PrecursorRoutes.temperatureRange
+        guard range.contains(temperature) else {
+            throw ValidationError("--temperature must be between \(Int(range.lowerBound)) and \(Int(range.upperBound)) K (the range of the solids' Gibbs energies)")
         }
     }
 

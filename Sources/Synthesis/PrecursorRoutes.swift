@@ -17,6 +17,9 @@ import Thermo
 public struct PrecursorRoutes: Sendable {
     /// The synthesis temperature assumed when none is given (K).
     public static let defaultTemperature = 1000.0
+    /// Temperatures (K) routes can be ranked at: the range of the solids' Gibbs energies (the elemental
+    /// table and pymatgen's use of Bartel's descriptor).
+    public static let temperatureRange = 300.0...2000.0
     /// Elements a precursor may bring besides the target's, leaving as gases.
     public static let volatileElements: Set<Element> = Set(["C", "H", "N", "O"].map { try! Element($0) })
 

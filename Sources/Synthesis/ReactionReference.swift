@@ -80,17 +80,15 @@ enum ReactionReference {
 /// The volume per atom is that of the formula's bundled MP structure, estimated when it has none
 /// (`VolumeTable`).
 struct SolidGibbs {
-    /// The range (K) of the elemental table and of pymatgen's use of the descriptor.
-    static let temperatureRange = 300.0...2000.0
-
     let temperature: Double
     /// G_i(T) per element (eV/atom).
     let elements: [Element: Double]
     let volumes: VolumeTable
 
     init(temperature: Double) throws {
-        guard Self.temperatureRange.contains(temperature) else {
-            throw SynthesisError("temperature must be between 300 and 2000 K (the range of the solids' Gibbs energies), got \(temperature)")
+        let range = PrecursorRoutes.temperatureRange
+        guard range.contains(temperature) else {
+            throw SynthesisError("temperature must be between \(Int(range.lowerBound)) and \(Int(range.upperBound)) K (the range of the solids' Gibbs energies), got \(temperature)")
         }
         let grid = ReactionReference.gibbsTemperatures
         let k = min(grid.count - 2, Int((temperature - grid[0]) / 100))
