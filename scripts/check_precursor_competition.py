@@ -13,67 +13,27 @@ Sources/Synthesis/Resources/gases.csv; the target likewise), takes pymatgen's
 exact kinks along the mixing line, and compares the competing phases and the depth with Kiln's,
 which samples the line. Prints one line per route and the largest depth difference. KILN=PATH
 runs another kiln binary. MP_STRUCTURES is the JSON-lines file of the 36,737 legacy MP structures
-Kiln bundles (one object per line with formula, lattice, species, formation_energy_per_atom): the
-volumes per atom come from it, by the rule of Kiln's `VolumeTable`.
+Kiln bundles (../shared/data/structures/mp_cgcnn36k.jsonl.gz): the volumes per atom come from it,
+by the rule of Kiln's `VolumeTable` (scripts/precursor_thermo.py).
 """
-import csv, gzip, itertools, json, os, subprocess, sys, types, warnings
+import itertools, json, os, subprocess, sys, warnings
 
 warnings.filterwarnings("ignore")
-import numpy as np
-from pymatgen.analysis.compatibility.computed_entries import G_ELEMS, G_GASES, GibbsComputedStructureEntry
 from pymatgen.analysis.interface_reactions import InterfacialReactivity
 from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
 from pymatgen.core import Composition
 
-from build_precursor_gases import lowest_mp_entries
+import precursor_thermo
+from precursor_thermo import ground
 
 T = 1000.0
 targets = sys.argv[1:] or ["LiMn2O4", "BaTiO3", "LiCoO2", "SrTiO3"]
-
-ground = lowest_mp_entries()
-ref = {el: G_ELEMS[str(int(T))][el] for el in G_ELEMS[str(int(T))]}
-gases = {}
-with open("Sources/Synthesis/Resources/gases.csv") as f:
-    for row in csv.DictReader(line for line in f if not line.startswith("#")):
-        c = Composition(row["formula"])
-        formation = G_GASES.get(c.get_integer_formula_and_factor()[0], {}).get(str(int(T)), 0.0)
-        g = formation + sum(n * ref[el.symbol] for el, n in c.items()) + float(row["mp_offset_eV"])
-        gases[c.reduced_formula] = (c, g)
+gases = precursor_thermo.gases(T)
 gas_elements = {c.elements[0] for c, _ in gases.values() if len(c.elements) == 1}
-
-# Volumes per atom: the lowest-energy structure of each reduced formula.
-best = {}
-with gzip.open(os.environ["MP_STRUCTURES"], "rt") as f:
-    for line in f:
-        r = json.loads(line)
-        c = Composition("".join(r["species"]))
-        k, e = c.reduced_formula, r["formation_energy_per_atom"]
-        if k not in best or e < best[k][0]:
-            best[k] = (e, c, abs(np.linalg.det(np.array(r["lattice"]))) / len(r["species"]))
-volumes = {k: v for k, (_, _, v) in best.items()}
-compounds = [(c.fractional_composition, v) for _, c, v in best.values() if len(c.elements) > 1]
-median = sorted(v for _, v in compounds)[len(compounds) // 2]
-
-
-def volume(c):
-    if c.reduced_formula in volumes:
-        return volumes[c.reduced_formula]
-    own, found = c.fractional_composition, None
-    for frac, v in compounds:
-        if set(frac.elements) <= set(own.elements):
-            d = sum(abs(own[el] - frac[el]) for el in own.elements)
-            if found is None or d < found[0]:
-                found = (d, v)
-    return found[1] if found else median
 
 
 def gibbs(c, e):
-    """Gibbs energy per atom at T, elements at H(298 K) = 0 (Kiln's SolidGibbs)."""
-    if len(c.elements) == 1:
-        return ref[c.elements[0].symbol]
-    m = GibbsComputedStructureEntry._reduced_mass(types.SimpleNamespace(composition=c))
-    return e + GibbsComputedStructureEntry._g_delta_sisso(volume(c), m, T)
-
+    return precursor_thermo.gibbs(c, e, T)
 
 
 def interface(a, b, target):

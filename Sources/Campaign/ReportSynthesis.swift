@@ -35,7 +35,9 @@ extension CampaignReport {
                 "<li>" + esc(r.equation) + String(format: " <span class=\"muted\">ΔE %.3f eV/atom", r.reactionEnergyPerAtom)
                     + (r.competingPhases.isEmpty ? "; no competing phase"
                        : String(format: "; %d competing phase(s), deepest %.3f eV/atom: ", r.competingPhases.count, r.competitionDepth)
-                        + esc(r.competingPhases.prefix(4).joined(separator: ", "))) + "</span></li>"
+                        + esc(r.competingPhases.prefix(4).joined(separator: ", ")))
+                    + (r.shelfUnstable.isEmpty ? "" : "; air changes " + esc(r.shelfUnstable.map(\.formula).joined(separator: ", ")) + " on the shelf")
+                    + "</span></li>"
             }
             rows.append(("precursor routes", String(format: "best %d of the bundled precursors at %.0f K (docs/synthesis.md)", routes.count, e.temperature)
                          + "<ol class=\"routes\">" + items.joined() + "</ol>"))

@@ -25,6 +25,9 @@ public struct PrecursorRoute: Sendable, Equatable {
     public let competingPhases: [String]
     /// How much more favourable (eV/atom, ≥ 0) the best of those is than the target reaction.
     public let competitionDepth: Double
+    /// The precursors air changes on the shelf (`ShelfStability`), with their energies above the
+    /// ambient-air hull (eV per cation) as the coefficients.
+    public let shelfUnstable: [Term]
 
     /// The ranking score (eV/atom, lower is better): ΔE per atom plus the competition depth.
     public var score: Double { reactionEnergyPerAtom + competitionDepth }

@@ -12,8 +12,10 @@ import Thermo
 /// Gibbs correction at the temperature (`SolidGibbs`), the gases `ReactionGas.freeEnergy(temperature:)`;
 /// the target its given formation energy or its own MP ground state, corrected the same way. Competition: for each pair of a route's precursors, the phases of their interface
 /// hull (`ReactionCompetition`; O2 counts as a reactant when taken up) that form with a more negative reaction energy per atom than the
-/// route's. Routes are ranked by `PrecursorRoute.score` (ΔE per atom + competition depth), then by
-/// fewer competing phases, fewer precursors and the equation's text.
+/// route's. Routes are ranked first by how many of their precursors air changes on the shelf
+/// (`ShelfStability`: more than its tolerance above the ambient-air hull), then by
+/// `PrecursorRoute.score` (ΔE per atom + competition depth), fewer competing phases, fewer precursors
+/// and the equation's text.
 public struct PrecursorRoutes: Sendable {
     /// The synthesis temperature assumed when none is given (K).
     public static let defaultTemperature = 1000.0
@@ -27,6 +29,8 @@ public struct PrecursorRoutes: Sendable {
     public let temperature: Double
     /// The precursors considered.
     public let precursors: [Precursor]
+    /// Each precursor's energy above the ambient-air hull (eV per cation, `ShelfStability`), by formula.
+    public let shelfEnergies: [String: Double]
     let gases: [String: ReactionGas]
     let solids: SolidGibbs
 
@@ -43,6 +47,7 @@ public struct PrecursorRoutes: Sendable {
             }
         }
         (self.temperature, self.precursors, self.gases, self.solids) = (temperature, list, gases, solids)
+        shelfEnergies = try ShelfStability.energies(of: list)
     }
 
     /// The best `count` routes to `target` with the default precursors; see `routes(for:formationEnergyPerAtom:)`.
@@ -66,6 +71,6 @@ public struct PrecursorRoutes: Sendable {
         guard !routes.isEmpty else {
             throw SynthesisError("no balanced reaction from the bundled precursors gives \(context.targetLabel)")
         }
-        return try context.ranked(routes)
+        return try context.ranked(routes, shelf: shelfEnergies)
     }
 }

@@ -3,7 +3,7 @@ import Thermo
 
 extension ReactionContext {
     /// The routes with their competition, best first (the rule in `PrecursorRoutes`).
-    func ranked(_ routes: [Balanced]) throws -> [PrecursorRoute] {
+    func ranked(_ routes: [Balanced], shelf: [String: Double]) throws -> [PrecursorRoute] {
         let hull = try HullService(reference: .none)
         let oxygen = try Composition("O2")
         var pairs: [[String]: ReactionCompetition] = [:]
@@ -20,10 +20,14 @@ extension ReactionContext {
                 }
             }
             let competing = best.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
-            out.append(route(r, competing: competing.map(\.key), depth: competing.first.map { r.energyPerAtom - $0.value } ?? 0))
+            let unstable = r.precursors.compactMap { p, _ in
+                shelf[p.formula].flatMap { $0 > ShelfStability.tolerance ? PrecursorRoute.Term(formula: p.formula, coefficient: $0) : nil }
+            }
+            out.append(route(r, competing: competing.map(\.key), depth: competing.first.map { r.energyPerAtom - $0.value } ?? 0, unstable: unstable))
         }
         return out.sorted {
-            ($0.score, $0.competingPhases.count, $0.precursors.count, $0.equation) < ($1.score, $1.competingPhases.count, $1.precursors.count, $1.equation)
+            ($0.shelfUnstable.count, $0.score, $0.competingPhases.count, $0.precursors.count, $0.equation)
+                < ($1.shelfUnstable.count, $1.score, $1.competingPhases.count, $1.precursors.count, $1.equation)
         }
     }
 
@@ -49,7 +53,7 @@ extension ReactionContext {
         return try ReactionCompetition(a, b, entries: entries, excluded: excluded, hull: hull)
     }
 
-    private func route(_ r: Balanced, competing: [String], depth: Double) -> PrecursorRoute {
+    private func route(_ r: Balanced, competing: [String], depth: Double, unstable: [PrecursorRoute.Term]) -> PrecursorRoute {
         let o = r.oxygen
         var gasTerms = r.gases.map { PrecursorRoute.Term(formula: $0.0.formula, coefficient: $0.1.value) }
         if o.numerator > 0 { gasTerms.append(PrecursorRoute.Term(formula: "O2", coefficient: o.value)) }
@@ -68,6 +72,7 @@ extension ReactionContext {
             precursors: r.precursors.map { PrecursorRoute.Term(formula: $0.0.formula, coefficient: $0.1.value) },
             oxygenConsumed: max(0, -o.value), gasesReleased: gasTerms,
             equation: left.joined(separator: " + ") + " -> " + right.joined(separator: " + "),
-            reactionEnergyPerAtom: r.energyPerAtom, competingPhases: competing, competitionDepth: depth)
+            reactionEnergyPerAtom: r.energyPerAtom, competingPhases: competing, competitionDepth: depth,
+            shelfUnstable: unstable)
     }
 }

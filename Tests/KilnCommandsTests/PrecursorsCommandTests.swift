@@ -9,9 +9,10 @@ final class PrecursorsCommandTests: CommandTestCase {
         let all = try XCTUnwrap(try json(try run(["precursors", "BaTiO3", "--top", "10", "--json"])) as? [[String: Any]])
         XCTAssertFalse(all.isEmpty)
         XCTAssertLessThanOrEqual(all.count, 10)
-        let scores = all.compactMap { $0["score"] as? Double }
-        XCTAssertEqual(scores.count, all.count)
-        XCTAssertEqual(scores, scores.sorted(), "best (lowest score) first")
+        let keys = all.compactMap { r in (r["shelf_unstable"] as? [[String: Any]]).flatMap { s in (r["score"] as? Double).map { (s.count, $0) } } }
+        XCTAssertEqual(keys.count, all.count)
+        XCTAssertTrue(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "fewest precursors air changes, then lowest score, first: \(keys)")
+        XCTAssertEqual(all.first?["equation"] as? String, "2 Ba(NO3)2 + 2 TiO2 -> 2 BaTiO3 + 4 NO2 + O2", "the first route's reagents both keep in air")
         for r in all {
             let energy = try XCTUnwrap(r["reaction_energy_per_atom"] as? Double), depth = try XCTUnwrap(r["competition_depth"] as? Double)
             XCTAssertEqual(r["score"] as? Double ?? .nan, energy + depth, accuracy: 1e-12)
@@ -28,6 +29,19 @@ final class PrecursorsCommandTests: CommandTestCase {
 
         let text = try run(["precursors", "SrTiO3", "--top", "2", "--temperature", "1200"])
         XCTAssertTrue(text.contains("routes to SrTiO3 at 1200 K"), text)
+        XCTAssertTrue(try run(["precursors", "BaTiO3"]).contains(" BaO* + TiO2 -> BaTiO3"), "BaO is starred: air changes it")
+    }
+
+    func testListWithShelfEnergies() throws {
+        let list = try XCTUnwrap(try json(try run(["precursors", "--list", "--json"])) as? [[String: Any]])
+        XCTAssertEqual(list.count, 133)
+        let byFormula = Dictionary(uniqueKeysWithValues: list.compactMap { r in (r["formula"] as? String).map { ($0, r) } })
+        XCTAssertEqual(byFormula["MnO2"]?["changed_on_shelf"] as? Bool, false)
+        XCTAssertEqual(byFormula["MnO"]?["changed_on_shelf"] as? Bool, true)
+        XCTAssertGreaterThan(byFormula["MnO"]?["shelf_energy_per_cation"] as? Double ?? 0, 0.15)
+        XCTAssertTrue(byFormula["C"]?["shelf_energy_per_cation"] is NSNull, "graphite has no cation")
+        let text = try run(["precursors", "--list", "--air-stable"])
+        XCTAssertTrue(text.contains("LiOH") && !text.contains("Li2O "), text)
     }
 
     func testBadInputs() throws {
@@ -35,5 +49,7 @@ final class PrecursorsCommandTests: CommandTestCase {
         assertUsageError(["precursors", "BaTiO3", "--top", "0"], "--top must be at least 1")
         assertRunError(["precursors", "XeO3"], "no precursor in the list supplies Xe")
         assertRunError(["precursors", "Qq2O"], "Qq2O")
+        assertUsageError(["precursors"], "give a target formula, or --list")
+        assertUsageError(["precursors", "BaTiO3", "--list"], "--list takes no formula")
     }
 }
