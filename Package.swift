@@ -119,7 +119,8 @@ let package = Package(
             name: "Campaign",
             dependencies: [
                 "KilnSupport", "Crystal", "CrystalIO", "Symmetry", "Analysis", "ReferenceData", "Thermo", "Matching", "Potentials",
-                "Learning", "Properties", "Dynamics", "Generation", "Diffusion", "Search", "Evaluation", "Synthesis", .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
+                "Learning", "Properties", "Dynamics", "Generation", "Diffusion", "Search", "Evaluation", "Synthesis", "DFT",
+                .product(name: "GRDB", package: "GRDB.swift"), "TOMLKit",
             ]),
         // Layer 10: the HTTP service (`kiln serve`): campaigns submitted, followed and read over a REST
         // API described in Resources/openapi.yaml. Its own target, so the core builds without Hummingbird.

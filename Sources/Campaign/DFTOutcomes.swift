@@ -1,4 +1,3 @@
-import Campaign
 import Crystal
 import CrystalIO
 import DFT
@@ -11,41 +10,41 @@ import Thermo
 /// with other settings is kept without a hull, and a QE energy gets a hull only against QE references
 /// computed the same way (same functional, cut-offs and pseudopotentials), built by Thermo's
 /// `HullService` on raw total energies.
-enum DFTOutcomes {
+public enum DFTOutcomes {
     /// One result ready to store, with the line that reports it.
-    struct Ingested {
-        var outcome: LabOutcome
-        var report: String
+    public struct Ingested: Sendable {
+        public var outcome: LabOutcome
+        public var report: String
     }
 
     /// The runs under `path`: the path itself when it is an output file or a folder holding one,
     /// else each of its subfolders (a `kiln export dft --out` folder after the runs). A subfolder
     /// without a result is an error naming it, so a batch is read whole or not at all.
-    static func read(_ path: String) throws -> [DFTResult] {
+    public static func read(_ path: String) throws -> [DFTResult] {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandError("\(path): no such file or folder") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw OutcomeError(field: "", reason: "\(path): no such file or folder") }
         if !isDirectory.boolValue || DFTResult.isRunFolder(url) { return [try DFTResult.read(url)] }
         let folders = try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isDirectoryKey])
             .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true && !$0.lastPathComponent.hasPrefix(".") }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        guard !folders.isEmpty else { throw CommandError("\(path): no vasprun.xml, OUTCAR or pw.x output, and no run folders") }
+        guard !folders.isEmpty else { throw OutcomeError(field: "", reason: "\(path): no vasprun.xml, OUTCAR or pw.x output, and no run folders") }
         return try folders.map { try DFTResult.read($0) }
     }
 
     /// The candidate a run belongs to: the run's name is the candidate id, or ends with "-" and the id
     /// (a campaign's structure files are named RANK-FORMULA-ID); the longest matching id wins. The
     /// final structure must have the candidate's composition.
-    static func candidate(for result: DFTResult, among candidates: [CandidateRecord]) throws -> CandidateRecord {
+    public static func candidate(for result: DFTResult, among candidates: [CandidateRecord]) throws -> CandidateRecord {
         let name = result.runName
         let matches = candidates.filter { name == $0.id || name.hasSuffix("-" + $0.id) }
         guard let best = matches.max(by: { $0.id.count < $1.id.count }) else {
-            throw CommandError("\(result.file.path): no candidate of this campaign is called '\(name)' (the run folder's name must be the candidate id, or end with -ID as the campaign's structure files do)")
+            throw OutcomeError(field: "", reason: "\(result.file.path): no candidate of this campaign is called '\(name)' (the run folder's name must be the candidate id, or end with -ID as the campaign's structure files do)")
         }
         let expected = try best.structure().composition.reducedFormula
         let found = result.structure.composition.reducedFormula
         guard expected == found else {
-            throw CommandError("\(result.file.path): the run's structure is \(found), candidate \(best.id) is \(expected)")
+            throw OutcomeError(field: "", reason: "\(result.file.path): the run's structure is \(found), candidate \(best.id) is \(expected)")
         }
         return best
     }
@@ -53,15 +52,15 @@ enum DFTOutcomes {
     /// Outcomes for `results`, each matched to a candidate; QE results placed on the hull of
     /// `references` (pw.x runs of the competing phases) where they cover the candidate's elements.
     /// Every result and reference is checked first; nothing is stored here.
-    static func outcomes(_ results: [DFTResult], candidates: [CandidateRecord], references: [DFTResult],
+    public static func outcomes(_ results: [DFTResult], candidates: [CandidateRecord], references: [DFTResult],
                          author: String) throws -> [Ingested] {
         if let vasp = references.first(where: { $0.code != .qe }) {
-            throw CommandError("\(vasp.file.path): --references takes pw.x outputs (QE references); VASP energies with MP's settings use MP's hull")
+            throw OutcomeError(field: "", reason: "\(vasp.file.path): --references takes pw.x outputs (QE references); VASP energies with MP's settings use MP's hull")
         }
         var seen: [String: String] = [:]
         return try results.map { r in
             let c = try candidate(for: r, among: candidates)
-            if let earlier = seen[c.id] { throw CommandError("\(r.file.path): candidate \(c.id) already has a result in this batch (\(earlier))") }
+            if let earlier = seen[c.id] { throw OutcomeError(field: "", reason: "\(r.file.path): candidate \(c.id) already has a result in this batch (\(earlier))") }
             seen[c.id] = r.file.path
             var o = LabOutcome(candidateId: c.id, kind: .dft, author: author, method: (r.code == .vasp ? "VASP: " : "pw.x: ") + r.settings,
                                source: r.runName + "/" + r.file.lastPathComponent)
@@ -93,7 +92,7 @@ enum DFTOutcomes {
         }
     }
 
-    typealias HullScale = LabOutcome.HullScale
+    public typealias HullScale = LabOutcome.HullScale
 
     /// E_hull and formation energy of a QE result against the QE references of its chemical system,
     /// or a note naming the elements without a reference. References computed differently (functional,
@@ -113,7 +112,7 @@ enum DFTOutcomes {
                 differences.append("\(el) pseudopotential \(file) vs \(pw.pseudopotentials[el] ?? "none")")
             }
             if !differences.isEmpty {
-                throw CommandError("\(ref.file.path): this QE reference was not computed as \(r.file.path) (\(differences.joined(separator: "; "))); QE energies compare only with the same settings")
+                throw OutcomeError(field: "", reason: "\(ref.file.path): this QE reference was not computed as \(r.file.path) (\(differences.joined(separator: "; "))); QE energies compare only with the same settings")
             }
         }
         let pure = Set(relevant.filter { $0.structure.composition.elements.count == 1 }.map { $0.structure.composition.elements[0] })
