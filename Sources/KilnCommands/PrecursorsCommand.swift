@@ -112,7 +112,9 @@ struct PrecursorsCommand: ParsableCommand {
     private func printList() throws {
         let routes: PrecursorRoutes
         do { routes = try PrecursorRoutes(airStable: airStable) } catch let error as SynthesisError { throw CommandError(error.description) }
-        let rows = routes.precursors.map { p in (p, routes.shelfEnergies[p.formula]) }
+        let shelf: [String: Double]
+        do { shelf = try ShelfStability.energies(of: routes.precursors) } catch let error as SynthesisError { throw CommandError(error.description) }
+        let rows = routes.precursors.map { p in (p, shelf[p.formula]) }
         if json {
             print(try jsonText(rows.map { p, e -> [String: Any] in
                 ["formula": p.formula, "kind": p.kind, "releases": p.releases, "air_sensitive": p.airSensitive,

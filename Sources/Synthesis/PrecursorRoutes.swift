@@ -29,8 +29,6 @@ public struct PrecursorRoutes: Sendable {
     public let temperature: Double
     /// The precursors considered.
     public let precursors: [Precursor]
-    /// Each precursor's energy above the ambient-air hull (eV per cation, `ShelfStability`), by formula.
-    public let shelfEnergies: [String: Double]
     let gases: [String: ReactionGas]
     let solids: SolidGibbs
 
@@ -47,7 +45,6 @@ public struct PrecursorRoutes: Sendable {
             }
         }
         (self.temperature, self.precursors, self.gases, self.solids) = (temperature, list, gases, solids)
-        shelfEnergies = try ShelfStability.energies(of: list)
     }
 
     /// The best `count` routes to `target` with the default precursors; see `routes(for:formationEnergyPerAtom:)`.
@@ -71,6 +68,6 @@ public struct PrecursorRoutes: Sendable {
         guard !routes.isEmpty else {
             throw SynthesisError("no balanced reaction from the bundled precursors gives \(context.targetLabel)")
         }
-        return try context.ranked(routes, shelf: shelfEnergies)
+        return try context.ranked(routes, shelf: ShelfStability.energies(of: context.candidates))
     }
 }
