@@ -40,8 +40,6 @@ public struct MolecularDynamics: Sendable {
     public static let accelerationUnit = 1.602176634e-19 / 1.66053906660e-27 * 1e-10
     /// eV per amu·Å²/fs².
     public static let kineticUnit = 1.66053906660e-27 * 1e10 / 1.602176634e-19
-    /// Boltzmann's constant (eV/K).
-    public static let boltzmann = 8.617333262e-5
 
     /// Where a trajectory stands: structure, velocities (Å/fs), forces and potential energy there.
     public struct State: Sendable {
@@ -59,7 +57,7 @@ public struct MolecularDynamics: Sendable {
             0.5 * MolecularDynamics.kineticUnit * zip(masses, velocities).reduce(0) { $0 + $1.0 * dot($1.1, $1.1) }
         }
         /// Instantaneous temperature (K) over 3N degrees of freedom (ASE's `get_temperature`).
-        public var temperature: Double { 2 * kineticEnergy / (3 * Double(structure.count) * MolecularDynamics.boltzmann) }
+        public var temperature: Double { 2 * kineticEnergy / (3 * Double(structure.count) * PhysicalConstants.boltzmann) }
         public var totalEnergy: Double { potentialEnergy + kineticEnergy }
         /// Instantaneous pressure (GPa): the virial part −tr σ / 3 plus the kinetic part 2K / 3V; nil without a stress.
         public var pressure: Double? {
@@ -78,7 +76,7 @@ public struct MolecularDynamics: Sendable {
         guard temperature > 0, structure.count > 1 else { return state }
         var rng = SeededGenerator(seed: seed ^ 0x4D44_5354_4152_5400)
         let masses = state.masses
-        var v = masses.map { m in Vec3(rng.gaussian(), rng.gaussian(), rng.gaussian()) * (Self.boltzmann * temperature / (m * Self.kineticUnit)).squareRoot() }
+        var v = masses.map { m in Vec3(rng.gaussian(), rng.gaussian(), rng.gaussian()) * (PhysicalConstants.boltzmann * temperature / (m * Self.kineticUnit)).squareRoot() }
         let total = masses.reduce(0, +)
         let momentum = zip(masses, v).reduce(Vec3.zero) { $0 + $1.1 * $1.0 }
         v = v.map { $0 - momentum / total }
@@ -122,7 +120,7 @@ public struct MolecularDynamics: Sendable {
                 var rng = Self.noise(seed: seed, step: s.step + 1)
                 let c1 = exp(-friction * dt)
                 for i in s.velocities.indices {
-                    let sigma = ((1 - c1 * c1) * Self.boltzmann * temperature / (masses[i] * Self.kineticUnit)).squareRoot()
+                    let sigma = ((1 - c1 * c1) * PhysicalConstants.boltzmann * temperature / (masses[i] * Self.kineticUnit)).squareRoot()
                     s.velocities[i] = s.velocities[i] * c1 + Vec3(rng.gaussian(), rng.gaussian(), rng.gaussian()) * sigma
                 }
                 if case .npt(_, _, let pressure, let beta, let tau) = ensemble {
@@ -166,7 +164,7 @@ public struct MolecularDynamics: Sendable {
             throw DynamicsError.calculation("molecular dynamics: NPT needs the stress, which \(calculator.name) did not return")
         }
         let volume = s.structure.lattice.volume
-        let thermal = Self.boltzmann * temperature / volume / eVPerCubicAngstromPerGPa
+        let thermal = PhysicalConstants.boltzmann * temperature / volume / eVPerCubicAngstromPerGPa
         let step = rate * (internalPressure - pressure) * timestep + (2 * thermal * rate * timestep).squareRoot() * noise
         guard abs(step) < 0.25 else {
             throw DynamicsError.calculation(String(format: "molecular dynamics: the volume changed by %.0f %% in one step (pressure %.3g GPa); "

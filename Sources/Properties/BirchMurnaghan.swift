@@ -1,3 +1,4 @@
+import Crystal
 import Foundation
 
 /// pymatgen's `BirchMurnaghan` equation of state fitted to energies E(V):
@@ -5,8 +6,6 @@ import Foundation
 /// The start is pymatgen's (a parabola's minimum, B0 = 2aV0, B0′ = 4) and the least-squares
 /// minimum is found by Levenberg–Marquardt (pymatgen uses MINPACK's, via `scipy.optimize.leastsq`).
 public struct BirchMurnaghanFit: Sendable, Equatable, Codable {
-    /// eV/Å³ to GPa (pymatgen's `EOSBase.b0_GPa` factor).
-    public static let eVPerCubicÅngströmInGPa = 160.21766208
 
     /// Energy at the minimum (eV, the energies' scale).
     public var e0: Double
@@ -22,8 +21,8 @@ public struct BirchMurnaghanFit: Sendable, Equatable, Codable {
     /// Coefficient of determination of the fit.
     public var r2: Double
 
-    public var b0GPa: Double { b0 * Self.eVPerCubicÅngströmInGPa }
-    public var b0StandardErrorGPa: Double? { standardErrors.map { $0[1] * Self.eVPerCubicÅngströmInGPa } }
+    public var b0GPa: Double { b0 * PhysicalConstants.eVPerCubicÅngströmInGPa }
+    public var b0StandardErrorGPa: Double? { standardErrors.map { $0[1] * PhysicalConstants.eVPerCubicÅngströmInGPa } }
 
     public static func energy(_ volume: Double, _ p: [Double]) -> Double {
         let (e0, b0, b1, v0) = (p[0], p[1], p[2], p[3])

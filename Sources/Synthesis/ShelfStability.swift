@@ -21,7 +21,6 @@ public enum ShelfStability {
     /// shelf: about the scatter of the MP carbonate correction (0.14 eV per CO2 over 15 carbonates,
     /// `gases.csv`), the uncertainty of a carbonation energy per metal atom.
     public static let tolerance = 0.15
-    static let boltzmann = 8.617333262e-5
     private static let cache = LockedValue<[String: Double]>([:])
 
     /// Energy above the ambient-air hull (eV per cation, ≥ 0) of each precursor by formula; precursors
@@ -42,7 +41,7 @@ public enum ShelfStability {
     private static func compute(_ precursors: [Precursor]) throws -> [String: Double] {
         let solids = try SolidGibbs(temperature: temperature)
         let gases = try ReactionGas.bundled()
-        let kt = boltzmann * temperature
+        let kt = PhysicalConstants.boltzmann * temperature
         func mu(_ g: String) throws -> Double {
             guard let gas = gases[g], let p = partialPressures[g] else { throw SynthesisError("gases.csv has no \(g)") }
             return gas.freeEnergy(temperature: temperature) + kt * log(p)

@@ -37,7 +37,7 @@ final class NPTTests: XCTestCase {
         // 4 atoms, 0.1 GPa, 300 K: ⟨V⟩ = 5·41.4 Å³, SD √5·41.4 Å³. Relaxation time τ_p/(β·P₀) = 2 ps:
         // 720 ps are about 180 independent samples, the mean's standard error 3.3 %.
         let exact = VolumeSprings().volumeMoments(atoms: 4, temperature: 300, pressure: 0.1)
-        let kT = MolecularDynamics.boltzmann * 300 / (0.1 * eVPerCubicAngstromPerGPa)
+        let kT = PhysicalConstants.boltzmann * 300 / (0.1 * eVPerCubicAngstromPerGPa)
         XCTAssertEqual(exact.mean, 5 * kT, accuracy: 0.01 * kT, "the integral agrees with the closed form")
         let (mean, sd) = moments(try volumes(VolumeSprings(), try gas(4, cell: 6), pressure: 0.1, compressibility: 10,
                                              barostatTime: 2000, steps: 800_000, seed: 5))

@@ -17,7 +17,7 @@ struct VolumeSprings: Calculator {
 
     /// Mean and standard deviation of V in the isothermal–isobaric ensemble of `n` atoms (trapezoid rule).
     func volumeMoments(atoms n: Int, temperature: Double, pressure: Double) -> (mean: Double, sd: Double) {
-        let kT = 8.617333262e-5 * temperature, p = pressure * eVPerCubicAngstromPerGPa, b = bulkModulus * eVPerCubicAngstromPerGPa
+        let kT = PhysicalConstants.boltzmann * temperature, p = pressure * eVPerCubicAngstromPerGPa, b = bulkModulus * eVPerCubicAngstromPerGPa
         let grid = stride(from: 0.01, to: 4000, by: 0.01).map { $0 }
         let logs = grid.map { v in Double(n) * log(v) - (p * v + 0.5 * b * (v - v0) * (v - v0) / v0) / kT }
         let top = logs.max()!

@@ -2,7 +2,7 @@ import Crystal
 import Foundation
 
 /// eV/Å³ per GPa (ASE's `units.GPa`).
-public let eVPerCubicAngstromPerGPa = 1 / 160.21766208
+public let eVPerCubicAngstromPerGPa = 1 / PhysicalConstants.eVPerCubicÅngströmInGPa
 
 /// Which cell degrees of freedom a relaxation may change.
 public enum CellRelaxation: String, Sendable, CaseIterable {
